@@ -1,0 +1,265 @@
+"""The Python API, and the one code path the CLI, server and scanners all use.
+
+``check_text`` checks a string; ``check_paths`` checks files and
+directories.  Both resolve configuration, build (and cache) an ``Engine``
+for it, read each input with the reader its extension asks for, and return
+findings valid against ``schemas/finding.schema.json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from factrules.config import Config, find_config_file, load_config
+from factrules.document import Document
+from factrules.engine import Engine, Settings
+from factrules.errors import ConfigError, FactrulesError, InputError
+from factrules.findings import SEVERITY_RANK, Finding, build_report
+from factrules.packs import PackError, load_packs
+from factrules.plugins import Registry, registry
+
+#: error kinds that make ``check`` exit with status 2
+FATAL_ERROR_KINDS = frozenset({"input-error", "pack-error", "config-error"})
+
+
+@dataclass(frozen=True)
+class Options:
+    """Run options from the command line or the API; ``None`` means "take it from config"."""
+
+    rules: tuple[str, ...] = ()
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    enable: tuple[str, ...] = ()
+    date: dt.date | None = None
+    config: str | None = None
+    plugins: tuple[str, ...] = ()
+    fail_on: str | None = None
+    format_hint: str | None = None
+
+
+@dataclass
+class Report:
+    """Findings and errors of one run, and the exit status they imply."""
+
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    files: int = 0
+    fail_on: str = "warning"
+    #: the documents checked, by path, when the caller asked to keep them (the text format shows lines)
+    sources: dict[str, Document] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return build_report(self.findings, self.errors, self.files)
+
+    @property
+    def exit_code(self) -> int:
+        if any(e.get("kind") in FATAL_ERROR_KINDS for e in self.errors):
+            return 2
+        if self.fail_on == "never":
+            return 0
+        threshold = SEVERITY_RANK[self.fail_on]
+        return 1 if any(SEVERITY_RANK[f.severity] >= threshold for f in self.findings) else 0
+
+
+def parse_date(value: str | dt.date | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"date '{value}' is not an ISO date (YYYY-MM-DD)") from None
+
+
+def resolve_config(options: Options, start: Path) -> Config:
+    plugins = registry(options.plugins)
+    if options.config:
+        path = Path(options.config)
+        if not path.is_file():
+            raise ConfigError(f"{options.config}: no such config file")
+        return load_config(path, plugins.config_properties)
+    found = find_config_file(start)
+    return load_config(found, plugins.config_properties) if found else Config()
+
+
+def settings_for(options: Options, config: Config) -> Settings:
+    select = options.select if options.select is not None else config.get("select")
+    return Settings(
+        select=tuple(select) if select is not None else None,
+        ignore=tuple(options.ignore) + tuple(config.get("ignore", [])),
+        enable=tuple(options.enable) + tuple(config.get("enable", [])),
+        severity=tuple(sorted(config.get("severity", {}).items())),
+        date=options.date,
+        default_date=config.date,
+        timeout=float(config.get("timeout", 1.0)),
+    )
+
+
+@lru_cache(maxsize=32)
+def build_engine(options: Options, config: Config) -> Engine:
+    """Load, validate and compile the packs once per (options, config) in a process."""
+    plugins = registry(options.plugins)
+    settings = settings_for(options, config)
+    paths = [*plugins.pack_paths, *config.rule_paths, *(Path(p) for p in options.rules)]
+    packs = load_packs(paths, plugins.matchers, timeout=settings.timeout)
+    return Engine(packs, plugins, settings)
+
+
+def reader_for(path: str, plugins: Registry, format_hint: str | None = None) -> Any:
+    """The reader for a path's extension (or an explicit format); plain text when unknown."""
+    if format_hint:
+        key = format_hint if format_hint.startswith(".") else "." + {"markdown": "md"}.get(format_hint, format_hint)
+        if key not in plugins.readers:
+            raise ConfigError(f"no reader for format '{format_hint}' (known: {', '.join(sorted(plugins.readers))})")
+        return plugins.readers[key]
+    return plugins.readers.get(os.path.splitext(path)[1].lower(), plugins.readers[".txt"])
+
+
+def read_document(data: bytes, path: str, plugins: Registry, format_hint: str | None = None) -> Document:
+    reader = reader_for(path, plugins, format_hint)
+    try:
+        return reader(data, path)
+    except FactrulesError:
+        raise
+    except Exception as error:  # a reader must never take the run down with it
+        raise InputError(path, f"could not be read: {type(error).__name__}: {error}") from None
+
+
+def check_document(document: Document, options: Options = Options(), config: Config | None = None) -> Report:
+    """Check an already-read document."""
+    config = config if config is not None else resolve_config(options, Path.cwd())
+    engine = build_engine(options, config)
+    findings, errors = engine.check(document)
+    return Report(findings, errors, 1, _fail_on(options, config))
+
+
+def _fail_on(options: Options, config: Config) -> str:
+    return options.fail_on or config.get("fail_on", "warning")
+
+
+def _options(date: Any, rules: Iterable[str], select: Iterable[str] | None, ignore: Iterable[str],
+             enable: Iterable[str], config: str | None, plugins: Iterable[str], fail_on: str | None = None,
+             format_hint: str | None = None) -> Options:
+    return Options(
+        rules=tuple(str(r) for r in rules),
+        select=tuple(select) if select is not None else None,
+        ignore=tuple(ignore),
+        enable=tuple(enable),
+        date=parse_date(date),
+        config=str(config) if config else None,
+        plugins=tuple(plugins),
+        fail_on=fail_on,
+        format_hint=format_hint,
+    )
+
+
+def check_text(
+    text: str,
+    date: str | dt.date | None = None,
+    *,
+    format: str = "text",
+    path: str = "-",
+    rules: Iterable[str] = (),
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    enable: Iterable[str] = (),
+    config: str | None = None,
+    plugins: Iterable[str] = (),
+) -> list[Finding]:
+    """Check a draft given as a string and return its findings.
+
+    ``format`` is ``text``, ``markdown`` or ``html`` (any reader's name);
+    ``date`` is the article's date for resolving relative dates.  Rule-pack
+    and configuration problems raise ``PackError``/``ConfigError``.
+    """
+    options = _options(date, rules, select, ignore, enable, config, plugins, format_hint=format)
+    config_obj = resolve_config(options, Path.cwd())
+    document = read_document(text.encode("utf-8", "surrogatepass"), path, registry(options.plugins), format)
+    return check_document(document, options, config_obj).findings
+
+
+def iter_files(paths: Sequence[str], extensions: Iterable[str]) -> Iterator[str]:
+    """Expand directories recursively (by extension, skipping hidden folders); keep files as given."""
+    wanted = {e.lower() for e in extensions}
+    for given in paths:
+        if given == "-" or not os.path.isdir(given):
+            yield given
+            continue
+        for folder, subfolders, files in os.walk(given):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            for name in sorted(files):
+                if os.path.splitext(name)[1].lower() in wanted and not name.startswith("."):
+                    yield os.path.join(folder, name)
+
+
+def _read_bytes(path: str, stdin: Any) -> bytes:
+    if path == "-":
+        return stdin.read() if stdin is not None else b""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise InputError(path, "no such file or directory") from None
+    except IsADirectoryError:
+        raise InputError(path, "is a directory") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+
+
+def check_paths(
+    paths: Sequence[str],
+    date: str | dt.date | None = None,
+    *,
+    rules: Iterable[str] = (),
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    enable: Iterable[str] = (),
+    config: str | None = None,
+    plugins: Iterable[str] = (),
+    fail_on: str | None = None,
+    format: str | None = None,
+    stdin: Any = None,
+    keep_sources: bool = False,
+) -> Report:
+    """Check files, directories (recursively, by extension) and ``-`` (standard input).
+
+    Problems with one input (missing, binary, undecodable) become errors in
+    the report and the other inputs are still checked.  A broken rule pack
+    or config is not per-file: it raises ``PackError``/``ConfigError``.
+    """
+    options = _options(date, rules, select, ignore, enable, config, plugins, fail_on, format)
+    plugins_registry = registry(options.plugins)
+    report = Report()
+    first = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
+    base_config = resolve_config(options, first if first.exists() else Path.cwd())
+    report.fail_on = _fail_on(options, base_config)
+    extensions = base_config.get("extensions") or list(plugins_registry.readers)
+    for path in iter_files(list(paths), extensions):
+        try:
+            config = base_config if options.config or path == "-" else resolve_config(options, Path(path))
+            engine = build_engine(options, config)
+            data = _read_bytes(path, stdin)
+            report.files += 1
+            if not data.strip():
+                report.errors.append(
+                    {"path": path, "kind": "empty-file", "severity": "info", "message": f"{path}: empty file, nothing to check"}
+                )
+                continue
+            document = read_document(data, path, plugins_registry, format)
+            findings, errors = engine.check(document)
+        except InputError as error:
+            report.errors.append({"path": path, "kind": "input-error", "severity": "error", "message": str(error)})
+            continue
+        report.findings.extend(findings)
+        report.errors.extend(errors)
+        if keep_sources:
+            report.sources[path] = document
+    return report
+
+
+__all__ = ["Options", "PackError", "Report", "check_paths", "check_text"]

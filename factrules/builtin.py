@@ -1,0 +1,41 @@
+"""The built-in plugin: registers the core's matchers, packs, readers and formatters.
+
+It uses exactly the hooks a third-party plugin uses, so nothing the core
+ships is privileged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from factrules.hookspecs import hookimpl
+from factrules.resources import data_dir
+
+
+@hookimpl
+def factrules_matchers() -> dict[str, type]:
+    from factrules.matchers.near import NearMatcher
+    from factrules.matchers.pattern import PatternMatcher
+    from factrules.matchers.phrase import PhraseMatcher
+
+    return {m.kind: m for m in (PhraseMatcher, PatternMatcher, NearMatcher)}
+
+
+@hookimpl
+def factrules_rule_packs() -> list[str]:
+    return [str(data_dir("rules"))]
+
+
+@hookimpl
+def factrules_readers() -> dict[str, Any]:
+    from factrules.readers.text import read_text
+
+    return {".txt": read_text, ".text": read_text}
+
+
+@hookimpl
+def factrules_formatters() -> dict[str, Any]:
+    from factrules.formatters.json import format_json
+    from factrules.formatters.text import format_text
+
+    return {"text": format_text, "json": format_json}

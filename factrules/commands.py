@@ -1,0 +1,12 @@
+"""Subcommands beyond check/rules/eval (baseline, scan, lsp, serve), each in its own module.
+
+Kept apart from ``cli.py`` so each feature registers its parser in one place.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register_extra_commands(commands: argparse._SubParsersAction) -> None:
+    """Add the optional subcommands; each sets ``handler(args, stdout) -> int``."""

@@ -1,0 +1,106 @@
+"""Configuration: ``.factrules.yaml`` or ``[tool.factrules]`` in ``pyproject.toml``, found upwards.
+
+A newsroom keeps one config at the root of its drafts repository; checking
+any file below it picks that config up, as ruff does with ``ruff.toml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from factrules.errors import ConfigError
+from factrules.resources import load_schema
+
+CONFIG_NAMES = (".factrules.yaml", ".factrules.yml", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated configuration and the file it came from (``None``: defaults)."""
+
+    path: Path | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    @property
+    def rule_paths(self) -> list[Path]:
+        base = self.path.parent if self.path else Path.cwd()
+        return [(base / p).resolve() for p in self.values.get("rules", [])]
+
+    @property
+    def date(self) -> dt.date | None:
+        value = self.values.get("date")
+        return dt.date.fromisoformat(str(value)) if value else None
+
+    def __hash__(self) -> int:  # values are validated JSON-like data; hash their repr
+        return hash((self.path, repr(sorted(self.values.items()))))
+
+
+def _schema(extra_properties: dict[str, Any] | None) -> dict[str, Any]:
+    schema = dict(load_schema("config"))
+    if extra_properties:
+        schema["properties"] = {**schema["properties"], **extra_properties}
+    return schema
+
+
+def load_config(path: Path, extra_properties: dict[str, Any] | None = None) -> Config:
+    """Read and validate one config file; errors name the file and the key."""
+    shown = str(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{shown}: cannot read config: {error}") from None
+    if path.name == "pyproject.toml":
+        try:
+            values = tomllib.loads(raw).get("tool", {}).get("factrules")
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{shown}: invalid TOML: {error}") from None
+        if values is None:
+            return Config()
+        values = {key.replace("-", "_"): value for key, value in values.items()}
+    else:
+        try:
+            values = yaml.safe_load(raw) or {}
+        except yaml.MarkedYAMLError as error:
+            line = error.problem_mark.line + 1 if error.problem_mark else "?"
+            raise ConfigError(f"{shown}:{line}: invalid YAML: {error.problem}") from None
+        except yaml.YAMLError as error:
+            raise ConfigError(f"{shown}: invalid YAML: {' '.join(str(error).split())}") from None
+    if isinstance(values.get("date"), dt.date):
+        values["date"] = values["date"].isoformat()
+    try:
+        jsonschema.Draft202012Validator(_schema(extra_properties)).validate(values)
+    except jsonschema.ValidationError as error:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise ConfigError(f"{shown}: config key '{where}': {error.message}") from None
+    return Config(path=path, values=values)
+
+
+@cache
+def find_config_file(start: Path) -> Path | None:
+    """The nearest config file at or above ``start`` (a pyproject.toml counts only with [tool.factrules])."""
+    directory = start if start.is_dir() else start.parent
+    directory = directory.resolve()
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml":
+                try:
+                    if "factrules" not in tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}):
+                        continue
+                except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                    continue
+            return candidate
+    return None

@@ -1,0 +1,124 @@
+"""The document every rule runs over: plain text, a map back to the source, metadata.
+
+Readers (plain text, Markdown, HTML, ...) turn a source file into a
+``Document``.  Rules only ever see ``Document.text``; findings are reported
+against the *source* file, so each plain-text offset is mapped back through
+``offsets`` and the source's line table.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from factrules import segment
+
+
+@dataclass
+class Document:
+    """A decoded source file and the plain text extracted from it.
+
+    ``offsets`` maps each plain-text code point to its code-point offset in
+    ``source``; it is ``None`` when the two are the same string (plain text),
+    which keeps the common case free of a per-character array.
+    """
+
+    path: str
+    text: str
+    source: str | None = None
+    offsets: list[int] | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    #: Spans of ``text`` that readers exclude from checking but keep for offsets.
+    skipped: list[tuple[int, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.source is None:
+            self.source = self.text
+        if self.offsets is not None and len(self.offsets) != len(self.text):
+            raise ValueError("offsets must give one source offset per plain-text code point")
+
+    # -- source map -------------------------------------------------------
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a plain-text span to the span of the source file it came from."""
+        if self.offsets is None:
+            return start, end
+        if end <= start:
+            at = self.offsets[start] if start < len(self.offsets) else len(self.source or "")
+            return at, at
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        source = self.source or ""
+        index = 0
+        length = len(source)
+        while index < length:
+            char = source[index]
+            if char == "\n":
+                starts.append(index + 1)
+            elif char == "\r":
+                if index + 1 < length and source[index + 1] == "\n":
+                    index += 1
+                starts.append(index + 1)
+            index += 1
+        return starts
+
+    def position(self, source_offset: int) -> tuple[int, int]:
+        """Return the 1-based (line, column) of a source offset, columns in code points."""
+        starts = self._line_starts
+        line_index = bisect.bisect_right(starts, source_offset) - 1
+        return line_index + 1, source_offset - starts[line_index] + 1
+
+    def source_line(self, line: int) -> str:
+        """Return the text of a 1-based source line without its line break."""
+        starts = self._line_starts
+        source = self.source or ""
+        begin = starts[line - 1]
+        end = starts[line] if line < len(starts) else len(source)
+        return source[begin:end].rstrip("\r\n")
+
+    # -- segmentation (computed once, on first use) ------------------------
+    @cached_property
+    def paragraphs(self) -> list[tuple[int, int]]:
+        return segment.paragraphs(self.text)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        return segment.sentences(self.text, self.paragraphs)
+
+    @cached_property
+    def quotes(self) -> list[tuple[int, int]]:
+        return segment.quotations(self.text, self.paragraphs)
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [start for start, _ in self.sentences]
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        """Return the sentence span containing ``offset`` (or the nearest one before it)."""
+        sentences = self.sentences
+        if not sentences:
+            return 0, len(self.text)
+        index = max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
+        return sentences[index]
+
+    def paragraph_at(self, offset: int) -> tuple[int, int]:
+        starts = [start for start, _ in self.paragraphs]
+        if not starts:
+            return 0, len(self.text)
+        index = max(bisect.bisect_right(starts, offset) - 1, 0)
+        return self.paragraphs[index]
+
+    def in_quotes(self, start: int, end: int) -> bool:
+        """True when the span lies inside one quotation."""
+        return any(q_start <= start and end <= q_end for q_start, q_end in self.quotes)
+
+    def is_skipped(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for s, e in self.skipped)
+
+    @property
+    def date(self) -> Any:
+        return self.metadata.get("date")

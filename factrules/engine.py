@@ -1,0 +1,226 @@
+"""Runs compiled rules over documents and turns matches into located findings.
+
+Order per document: sentence-stage matchers (grouped by kind so a kind can
+share one pass across rules), scope and ``unless`` filters, document-stage
+matchers (which see the findings so far: consistency), then every plugin's
+``factrules_document_findings`` hook (suppressions, ...), then fingerprints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any
+
+from factrules.document import Document
+from factrules.findings import Finding, assign_fingerprints
+from factrules.matchers.base import DEFAULT_TIMEOUT, Match, Matcher, MatcherGroup, RuleTimeout
+from factrules.packs import Pack, Rule
+from factrules.plugins import Registry
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run may change about the rule set and its context (from CLI, config or API)."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    enable: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    date: dt.date | None = None
+    #: used when neither ``date`` nor the document (front matter) gives one
+    default_date: dt.date | None = None
+    timeout: float = DEFAULT_TIMEOUT
+
+
+def selector_matches(rule: Rule, selector: str) -> bool:
+    """A selector names a rule by full id, pack, category, or a glob over the full id."""
+    selector = selector.strip()
+    return (
+        selector in ("all", rule.full_id, rule.pack, rule.category)
+        or fnmatchcase(rule.full_id, selector)
+    )
+
+
+def is_selected(rule: Rule, settings: Settings) -> bool:
+    """Default-on rules follow ``select``/``ignore``; default-off rules run only when named."""
+    if any(selector_matches(rule, s) for s in settings.ignore):
+        return False
+    if rule.enabled:
+        return settings.select is None or any(selector_matches(rule, s) for s in settings.select)
+    return rule.full_id in (settings.select or ()) or any(selector_matches(rule, s) for s in settings.enable)
+
+
+def effective_severity(rule: Rule, settings: Settings) -> str:
+    """The most specific override wins: full id, then pack, then category."""
+    overrides = dict(settings.severity)
+    for key in (rule.full_id, rule.pack, rule.category):
+        if key in overrides:
+            return overrides[key]
+    return rule.severity
+
+
+class _Template(string.Formatter):
+    """``str.format`` that leaves unknown ``{fields}`` as written instead of failing."""
+
+    def get_value(self, key: Any, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
+        if isinstance(key, str) and key not in kwargs:
+            return "{" + key + "}"
+        return super().get_value(key, args, kwargs)
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        try:
+            return super().format_field(value, format_spec)
+        except (ValueError, TypeError):
+            return str(value)
+
+
+_TEMPLATE = _Template()
+
+
+def render_message(template: str, values: dict[str, Any]) -> str:
+    try:
+        return _TEMPLATE.format(template, **values)
+    except (ValueError, IndexError, AttributeError, KeyError):
+        return template
+
+
+@dataclass
+class Engine:
+    """A rule set, ready to run: selected rules grouped by matcher kind and stage."""
+
+    packs: list[Pack]
+    registry: Registry
+    settings: Settings = field(default_factory=Settings)
+
+    def __post_init__(self) -> None:
+        self.rules: list[Rule] = [r for p in self.packs for r in p.rules if is_selected(r, self.settings)]
+        self._rule_of: dict[int, Rule] = {id(r.matcher): r for r in self.rules}
+        self._severity = {r.full_id: effective_severity(r, self.settings) for r in self.rules}
+        self._stages: dict[str, list[MatcherGroup]] = {"sentence": [], "document": []}
+        by_class: dict[tuple[str, type[Matcher]], list[Matcher]] = defaultdict(list)
+        for rule in self.rules:
+            by_class[(rule.matcher.stage, type(rule.matcher))].append(rule.matcher)
+        for (stage, matcher_class), matchers in by_class.items():
+            if matcher_class.group.__func__ is Matcher.group.__func__:
+                # Independent matchers run one per group, so a timeout only costs its own rule.
+                groups = [matcher_class.group([m]) for m in matchers]
+            else:
+                groups = [matcher_class.group(matchers)]
+            self._stages.setdefault(stage, []).extend(groups)
+
+    def check(self, document: Document) -> tuple[list[Finding], list[dict[str, Any]]]:
+        """Check one document; return its findings (sorted, fingerprinted) and its errors."""
+        if self.settings.date is not None:
+            document.metadata["date"] = self.settings.date
+        elif document.metadata.get("date") is None and self.settings.default_date is not None:
+            document.metadata["date"] = self.settings.default_date
+        errors: list[dict[str, Any]] = []
+        findings: list[Finding] = []
+        for stage in ("sentence", "document"):
+            for group in self._stages.get(stage, []):
+                findings.extend(self._run_group(group, document, findings, errors))
+        findings = self.registry.post_process(document, findings)
+        findings = _dedupe(findings)
+        findings.sort(key=lambda f: (f.span["start"], f.span["end"], f.rule))
+        assign_fingerprints(findings)
+        return findings, errors
+
+    def _run_group(
+        self, group: MatcherGroup, document: Document, prior: list[Finding], errors: list[dict[str, Any]]
+    ) -> list[Finding]:
+        try:
+            pairs = list(group.find(document, prior))
+        except RuleTimeout as error:
+            for matcher in group.matchers:
+                rule = self._rule_of[id(matcher)]
+                errors.append(
+                    {
+                        "path": document.path,
+                        "kind": "rule-timeout",
+                        "rule": rule.full_id,
+                        "severity": "warning",
+                        "message": f"rule '{rule.full_id}' skipped for this document: {error}",
+                    }
+                )
+            return []
+        found = []
+        for matcher, match in pairs:
+            rule = self._rule_of[id(matcher)]
+            if self._keep(rule, document, match):
+                found.append(self.make_finding(rule, document, match))
+        return found
+
+    def _keep(self, rule: Rule, document: Document, match: Match) -> bool:
+        start, end = match.start, match.end
+        if document.skipped and document.is_skipped(start, end):
+            return False
+        scope = rule.scope
+        if scope == "sentence" and rule.matcher.stage == "sentence":
+            sentence = document.sentence_at(start)
+            if end > sentence[1]:
+                return False
+        elif scope == "paragraph":
+            paragraph = document.paragraph_at(start)
+            if end > paragraph[1]:
+                return False
+        elif scope == "quotes" and not document.in_quotes(start, end):
+            return False
+        elif scope == "outside-quotes" and any(q[0] < end and start < q[1] for q in document.quotes):
+            return False
+        if rule.unless or rule.unless_sentence:
+            s_start, s_end = document.sentence_at(start)
+            s_start, s_end = min(s_start, start), max(s_end, end)
+            text = document.text
+            for pattern in rule.unless:
+                for hit in pattern.finditer(text, s_start, s_end, timeout=rule.matcher.timeout):
+                    if hit.start() < end and start < hit.end():
+                        return False
+            for pattern in rule.unless_sentence:
+                if pattern.search(text, s_start, s_end, timeout=rule.matcher.timeout):
+                    return False
+        return True
+
+    def make_finding(self, rule: Rule, document: Document, match: Match) -> Finding:
+        """Locate a match in the source file and explain it."""
+        src_start, src_end = document.source_span(match.start, match.end)
+        start_line, start_column = document.position(src_start)
+        end_line, end_column = document.position(src_end)
+        text = document.text[match.start : match.end]
+        s_start, s_end = document.sentence_at(match.start)
+        sentence = document.text[s_start:s_end]
+        values = {"text": text, "sentence": sentence, **(match.data or {})}
+        return Finding(
+            rule=rule.full_id,
+            pack=rule.pack,
+            category=rule.category,
+            severity=self._severity[rule.full_id],
+            message=render_message(match.message or rule.message, values),
+            path=document.path,
+            span={"start": src_start, "end": src_end},
+            range={
+                "start": {"line": start_line, "column": start_column},
+                "end": {"line": end_line, "column": end_column},
+            },
+            text=text,
+            sentence=" ".join(sentence.split()) or None,
+            suggestion=match.suggestion or (render_message(rule.suggestion, values) if rule.suggestion else None),
+            data=match.data or None,
+            links=[rule.link] if rule.link else [],
+            plain_span=(match.start, match.end),
+        )
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, int, int]] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.rule, finding.span["start"], finding.span["end"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique

@@ -1,0 +1,114 @@
+"""Findings, their fingerprints, and the report every output format is made from."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from factrules import __version__
+from factrules.resources import load_schema
+
+SEVERITIES = ("info", "warning", "error")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
+@dataclass
+class Finding:
+    """One thing an editor must verify, located in the source file.
+
+    ``span`` is in code points of the decoded source file; ``range`` is
+    1-based line and column, the end exclusive (the position just after the
+    last flagged character), as in LSP and SARIF.
+    """
+
+    rule: str
+    pack: str
+    category: str
+    severity: str
+    message: str
+    path: str
+    span: dict[str, int]
+    range: dict[str, dict[str, int]]
+    text: str
+    sentence: str | None = None
+    suggestion: str | None = None
+    data: dict[str, Any] | None = None
+    fingerprint: str | None = None
+    links: list[str] = field(default_factory=list)
+    #: Plain-text offsets, for post-processing; not part of the published format.
+    plain_span: tuple[int, int] = (0, 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding as published: no empty optional fields, no internal offsets."""
+        result = asdict(self)
+        result.pop("plain_span")
+        return {key: value for key, value in result.items() if value not in (None, [], {})}
+
+    @property
+    def line(self) -> int:
+        return self.range["start"]["line"]
+
+    @property
+    def column(self) -> int:
+        return self.range["start"]["column"]
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def assign_fingerprints(findings: list[Finding]) -> None:
+    """Give each finding a fingerprint that survives unrelated edits.
+
+    It hashes the rule, the flagged words and the sentence around them (not
+    the line number), plus the occurrence count of that triple, so adding
+    lines above a finding keeps it, and changing the flagged words changes it.
+    """
+    seen: Counter[tuple[str, str, str, str]] = Counter()
+    for finding in sorted(findings, key=lambda f: (f.path, f.span["start"], f.rule)):
+        key = (finding.path, finding.rule, _normalise(finding.text), _normalise(finding.sentence or ""))
+        occurrence = seen[key]
+        seen[key] += 1
+        digest = hashlib.sha256("\x1f".join((*key[1:], str(occurrence))).encode("utf-8")).hexdigest()
+        finding.fingerprint = digest[:20]
+
+
+def _registry() -> Registry:
+    resources = []
+    for name in ("finding", "report"):
+        schema = load_schema(name)
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry().with_resources(resources)
+
+
+_validators: dict[str, Draft202012Validator] = {}
+
+
+def validator(name: str) -> Draft202012Validator:
+    """A cached validator for one of the published schemas (finding, report, rule-pack, config)."""
+    if name not in _validators:
+        _validators[name] = Draft202012Validator(load_schema(name), registry=_registry())
+    return _validators[name]
+
+
+def build_report(findings: list[Finding], errors: list[dict[str, Any]], files: int) -> dict[str, Any]:
+    """Assemble the JSON report (``schemas/report.schema.json``)."""
+    by_severity = Counter(f.severity for f in findings)
+    by_category = Counter(f.category for f in findings)
+    return {
+        "tool": {"name": "factrules", "version": __version__},
+        "findings": [f.to_dict() for f in findings],
+        "errors": errors,
+        "summary": {
+            "files": files,
+            "findings": len(findings),
+            "by_severity": {s: by_severity.get(s, 0) for s in SEVERITIES},
+            "by_category": dict(sorted(by_category.items())),
+            "errors": len(errors),
+        },
+    }

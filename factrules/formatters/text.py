@@ -1,0 +1,48 @@
+"""``--format text``: ruff-style lines, the source line and a caret under the match.
+
+Colour only when writing to a terminal (and ``NO_COLOR`` is unset); rich
+does the styling so Windows terminals work too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import IO, Any
+
+from rich.console import Console
+from rich.markup import escape
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
+
+
+def format_text(report: dict[str, Any], stream: IO[str], *, color: bool = False, sources: dict | None = None,
+                **_: Any) -> None:
+    console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True,
+                      width=10_000)
+    sources = sources or {}
+    for finding in report["findings"]:
+        start, end = finding["range"]["start"], finding["range"]["end"]
+        style = _SEVERITY_STYLE.get(finding["severity"], "bold")
+        console.print(
+            f"[bold]{escape(finding['path'])}[/]:{start['line']}:{start['column']}: "
+            f"[{style}]{finding['severity']}[/] [cyan]\\[{escape(finding['rule'])}][/] {escape(finding['message'])}"
+        )
+        document = sources.get(finding["path"])
+        if document is not None:
+            line_text = document.source_line(start["line"]).expandtabs(1)
+            width = (end["column"] if end["line"] == start["line"] else len(line_text) + 1) - start["column"]
+            gutter = str(start["line"])
+            console.print(f"[blue]{' ' * len(gutter)} |[/]")
+            console.print(f"[blue]{gutter} |[/] {escape(line_text)}")
+            console.print(f"[blue]{' ' * len(gutter)} |[/] {' ' * (start['column'] - 1)}[{style}]{'^' * max(width, 1)}[/]")
+            console.print()
+    for error in report["errors"]:
+        level = error.get("severity", "error")
+        console.print(f"[{_SEVERITY_STYLE.get(level, 'bold')}]{level}[/]: {escape(error['message'])}")
+    count = len(report["findings"])
+    if count:
+        categories = Counter(f["category"] for f in report["findings"])
+        detail = ", ".join(f"{n} {c}" for c, n in sorted(categories.items()))
+        console.print(f"Found {count} finding{'s' if count != 1 else ''} ({detail}).")
+    elif not report["errors"]:
+        console.print("[green]No findings.[/]")

@@ -1,0 +1,67 @@
+"""The whole plugin contract of factrules, in one module.
+
+Built-in readers, matcher kinds, rule packs and formatters are registered
+through exactly these hooks (see ``factrules/builtin.py``), so a third-party
+plugin has the same powers as the core.  Plugins are found through the
+entry-point group ``factrules``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:  # pragma: no cover - imports for annotations only
+    from factrules.document import Document
+    from factrules.findings import Finding
+
+PROJECT_NAME = "factrules"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def factrules_matchers() -> dict[str, type]:
+    """Return matcher kinds as ``{kind: MatcherClass}``.
+
+    A matcher class is built from one rule's YAML mapping (see
+    ``factrules.matchers.base.Matcher``) and yields matches over a document.
+    """
+
+
+@hookspec
+def factrules_rule_packs() -> list[str]:
+    """Return paths of YAML rule packs (files or directories) this plugin ships."""
+
+
+@hookspec
+def factrules_readers() -> dict[str, Any]:
+    """Return readers as ``{".ext": reader}``.
+
+    A reader is a callable ``reader(source_text: str, path: str) -> Document``
+    that extracts the plain text to check and a map back to the source file.
+    """
+
+
+@hookspec
+def factrules_formatters() -> dict[str, Any]:
+    """Return output formats as ``{name: formatter}``.
+
+    A formatter is a callable ``formatter(report: dict, stream, *, color: bool) -> None``.
+    """
+
+
+@hookspec
+def factrules_document_findings(document: Document, findings: list[Finding]) -> list[Finding] | None:
+    """Post-process one document's findings (suppressions, consistency, ...).
+
+    Return a new list to replace the findings, or ``None`` to leave them as they are.
+    Implementations run in registration order; each sees the previous one's result.
+    """
+
+
+@hookspec
+def factrules_config_schema() -> dict[str, Any]:
+    """Return JSON Schema ``properties`` for config keys the plugin adds."""

@@ -1,0 +1,1 @@
+"""Built-in matcher kinds, one module each; registered by ``factrules.builtin``."""

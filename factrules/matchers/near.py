@@ -1,0 +1,80 @@
+"""The ``near`` kind: a term from list ``a`` within N words of a term from list ``b``, in one sentence.
+
+Denials are the model case: an official subject ("the ministry", "a
+spokesman") near a rejection ("weren't involved", "had no role").  Either
+list alone would flag ordinary prose; together they are specific.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from typing import Any
+
+import regex
+
+from factrules.matchers.base import Match, Matcher, RuleError, RuleTimeout, phrase_regex_source
+
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+
+
+def _term_regex(terms: Any, name: str) -> regex.Pattern[str]:
+    if not terms or not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+        raise RuleError(f"a near rule needs a non-empty list of terms in '{name}'")
+    alternatives = sorted({" ".join(t.split()) for t in terms}, key=len, reverse=True)
+    source = r"(?<!\w)(?:" + "|".join(phrase_regex_source(t) for t in alternatives) + r")(?!\w)"
+    return regex.compile(source, regex.IGNORECASE)
+
+
+class NearMatcher(Matcher):
+    kind = "near"
+
+    def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(rule, **kwargs)
+        self.first = _term_regex(rule.get("a"), "a")
+        self.second = _term_regex(rule.get("b"), "b")
+        self.within = int(rule.get("within", 8))
+        self.order = rule.get("order", "any")
+        self.report = rule.get("report", "b")
+        if self.order not in ("any", "a-first", "b-first"):
+            raise RuleError("'order' must be any, a-first or b-first")
+        if self.report not in ("a", "b", "both"):
+            raise RuleError("'report' must be a, b or both")
+
+    def find(self, document, prior=()) -> Iterable[Match]:
+        text = document.text
+        try:
+            firsts = [m.span() for m in self.first.finditer(text, timeout=self.timeout)]
+            if not firsts:
+                return
+            seconds = [m.span() for m in self.second.finditer(text, timeout=self.timeout)]
+        except TimeoutError:
+            raise RuleTimeout(f"near terms ran past the {self.timeout:g} s time limit") from None
+        if not seconds:
+            return
+        word_starts = [m.start() for m in _WORD.finditer(text)]
+        seen: set[tuple[int, int]] = set()
+        for b_start, b_end in seconds:
+            sentence = document.sentence_at(b_start)
+            for a_start, a_end in firsts:
+                if a_start < sentence[0] or a_end > sentence[1] or (a_start < b_end and b_start < a_end):
+                    continue
+                a_first = a_end <= b_start
+                if self.order == "a-first" and not a_first or self.order == "b-first" and a_first:
+                    continue
+                gap_start, gap_end = (a_end, b_start) if a_first else (b_end, a_start)
+                words_between = bisect.bisect_left(word_starts, gap_end) - bisect.bisect_left(
+                    word_starts, gap_start
+                )
+                if words_between > self.within:
+                    continue
+                if self.report == "a":
+                    span = (a_start, a_end)
+                elif self.report == "b":
+                    span = (b_start, b_end)
+                else:
+                    span = (min(a_start, b_start), max(a_end, b_end))
+                if span not in seen:
+                    seen.add(span)
+                    yield Match(*span, data={"near": text[a_start:a_end]})
+                break

@@ -1,0 +1,69 @@
+"""The ``phrase`` kind: word lists, case-insensitive and word-bounded.
+
+All phrase rules of all loaded packs share one compiled alternation, so a
+document is scanned once for every phrase rule together (overlapped, so a
+phrase inside a longer one of another rule is still found).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import regex
+
+from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError, phrase_key, phrase_regex_source
+
+
+class PhraseMatcher(Matcher):
+    kind = "phrase"
+
+    def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(rule, **kwargs)
+        phrases = rule.get("phrases") or []
+        if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+            raise RuleError("a phrase rule needs a non-empty list of non-empty 'phrases'")
+        self.phrases = [" ".join(p.split()) for p in phrases]
+        self.case_sensitive = bool(rule.get("case_sensitive", False))
+
+    def find(self, document, prior=()) -> Iterable[Match]:
+        for _, match in PhraseGroup([self]).find(document, prior):
+            yield match
+
+    @classmethod
+    def group(cls, matchers: Sequence[Matcher]) -> MatcherGroup:
+        return PhraseGroup(matchers)
+
+
+class PhraseGroup(MatcherGroup):
+    """One overlapped scan per case mode for every phrase of every rule in the group."""
+
+    def __init__(self, matchers: Sequence[Matcher]) -> None:
+        super().__init__(matchers)
+        self._passes: list[tuple[regex.Pattern[str], dict[str, list[PhraseMatcher]], bool]] = []
+        for case_sensitive in (False, True):
+            owners: dict[str, list[PhraseMatcher]] = defaultdict(list)
+            for matcher in matchers:
+                assert isinstance(matcher, PhraseMatcher)
+                if matcher.case_sensitive != case_sensitive:
+                    continue
+                for phrase in matcher.phrases:
+                    key = phrase if case_sensitive else phrase_key(phrase)
+                    if matcher not in owners[key]:
+                        owners[key].append(matcher)
+            if not owners:
+                continue
+            alternatives = sorted(owners, key=len, reverse=True)
+            source = r"(?<!\w)(?:" + "|".join(phrase_regex_source(p) for p in alternatives) + r")(?!\w)"
+            flags = 0 if case_sensitive else regex.IGNORECASE
+            self._passes.append((regex.compile(source, flags), dict(owners), case_sensitive))
+
+    def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match]]:
+        text = document.text
+        for compiled, owners, case_sensitive in self._passes:
+            for hit in compiled.finditer(text, overlapped=True):
+                matched = hit.group()
+                key = " ".join(matched.replace("’", "'").split()) if case_sensitive else phrase_key(matched)
+                for matcher in owners.get(key, ()):
+                    yield matcher, Match(hit.start(), hit.end())

@@ -1,0 +1,233 @@
+"""Rule packs: safe YAML loading with line numbers, schema validation, compilation.
+
+Every failure becomes a ``PackError`` whose one-line message names the file,
+the line and the rule, because the person reading it is a rule-pack author
+with a YAML file open, not a Python developer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import regex
+import yaml
+
+from factrules.findings import validator
+from factrules.matchers.base import DEFAULT_TIMEOUT, Matcher, RuleError, compile_pattern
+
+_LINE_KEY = "__line__"
+
+
+class PackError(Exception):
+    """A rule pack that cannot be used; ``str()`` is the one-line message for the user."""
+
+    def __init__(self, path: str, message: str, *, line: int | None = None, rule: str | None = None):
+        self.path, self.line, self.rule, self.detail = path, line, rule, message
+        where = f"{path}:{line}" if line else path
+        what = f" rule '{rule}':" if rule else ""
+        super().__init__(f"{where}:{what} {message}")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping (for error messages)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping[_LINE_KEY] = node.start_mark.line + 1
+        return mapping
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != _LINE_KEY}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+@dataclass
+class Rule:
+    """A compiled rule: its settings from the pack and the matcher that finds it."""
+
+    pack: str
+    id: str
+    kind: str
+    category: str
+    severity: str
+    scope: str
+    message: str
+    matcher: Matcher
+    description: str = ""
+    suggestion: str | None = None
+    link: str | None = None
+    enabled: bool = True
+    unless: list[regex.Pattern[str]] = field(default_factory=list)
+    unless_sentence: list[regex.Pattern[str]] = field(default_factory=list)
+    examples: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+    line: int | None = None
+
+    @property
+    def full_id(self) -> str:
+        return f"{self.pack}.{self.id}"
+
+
+@dataclass
+class Pack:
+    name: str
+    path: str
+    rules: list[Rule]
+    version: str = ""
+    description: str = ""
+    language: str = "en"
+
+
+def read_pack_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parse a pack file; return (data without line keys, data with line keys)."""
+    shown = str(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise PackError(shown, f"not valid UTF-8 (byte {error.start})") from None
+    except OSError as error:
+        raise PackError(shown, f"cannot read: {error.strerror or error}") from None
+    try:
+        with_lines = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
+        raise PackError(shown, f"invalid YAML: {problem}", line=line) from None
+    except yaml.YAMLError as error:
+        raise PackError(shown, f"invalid YAML: {' '.join(str(error).split())}") from None
+    if not isinstance(with_lines, dict):
+        raise PackError(shown, "a rule pack must be a YAML mapping with 'pack' and 'rules'", line=1)
+    return _strip_lines(with_lines), with_lines
+
+
+def _schema_error(path: str, data: dict[str, Any], with_lines: dict[str, Any], error: Any) -> PackError:
+    location = list(error.absolute_path)
+    rule_id = None
+    line = with_lines.get(_LINE_KEY)
+    node: Any = with_lines
+    for step in location:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and _LINE_KEY in node:
+            line = node[_LINE_KEY]
+    if len(location) >= 2 and location[0] == "rules" and isinstance(location[1], int):
+        rule = data["rules"][location[1]]
+        rule_id = rule.get("id") if isinstance(rule, dict) else None
+        rule_node = with_lines["rules"][location[1]]
+        if isinstance(rule_node, dict) and line is None:
+            line = rule_node.get(_LINE_KEY)
+    where = ".".join(str(step) for step in location[2:] if not isinstance(step, int)) if rule_id else ""
+    detail = error.message if len(error.message) < 200 else error.message[:197] + "..."
+    prefix = f"'{where}': " if where else ""
+    return PackError(path, f"schema: {prefix}{detail}", line=line, rule=rule_id)
+
+
+def _compile_list(patterns: Iterable[str], what: str) -> list[regex.Pattern[str]]:
+    return [compile_pattern(p, what=what) for p in patterns]
+
+
+def load_pack(path: Path, matcher_kinds: Mapping[str, type[Matcher]], *, timeout: float = DEFAULT_TIMEOUT) -> Pack:
+    """Load, validate and compile one pack file."""
+    shown = str(path)
+    data, with_lines = read_pack_file(path)
+    errors = sorted(validator("rule-pack").iter_errors(data), key=lambda e: (len(list(e.absolute_path)), e.path))
+    if errors:
+        deepest = max(errors, key=lambda e: len(list(e.absolute_path)))
+        best = jsonschema.exceptions.best_match(errors)
+        chosen = deepest if len(list(deepest.absolute_path)) > len(list(best.absolute_path)) else best
+        raise _schema_error(shown, data, with_lines, chosen)
+    defaults = data.get("defaults", {})
+    rules: list[Rule] = []
+    seen_ids: set[str] = set()
+    for raw, raw_lines in zip(data["rules"], with_lines["rules"], strict=True):
+        line = raw_lines.get(_LINE_KEY)
+        rule_id = raw["id"]
+        if rule_id in seen_ids:
+            raise PackError(shown, "rule id used twice in this pack", line=line, rule=rule_id)
+        seen_ids.add(rule_id)
+        kind = raw["kind"]
+        matcher_class = matcher_kinds.get(kind)
+        if matcher_class is None:
+            known = ", ".join(sorted(matcher_kinds))
+            raise PackError(shown, f"unknown kind '{kind}' (known kinds: {known})", line=line, rule=rule_id)
+        if raw.get("options") is not None:
+            try:
+                jsonschema.validate(raw["options"], matcher_class.options_schema)
+            except jsonschema.ValidationError as error:
+                raise PackError(shown, f"options: {error.message}", line=line, rule=rule_id) from None
+        try:
+            matcher = matcher_class(raw, timeout=float(raw.get("timeout", timeout)))
+            unless = _compile_list(raw.get("unless", []), "an 'unless' pattern")
+            unless_sentence = _compile_list(raw.get("unless_sentence", []), "an 'unless_sentence' pattern")
+        except RuleError as error:
+            raise PackError(shown, str(error), line=line, rule=rule_id) from None
+        category = raw.get("category", defaults.get("category"))
+        if not category:
+            raise PackError(shown, "no 'category' (set it on the rule or in 'defaults')", line=line, rule=rule_id)
+        rules.append(
+            Rule(
+                pack=data["pack"],
+                id=rule_id,
+                kind=kind,
+                category=category,
+                severity=raw.get("severity", defaults.get("severity", "warning")),
+                scope=raw.get("scope", defaults.get("scope", "sentence")),
+                message=raw.get("message") or f"'{{text}}': {raw.get('description') or 'check this'}",
+                matcher=matcher,
+                description=raw.get("description", ""),
+                suggestion=raw.get("suggestion"),
+                link=raw.get("link") or data.get("link"),
+                enabled=raw.get("enabled", defaults.get("enabled", True)),
+                unless=unless,
+                unless_sentence=unless_sentence,
+                examples=raw["examples"],
+                path=shown,
+                line=line,
+            )
+        )
+    return Pack(
+        name=data["pack"],
+        path=shown,
+        rules=rules,
+        version=str(data.get("version", "")),
+        description=data.get("description", ""),
+        language=data.get("language", "en"),
+    )
+
+
+def pack_files(path: Path) -> list[Path]:
+    """The pack files a path names: the file itself, or every ``*.yaml``/``*.yml`` below a directory."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not path.exists():
+        raise PackError(str(path), "no such rule pack file or directory")
+    return [path]
+
+
+def load_packs(
+    paths: Iterable[Path], matcher_kinds: Mapping[str, type[Matcher]], *, timeout: float = DEFAULT_TIMEOUT
+) -> list[Pack]:
+    """Load every pack under ``paths``; two packs with one name is an error, not a silent override."""
+    packs: list[Pack] = []
+    by_name: dict[str, str] = {}
+    for root in paths:
+        for file in pack_files(Path(root)):
+            pack = load_pack(file, matcher_kinds, timeout=timeout)
+            if pack.name in by_name and Path(by_name[pack.name]).resolve() != file.resolve():
+                raise PackError(str(file), f"pack '{pack.name}' is already defined in {by_name[pack.name]}", line=1)
+            if pack.name in by_name:
+                continue
+            by_name[pack.name] = str(file)
+            packs.append(pack)
+    return packs

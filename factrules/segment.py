@@ -1,0 +1,129 @@
+"""Paragraphs, sentences and quotation spans of plain text.
+
+Scopes (``sentence``, ``paragraph``, ``quotes``, ``outside-quotes``) and the
+``near`` matcher depend on these.  The sentence splitter is rule-based on
+purpose: news copy is full of abbreviations ("U.S.", "Feb.", "Gen.") that
+must not end a sentence, and a statistical model would cost more than the
+whole rule set.
+"""
+
+from __future__ import annotations
+
+import regex
+
+Span = tuple[int, int]
+
+_PARAGRAPH_BREAK = regex.compile(r"\n[ \t\f\v\r]*\n\s*|\r[ \t]*\r\s*")
+
+#: Words that end with a period without ending a sentence (lower case, no period).
+ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sen rep gov gen col lt sgt capt maj cpl pvt adm cmdr brig supt det insp
+    st jr sr inc ltd co corp bros no nos vs etc approx est dept univ assn ave blvd rd mt ft
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
+    fig vol pp ch cf al rev hon atty pres messrs
+    """.split()
+)
+
+_BOUNDARY = regex.compile(r"""[.!?]+['"”’)\]]*(?=\s+['"“‘(\[]?[\p{Lu}\p{N}])|[.!?]+['"”’)\]]*(?=\s*$)""")
+_WORD_BEFORE = regex.compile(r"([\p{L}.]+)$")
+_INITIALISM = regex.compile(r"^(?:\p{L}\.)+\p{L}?$")
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Split on blank lines; each span excludes the surrounding whitespace."""
+    spans: list[Span] = []
+    position = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        _append_trimmed(text, position, match.start(), spans)
+        position = match.end()
+    _append_trimmed(text, position, len(text), spans)
+    return spans
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list[Span]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def _ends_with_abbreviation(text: str, period_at: int, paragraph_start: int) -> bool:
+    match = _WORD_BEFORE.search(text, paragraph_start, period_at + 1)
+    if not match:
+        return False
+    word = match.group(1).rstrip(".")
+    if not word:
+        return False
+    if word.lower() in ABBREVIATIONS:
+        return True
+    if _INITIALISM.match(word + "."):  # U.S., U.N., e.g., a.m.
+        return True
+    return len(word) == 1 and word.isupper()  # a middle initial: "John F. Kennedy"
+
+
+def sentences(text: str, paragraph_spans: list[Span] | None = None) -> list[Span]:
+    """Split each paragraph into sentences; abbreviations and initials do not end one."""
+    spans: list[Span] = []
+    for para_start, para_end in paragraph_spans if paragraph_spans is not None else paragraphs(text):
+        start = para_start
+        for match in _BOUNDARY.finditer(text, para_start, para_end):
+            end = match.end()
+            single_period = text[match.start() : end].rstrip("'\"”’)]") == "."
+            if single_period and _ends_with_abbreviation(text, match.start(), start):
+                continue
+            _append_trimmed(text, start, end, spans)
+            start = end
+        _append_trimmed(text, start, para_end, spans)
+    return spans
+
+
+_OPENERS = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
+
+
+def quotations(text: str, paragraph_spans: list[Span] | None = None) -> list[Span]:
+    """Find quotation spans (including the marks) within each paragraph.
+
+    Straight single quotes only count at word edges, so apostrophes ("Syria's",
+    "weren't") never open a quotation.  A quotation left open runs to the end
+    of its paragraph, as in news copy where a quote continues.
+    """
+    spans: list[Span] = []
+    for para_start, para_end in paragraph_spans if paragraph_spans is not None else paragraphs(text):
+        index = para_start
+        while index < para_end:
+            char = text[index]
+            closer = _OPENERS.get(char)
+            if closer and _can_open(text, index, char, para_start):
+                close_at = _find_close(text, index + 1, para_end, closer)
+                end = close_at + 1 if close_at is not None else para_end
+                spans.append((index, end))
+                index = end
+                continue
+            index += 1
+    return spans
+
+
+def _can_open(text: str, index: int, char: str, para_start: int) -> bool:
+    before = text[index - 1] if index > para_start else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    if after.isspace():
+        return False
+    if char in "'‘":
+        return not before.isalnum()
+    return True
+
+
+def _find_close(text: str, start: int, end: int, closer: str) -> int | None:
+    for index in range(start, end):
+        if text[index] != closer:
+            continue
+        if closer in "'’":
+            after = text[index + 1] if index + 1 < end else " "
+            before = text[index - 1]
+            if after.isalnum() or before.isspace():  # an apostrophe, not a closing mark
+                continue
+        return index
+    return None
