@@ -130,8 +130,9 @@ def read_document(data: bytes, path: str, plugins: Registry, format_hint: str | 
         raise InputError(path, f"could not be read: {type(error).__name__}: {error}") from None
 
 
-def check_document(document: Document, options: Options = Options(), config: Config | None = None) -> Report:
+def check_document(document: Document, options: Options | None = None, config: Config | None = None) -> Report:
     """Check an already-read document."""
+    options = options or Options()
     config = config if config is not None else resolve_config(options, Path.cwd())
     engine = build_engine(options, config)
     findings, errors = engine.check(document)
@@ -246,9 +247,8 @@ def check_paths(
             data = _read_bytes(path, stdin)
             report.files += 1
             if not data.strip():
-                report.errors.append(
-                    {"path": path, "kind": "empty-file", "severity": "info", "message": f"{path}: empty file, nothing to check"}
-                )
+                message = f"{path}: empty file, nothing to check"
+                report.errors.append({"path": path, "kind": "empty-file", "severity": "info", "message": message})
                 continue
             document = read_document(data, path, plugins_registry, format)
             findings, errors = engine.check(document)

@@ -79,8 +79,10 @@ def read_gold(path: Path) -> list[dict[str, Any]]:
     return documents
 
 
-def evaluate(gold: list[dict[str, Any]], options: Options = Options(), config: Config = Config()) -> Evaluation:
+def evaluate(gold: list[dict[str, Any]], options: Options | None = None, config: Config | None = None) -> Evaluation:
     """Run the engine on every gold document and count (sentence, category) agreements."""
+    options = options or Options()
+    config = config or Config()
     result = Evaluation()
     for gold_document in gold:
         texts = [s["text"] for s in gold_document["sentences"]]

@@ -34,7 +34,8 @@ def format_text(report: dict[str, Any], stream: IO[str], *, color: bool = False,
             gutter = str(start["line"])
             console.print(f"[blue]{' ' * len(gutter)} |[/]")
             console.print(f"[blue]{gutter} |[/] {escape(line_text)}")
-            console.print(f"[blue]{' ' * len(gutter)} |[/] {' ' * (start['column'] - 1)}[{style}]{'^' * max(width, 1)}[/]")
+            caret = "^" * max(width, 1)
+            console.print(f"[blue]{' ' * len(gutter)} |[/] {' ' * (start['column'] - 1)}[{style}]{caret}[/]")
             console.print()
     for error in report["errors"]:
         level = error.get("severity", "error")
