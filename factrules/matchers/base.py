@@ -93,7 +93,7 @@ def compile_pattern(pattern: str, *, ignorecase: bool = True, what: str = "patte
 def phrase_regex_source(phrase: str) -> str:
     """Regex source for one literal phrase: any run of spaces between words, either apostrophe."""
     words = phrase.split()
-    escaped = [regex.escape(word).replace("'", "['’]").replace("’", "['’]") for word in words]
+    escaped = ["".join("['’]" if char in "'’" else regex.escape(char) for char in word) for word in words]
     return r"\s+".join(escaped)
 
 
