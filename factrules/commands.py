@@ -10,3 +10,6 @@ import argparse
 
 def register_extra_commands(commands: argparse._SubParsersAction) -> None:
     """Add the optional subcommands; each sets ``handler(args, stdout) -> int``."""
+    from factrules import scan
+
+    scan.register(commands)

@@ -18,6 +18,9 @@ def write_atomically(path: Path, mode: str = "w") -> Iterator[IO[str]]:
     try:
         with os.fdopen(handle, mode, encoding="utf-8") as stream:
             yield stream
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would surprise a user sharing the file
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
