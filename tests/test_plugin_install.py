@@ -1,0 +1,292 @@
+"""The example plugin (plugins/factrules-example) as a user gets it: pip-installed, found by entry point.
+
+The plugin is installed into a throw-away venv that sees the system
+packages (so factrules and its dependencies are there) but whose own
+site-packages holds the plugin, and the venv's ``factrules`` CLI must then
+show the plugin's matcher kind and pack at work.  The main environment must
+not have it: otherwise the test would pass without the entry point.
+
+The matcher's behaviour is tested in-process too, loading the plugin module
+with ``plugins=`` (the API's ``--plugin``) from its source tree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from factrules import check_text
+from factrules.findings import validator
+from factrules.packs import PackError
+
+ROOT = Path(__file__).resolve().parent.parent
+PLUGIN_DIR = ROOT / "plugins" / "factrules-example"
+PLUGIN_MODULE = "factrules_example.plugin"
+RULE = "attribution.unattributed-quote"
+
+DRAFT = textwrap.dedent(
+    """\
+    Flood barriers on the Ouse held overnight, the Environment Agency said.
+
+    The pumping station at Naburn failed twice before midnight. "Nobody told us the pumps were off." Crews
+    restored power by dawn.
+
+    "We had sandbags ready for every street," the council leader said.
+    """
+)
+UNATTRIBUTED = '"Nobody told us the pumps were off."'
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env=_env(), capture_output=True, text=True, timeout=300)
+
+
+def _validate_report(report: dict) -> None:
+    errors = [e.message for e in validator("report").iter_errors(report)]
+    assert not errors, errors
+    for finding in report["findings"]:
+        assert not list(validator("finding").iter_errors(finding)), finding
+
+
+def _validate_findings(findings) -> None:
+    for finding in findings:
+        problems = [e.message for e in validator("finding").iter_errors(finding.to_dict())]
+        assert not problems, (finding, problems)
+
+
+# -- the main environment does not have the plugin -----------------------------------------
+
+
+def test_plugin_is_absent_from_the_main_environment(tmp_path: Path) -> None:
+    names = {ep.value for ep in metadata.entry_points(group="factrules")}
+    assert PLUGIN_MODULE not in names
+    with pytest.raises(metadata.PackageNotFoundError):
+        metadata.distribution("factrules-example")
+    listing = _run([sys.executable, "-m", "factrules", "rules", "list"], tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    assert RULE not in listing.stdout
+    imported = _run([sys.executable, "-c", "import factrules_example"], tmp_path)
+    assert imported.returncode != 0
+
+
+# -- installed into a venv ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A venv over the system packages with the example plugin pip-installed (not editable)."""
+    venv = tmp_path_factory.mktemp("plugin-venv") / "venv"
+    work = venv.parent
+    made = _run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], work)
+    assert made.returncode == 0, made.stderr
+    python = venv / "bin" / "python"
+    installed = _run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--disable-pip-version-check",
+         "--no-input", "-q", str(PLUGIN_DIR)],
+        work,
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return venv
+
+
+def test_installed_plugin_is_the_venv_copy(plugin_venv: Path) -> None:
+    python = plugin_venv / "bin" / "python"
+    where = _run([str(python), "-c", "import factrules_example.plugin as p; print(p.PACKS_DIR)"], plugin_venv.parent)
+    assert where.returncode == 0, where.stderr
+    packs_dir = Path(where.stdout.strip())
+    assert plugin_venv in packs_dir.parents, packs_dir
+    assert (packs_dir / "attribution.yaml").is_file()
+
+
+def test_venv_cli_check_reports_the_plugin_rule(plugin_venv: Path, tmp_path: Path) -> None:
+    draft = tmp_path / "flood.txt"
+    draft.write_text(DRAFT, encoding="utf-8")
+    python = str(plugin_venv / "bin" / "python")
+    result = _run([python, "-m", "factrules", "check", str(draft), "--format", "json"], tmp_path)
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads(result.stdout)
+    _validate_report(report)
+    ours = [f for f in report["findings"] if f["rule"] == RULE]
+    assert [f["text"] for f in ours] == [UNATTRIBUTED]
+    finding = ours[0]
+    assert finding["category"] == "attribution"
+    assert finding["severity"] == "info"
+    assert finding["pack"] == "attribution"
+    assert finding["range"]["start"] == {"line": 3, "column": DRAFT.splitlines()[2].index('"') + 1}
+    assert DRAFT[finding["span"]["start"]:finding["span"]["end"]] == UNATTRIBUTED
+    assert "who said it" in finding["message"]
+    assert "7 words" in finding["message"]
+
+
+def test_venv_cli_exit_status_follows_the_plugin_rule_severity(plugin_venv: Path, tmp_path: Path) -> None:
+    draft = tmp_path / "flood.txt"
+    draft.write_text(DRAFT, encoding="utf-8")
+    python = str(plugin_venv / "bin" / "python")
+    base = [python, "-m", "factrules", "check", str(draft), "--select", "attribution", "--format", "json"]
+    relaxed = _run(base, tmp_path)
+    assert relaxed.returncode == 0, relaxed.stderr  # info is below the default --fail-on warning
+    strict = _run([*base, "--fail-on", "info"], tmp_path)
+    assert strict.returncode == 1, strict.stderr
+    report = json.loads(strict.stdout)
+    _validate_report(report)
+    assert {f["rule"] for f in report["findings"]} == {RULE}
+
+
+def test_venv_rules_list_and_explain_show_the_plugin(plugin_venv: Path, tmp_path: Path) -> None:
+    python = str(plugin_venv / "bin" / "python")
+    listing = _run([python, "-m", "factrules", "rules", "list"], tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    line = next(line for line in listing.stdout.splitlines() if line.startswith(RULE))
+    assert line.split()[1:4] == ["unattributed-quote", "attribution", "info"]
+    explain = _run([python, "-m", "factrules", "rules", "explain", RULE], tmp_path)
+    assert explain.returncode == 0, explain.stderr
+    assert "speech verb" in explain.stdout
+
+
+def test_venv_rules_test_runs_the_plugin_pack_examples(plugin_venv: Path, tmp_path: Path) -> None:
+    python = str(plugin_venv / "bin" / "python")
+    where = _run([python, "-c", "import factrules_example.plugin as p; print(p.PACKS_DIR)"], tmp_path)
+    pack = Path(where.stdout.strip()) / "attribution.yaml"
+    result = _run([python, "-m", "factrules", "rules", "test", str(pack)], tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "6 examples of 1 rules in 1 packs, 0 failed" in result.stdout
+
+
+def test_venv_rules_test_names_a_failing_plugin_example(plugin_venv: Path, tmp_path: Path) -> None:
+    """`rules test` really runs the kind: an example that cannot match is reported by pack and rule."""
+    python = str(plugin_venv / "bin" / "python")
+    broken = tmp_path / "house.yaml"
+    broken.write_text(
+        textwrap.dedent(
+            """\
+            pack: house
+            rules:
+              - id: quote-check
+                kind: unattributed-quote
+                category: attribution
+                scope: quotes
+                examples:
+                  match: ['"We will not reopen it until the engineers sign off," the mayor said.']
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = _run([python, "-m", "factrules", "rules", "test", str(broken)], tmp_path)
+    assert result.returncode == 1
+    assert "pack 'house' rule 'quote-check': match example 1 should match but does not" in result.stdout
+
+
+# -- the matcher's behaviour, in-process --------------------------------------------------------
+
+
+@pytest.fixture
+def plugin_path(monkeypatch: pytest.MonkeyPatch) -> tuple[str, ...]:
+    monkeypatch.syspath_prepend(str(PLUGIN_DIR / "src"))
+    return (PLUGIN_MODULE,)
+
+
+def _pack(tmp_path: Path, options: str = "{}", name: str = "quotes") -> str:
+    """A pack file of one rule of the plugin's kind; a new name per variant (engines are cached by path)."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(
+        textwrap.dedent(
+            f"""\
+            pack: quotes
+            defaults: {{category: attribution, severity: info, scope: quotes}}
+            rules:
+              - id: q
+                kind: unattributed-quote
+                options: {options}
+                message: "{{words}} words: {{preview}}"
+                examples:
+                  match: ['"This sentence has no speaker at all."']
+            """
+        ),
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def _quotes(text: str, plugins: tuple[str, ...], **kwargs) -> list[str]:
+    findings = check_text(text, plugins=plugins, select=["attribution"], **kwargs)
+    _validate_findings(findings)
+    return [f.text for f in findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # attribution in the quote's sentence, before or after the quote
+        ('"The pumps were off for an hour," a resident said.', []),
+        ('A resident said: "The pumps were off for an hour."', []),
+        # attribution in the next or previous sentence
+        ('"The pumps were off for an hour." That is what the engineer told the inquiry.', []),
+        ('She was blunt, the engineer recalled. "The pumps were off for an hour."', []),
+        ('"The pumps were off for an hour," according to the station log.', []),
+        # no attribution, or only inside the quotation itself
+        ('The station flooded. "The pumps were off for an hour." Crews arrived at dawn.',
+         ['"The pumps were off for an hour."']),
+        ('The station flooded. "I said the pumps were off, and nobody listened."',
+         ['"I said the pumps were off, and nobody listened."']),
+        # short quoted phrases are scare quotes or titles, not quotations
+        ('The council called it a "temporary fix" at the time.', []),
+        # curly quotation marks too
+        ("The station flooded. \u201cThe pumps were off for an hour.\u201d Crews arrived.",
+         ["\u201cThe pumps were off for an hour.\u201d"]),
+    ],
+)
+def test_unattributed_quote_cases(plugin_path: tuple[str, ...], text: str, expected: list[str]) -> None:
+    assert _quotes(text, plugin_path) == expected
+
+
+def test_attribution_two_sentences_away_does_not_count_by_default(plugin_path: tuple[str, ...]) -> None:
+    text = 'The mayor spoke first, aides said. The hall was full. "We will rebuild every house on this street."'
+    assert _quotes(text, plugin_path) == ['"We will rebuild every house on this street."']
+
+
+def test_multi_sentence_quote_attributed_after_it(plugin_path: tuple[str, ...]) -> None:
+    text = 'The hall was full. "We will rebuild. Every house, every street. Every one of them," the mayor said.'
+    assert _quotes(text, plugin_path) == []
+
+
+def test_options_neighbours_min_words_and_extra_verbs(plugin_path: tuple[str, ...], tmp_path: Path) -> None:
+    text = 'The mayor spoke, aides said. "We will rebuild every house." The hall cheered.'
+    assert _quotes(text, plugin_path) == []  # the shipped rule looks one sentence either side
+    strict = _pack(tmp_path, "{neighbours: 0}")
+    findings = check_text(text, plugins=plugin_path, rules=[strict], select=["quotes"])
+    _validate_findings(findings)
+    expected = [('"We will rebuild every house."', '5 words: "We will rebuild every house."')]
+    assert [(f.text, f.message) for f in findings] == expected
+
+    shortish = _pack(tmp_path, "{min_words: 2}", "short")
+    assert [f.text for f in check_text('Called a "temporary fix" by all.', plugins=plugin_path, rules=[shortish],
+                                       select=["quotes"])] == ['"temporary fix"']
+
+    house = _pack(tmp_path, "{extra_verbs: [ventured], neighbours: 0}", "house")
+    text = '"We may yet rebuild every house," the mayor ventured.'
+    assert [f.text for f in check_text(text, plugins=plugin_path, rules=[strict], select=["quotes"])] == [
+        '"We may yet rebuild every house,"'
+    ]
+    assert check_text(text, plugins=plugin_path, rules=[house], select=["quotes"]) == []
+
+
+def test_bad_option_is_a_pack_error_naming_file_and_rule(plugin_path: tuple[str, ...], tmp_path: Path) -> None:
+    bad = _pack(tmp_path, "{neighbours: 9}")
+    with pytest.raises(PackError) as raised:
+        check_text("Anything.", plugins=plugin_path, rules=[bad])
+    message = str(raised.value)
+    assert message.startswith(f"{bad}:4:") and "rule 'q'" in message and "options" in message
