@@ -13,3 +13,9 @@ def register_extra_commands(commands: argparse._SubParsersAction) -> None:
     from factrules import scan
 
     scan.register(commands)
+
+    from factrules.server_cli import add_serve_arguments, run_serve
+
+    serve = commands.add_parser("serve", help="HTTP API and browser playground (needs factrules[server])")
+    add_serve_arguments(serve)
+    serve.set_defaults(handler=run_serve)
