@@ -1,0 +1,152 @@
+"""The built wheel is complete: installed non-editable into a fresh venv, it checks a draft from anywhere.
+
+The trap this guards against is a wheel that works only because the
+editable checkout is importable: the built-in packs (``rules/``) and the
+schemas (``schemas/``) live at the top of the project, outside the
+``factrules`` package, and must be carried into the wheel as
+``factrules/_data``.  So the test runs the venv's CLI from a directory
+outside the checkout and asserts that what it imported, and the data it
+read, are inside the venv.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from factrules.findings import validator
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DRAFT = (
+    "The mayor reportedly approved the contract, sources said.\n"
+    "\n"
+    "The company denied any wrongdoing in a statement.\n"
+)
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env=_env(), capture_output=True, text=True, timeout=300)
+
+
+def _builtin_pack_names() -> set[str]:
+    names = set()
+    for path in sorted((ROOT / "rules").glob("*.y*ml")):
+        names.add(yaml.safe_load(path.read_text(encoding="utf-8"))["pack"])
+    return names
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    built = _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--disable-pip-version-check",
+         "--no-input", "-q", str(ROOT), "-w", str(out)],
+        out,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    wheels = list(out.glob("factrules-*.whl"))
+    assert len(wheels) == 1, wheels
+    return wheels[0]
+
+
+@pytest.fixture(scope="module")
+def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv over the system packages (for the dependencies) with the wheel installed into it."""
+    venv = tmp_path_factory.mktemp("wheel-venv") / "venv"
+    made = _run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], venv.parent)
+    assert made.returncode == 0, made.stderr
+    installed = _run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--no-deps", "--force-reinstall",
+         "--disable-pip-version-check", "--no-input", "-q", str(wheel)],
+        venv.parent,
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return venv
+
+
+@pytest.fixture
+def elsewhere(tmp_path: Path) -> Path:
+    """A working directory outside the checkout, so ``import factrules`` cannot find it through the cwd."""
+    directory = tmp_path / "newsroom"
+    directory.mkdir()
+    assert ROOT not in directory.parents
+    return directory
+
+
+def test_wheel_carries_every_rule_pack_and_schema(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    packs = {p.name for p in (ROOT / "rules").iterdir() if p.suffix in (".yaml", ".yml")}
+    schemas = {p.name for p in (ROOT / "schemas").glob("*.json")}
+    assert packs and schemas
+    assert {f"factrules/_data/rules/{name}" for name in packs} <= names
+    assert {f"factrules/_data/schemas/{name}" for name in schemas} <= names
+    assert "factrules/__init__.py" in names
+    assert not any(name.startswith(("tests/", "plugins/")) for name in names)
+
+
+def test_venv_imports_the_installed_copy_not_the_checkout(venv: Path, elsewhere: Path) -> None:
+    probe = (
+        "import json, factrules, factrules.resources as r;"
+        "print(json.dumps([factrules.__file__, str(r.data_dir('rules')), str(r.data_dir('schemas'))]))"
+    )
+    result = _run([str(venv / "bin" / "python"), "-c", probe], elsewhere)
+    assert result.returncode == 0, result.stderr
+    module, rules, schemas = (Path(p) for p in json.loads(result.stdout))
+    assert venv in module.parents and ROOT not in module.parents, module
+    package = module.parent
+    assert rules == package / "_data" / "rules"
+    assert schemas == package / "_data" / "schemas"
+    assert {p.name for p in rules.iterdir()} >= {p.name for p in (ROOT / "rules").glob("*.yaml")}
+
+
+def test_venv_console_script_checks_a_draft_from_another_directory(venv: Path, elsewhere: Path) -> None:
+    (elsewhere / "draft.txt").write_text(DRAFT, encoding="utf-8")
+    factrules = venv / "bin" / "factrules"
+    assert factrules.is_file()
+    result = _run([str(factrules), "check", "draft.txt", "--format", "json", "--date", "2026-03-13"], elsewhere)
+    assert result.returncode == 1, result.stderr  # hedge and sourcing findings are warnings
+    report = json.loads(result.stdout)
+    assert not list(validator("report").iter_errors(report))
+    for finding in report["findings"]:
+        assert not list(validator("finding").iter_errors(finding)), finding
+    categories = {f["category"] for f in report["findings"]}
+    assert {"hedge", "unverified", "denial"} <= categories
+    assert all(f["path"] == "draft.txt" for f in report["findings"])
+
+    text = _run([str(factrules), "check", "draft.txt"], elsewhere)
+    assert text.returncode == 1
+    assert "draft.txt:1:" in text.stdout and "reportedly" in text.stdout
+
+
+def test_venv_rules_list_and_test_use_the_packaged_packs(venv: Path, elsewhere: Path) -> None:
+    factrules = str(venv / "bin" / "factrules")
+    listing = _run([factrules, "rules", "list"], elsewhere)
+    assert listing.returncode == 0, listing.stderr
+    listed = {line.split()[0].split(".")[0] for line in listing.stdout.splitlines() if line.strip()}
+    assert _builtin_pack_names() <= listed
+    explain = _run([factrules, "rules", "explain", "hedges.reportedly"], elsewhere)
+    assert explain.returncode == 0, explain.stderr
+    assert "_data" in explain.stdout and str(venv) in explain.stdout  # "Defined in <installed pack>"
+
+
+def test_venv_reports_bad_input_without_a_traceback(venv: Path, elsewhere: Path) -> None:
+    result = _run([str(venv / "bin" / "factrules"), "check", "missing.txt"], elsewhere)
+    assert result.returncode == 2
+    assert "missing.txt" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
