@@ -137,23 +137,25 @@ class Engine:
             pairs = list(group.find(document, prior))
         except RuleTimeout as error:
             for matcher in group.matchers:
-                rule = self._rule_of[id(matcher)]
-                errors.append(
-                    {
-                        "path": document.path,
-                        "kind": "rule-timeout",
-                        "rule": rule.full_id,
-                        "severity": "warning",
-                        "message": f"rule '{rule.full_id}' skipped for this document: {error}",
-                    }
-                )
+                errors.append(_timeout_error(self._rule_of[id(matcher)], document, str(error)))
             return []
         found = []
+        timed_out: set[str] = set()
         for matcher, match in pairs:
             rule = self._rule_of[id(matcher)]
-            if self._keep(rule, document, match):
+            if rule.full_id in timed_out:
+                continue
+            try:
+                keep = self._keep(rule, document, match)
+            except TimeoutError:
+                # An ``unless`` pattern ran past the limit: the whole rule is skipped, as for its own pattern.
+                timed_out.add(rule.full_id)
+                limit = f"an 'unless' pattern ran past its {rule.matcher.timeout:g} s time limit"
+                errors.append(_timeout_error(rule, document, limit))
+                continue
+            if keep:
                 found.append(self.make_finding(rule, document, match))
-        return found
+        return [f for f in found if f.rule not in timed_out]
 
     def _keep(self, rule: Rule, document: Document, match: Match) -> bool:
         start, end = match.start, match.end
@@ -213,6 +215,17 @@ class Engine:
             links=[rule.link] if rule.link else [],
             plain_span=(match.start, match.end),
         )
+
+
+def _timeout_error(rule: Rule, document: Document, why: str) -> dict[str, Any]:
+    """The ``errors`` entry for a rule skipped on one document because a regex hit its time limit."""
+    return {
+        "path": document.path,
+        "kind": "rule-timeout",
+        "rule": rule.full_id,
+        "severity": "warning",
+        "message": f"{document.path}: rule '{rule.full_id}' skipped for this document: {why}",
+    }
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -20,6 +20,7 @@ from factrules.findings import validator
 from factrules.matchers.base import DEFAULT_TIMEOUT, Matcher, RuleError, compile_pattern
 
 _LINE_KEY = "__line__"
+_KEY_LINES = "__key_lines__"
 
 
 class PackError(Exception):
@@ -33,17 +34,31 @@ class PackError(Exception):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping (for error messages)."""
+    """A safe loader that remembers the line of every mapping and key (for error messages)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = super().construct_mapping(node, deep=deep)
         mapping[_LINE_KEY] = node.start_mark.line + 1
+        mapping[_KEY_LINES] = {
+            key.value: key.start_mark.line + 1 for key, _ in node.value if isinstance(key.value, str)
+        }
         return mapping
+
+
+# YAML 1.1 reads on/off/yes/no as booleans, so ``id: off`` or ``phrases: [no]`` would silently become
+# False; pack authors write words, so only true/false are booleans here (as in YAML 1.2).
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", regex.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def _strip_lines(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != _LINE_KEY}
+        return {k: _strip_lines(v) for k, v in value.items() if k not in (_LINE_KEY, _KEY_LINES)}
     if isinstance(value, list):
         return [_strip_lines(v) for v in value]
     return value
@@ -115,6 +130,8 @@ def _schema_error(path: str, data: dict[str, Any], with_lines: dict[str, Any], e
     line = with_lines.get(_LINE_KEY)
     node: Any = with_lines
     for step in location:
+        if isinstance(node, dict) and step in node.get(_KEY_LINES, {}):
+            line = node[_KEY_LINES][step]
         try:
             node = node[step]
         except (KeyError, IndexError, TypeError):
@@ -160,18 +177,30 @@ def load_pack(path: Path, matcher_kinds: Mapping[str, type[Matcher]], *, timeout
         matcher_class = matcher_kinds.get(kind)
         if matcher_class is None:
             known = ", ".join(sorted(matcher_kinds))
-            raise PackError(shown, f"unknown kind '{kind}' (known kinds: {known})", line=line, rule=rule_id)
+            at = raw_lines.get(_KEY_LINES, {}).get("kind", line)
+            raise PackError(shown, f"unknown kind '{kind}' (known kinds: {known})", line=at, rule=rule_id)
         if raw.get("options") is not None:
             try:
                 jsonschema.validate(raw["options"], matcher_class.options_schema)
             except jsonschema.ValidationError as error:
                 raise PackError(shown, f"options: {error.message}", line=line, rule=rule_id) from None
+        key_lines = raw_lines.get(_KEY_LINES, {})
         try:
             matcher = matcher_class(raw, timeout=float(raw.get("timeout", timeout)))
+        except RuleError as error:
+            at = next((key_lines[k] for k in ("pattern", "phrases", "a", "b", "options") if k in key_lines), line)
+            raise PackError(shown, str(error), line=at, rule=rule_id) from None
+        except Exception as error:  # a plugin kind that fails in an unexpected way is still the pack's problem
+            message = f"kind '{kind}' cannot compile this rule: {type(error).__name__}: {error}"
+            raise PackError(shown, message, line=line, rule=rule_id) from None
+        try:
             unless = _compile_list(raw.get("unless", []), "an 'unless' pattern")
+        except RuleError as error:
+            raise PackError(shown, str(error), line=key_lines.get("unless", line), rule=rule_id) from None
+        try:
             unless_sentence = _compile_list(raw.get("unless_sentence", []), "an 'unless_sentence' pattern")
         except RuleError as error:
-            raise PackError(shown, str(error), line=line, rule=rule_id) from None
+            raise PackError(shown, str(error), line=key_lines.get("unless_sentence", line), rule=rule_id) from None
         category = raw.get("category", defaults.get("category"))
         if not category:
             raise PackError(shown, "no 'category' (set it on the rule or in 'defaults')", line=line, rule=rule_id)

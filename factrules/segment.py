@@ -25,6 +25,17 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
+#: Abbreviations that also end sentences ("born in the U.S. He moved"): these do end one when
+#: the next word is one that starts sentences and rarely follows them inside one.
+_FINAL_ABBREVIATIONS = frozenset("etc inc ltd co corp jr sr bros".split())
+_SENTENCE_STARTERS = frozenset(
+    """
+    he she it they we i you his her its their our the this that these those there here but and so yet
+    however meanwhile still then now when while after before in on at a an if as what who why how
+    """.split()
+)
+_NEXT_WORD = regex.compile(r"""\s+['"“‘(\[]?(\p{L}+)""")
+
 _BOUNDARY = regex.compile(r"""[.!?]+['"”’)\]]*(?=\s+['"“‘(\[]?[\p{Lu}\p{N}])|[.!?]+['"”’)\]]*(?=\s*$)""")
 _WORD_BEFORE = regex.compile(r"([\p{L}.]+)$")
 _INITIALISM = regex.compile(r"^(?:\p{L}\.)+\p{L}?$")
@@ -64,6 +75,16 @@ def _ends_with_abbreviation(text: str, period_at: int, paragraph_start: int) -> 
     return len(word) == 1 and word.isupper()  # a middle initial: "John F. Kennedy"
 
 
+def _can_end_sentence(text: str, period_at: int, paragraph_start: int, paragraph_end: int) -> bool:
+    """An initialism ("U.S.") or "Inc." ends a sentence when a typical sentence opener follows."""
+    match = _WORD_BEFORE.search(text, paragraph_start, period_at + 1)
+    word = match.group(1).rstrip(".") if match else ""
+    if not (word.lower() in _FINAL_ABBREVIATIONS or (len(word) > 2 and _INITIALISM.match(word + "."))):
+        return False
+    following = _NEXT_WORD.match(text, period_at + 1, paragraph_end)
+    return bool(following) and following.group(1).lower() in _SENTENCE_STARTERS and following.group(1)[0].isupper()
+
+
 def sentences(text: str, paragraph_spans: list[Span] | None = None) -> list[Span]:
     """Split each paragraph into sentences; abbreviations and initials do not end one."""
     spans: list[Span] = []
@@ -72,13 +93,16 @@ def sentences(text: str, paragraph_spans: list[Span] | None = None) -> list[Span
         for match in _BOUNDARY.finditer(text, para_start, para_end):
             end = match.end()
             single_period = text[match.start() : end].rstrip("'\"”’)]") == "."
-            if single_period and _ends_with_abbreviation(text, match.start(), start):
+            if (single_period and _ends_with_abbreviation(text, match.start(), start)
+                    and not _can_end_sentence(text, match.start(), start, para_end)):
                 continue
             _append_trimmed(text, start, end, spans)
             start = end
         _append_trimmed(text, start, para_end, spans)
     return spans
 
+
+_ELISION = regex.compile(r"(?:em|tis|twas|cause|til|n)\b", regex.IGNORECASE)
 
 _OPENERS = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
 
@@ -112,7 +136,8 @@ def _can_open(text: str, index: int, char: str, para_start: int) -> bool:
     if after.isspace():
         return False
     if char in "'‘":
-        return not before.isalnum()
+        # "'90s", "’17", "'em": an elision, not an opening mark.
+        return not before.isalnum() and not after.isdigit() and not _ELISION.match(text, index + 1)
     return True
 
 

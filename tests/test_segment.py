@@ -1,0 +1,179 @@
+"""Segmentation (paragraphs, sentences, quotations) and the source map (offset -> line/column)."""
+
+from __future__ import annotations
+
+import pytest
+
+from factrules import segment
+from factrules.document import Document
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in segment.sentences(text)]
+
+
+def quotes(text: str) -> list[str]:
+    return [text[a:b] for a, b in segment.quotations(text)]
+
+
+def paragraphs(text: str) -> list[str]:
+    return [text[a:b] for a, b in segment.paragraphs(text)]
+
+
+# -- sentences ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The U.S. military said it struck back. Nobody was hurt.",
+         ["The U.S. military said it struck back.", "Nobody was hurt."]),
+        ("The attack on Feb. 7 killed dozens. It lasted hours.",
+         ["The attack on Feb. 7 killed dozens.", "It lasted hours."]),
+        ("Lt. Gen. Jeffrey Harrigian spoke. Then he left.",
+         ["Lt. Gen. Jeffrey Harrigian spoke.", "Then he left."]),
+        ("John F. Kennedy was there. So was J. R. R. Tolkien.",
+         ["John F. Kennedy was there.", "So was J. R. R. Tolkien."]),
+        ("Mr. Smith met Dr. Jones at 9 a.m. Monday. They talked.",
+         ["Mr. Smith met Dr. Jones at 9 a.m. Monday.", "They talked."]),
+        ("The U.N. Security Council met. It adjourned.",
+         ["The U.N. Security Council met.", "It adjourned."]),
+    ],
+)
+def test_abbreviations_and_initials_do_not_end_a_sentence(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_question_exclamation_and_closing_quotes_end_sentences() -> None:
+    text = 'He said "It is over." Then he left. Did it work? Yes! "Who knows?" she asked.'
+    assert sentences(text) == ['He said "It is over."', "Then he left.", "Did it work?", "Yes!",
+                               '"Who knows?" she asked.']
+
+
+def test_curly_closing_quote_after_period_ends_sentence() -> None:
+    assert sentences("“It is over.” The war went on.") == ["“It is over.”", "The war went on."]
+
+
+def test_initialism_at_end_of_sentence_before_a_pronoun_splits() -> None:
+    assert sentences("He was born in the U.S. He moved to Paris.") == [
+        "He was born in the U.S.", "He moved to Paris."]
+
+
+def test_lowercase_after_period_does_not_split() -> None:
+    assert sentences("The vote was 3 vs. 2 in favor. Done.") == ["The vote was 3 vs. 2 in favor.", "Done."]
+
+
+def test_sentences_never_cross_paragraphs() -> None:
+    text = "First paragraph has no period\n\nSecond paragraph. Two sentences."
+    assert sentences(text) == ["First paragraph has no period", "Second paragraph.", "Two sentences."]
+
+
+def test_sentence_spans_exclude_surrounding_whitespace() -> None:
+    text = "  One.   Two.  "
+    assert segment.sentences(text) == [(2, 6), (9, 13)]
+
+
+# -- paragraphs -----------------------------------------------------------------
+def test_paragraphs_split_on_blank_lines_for_every_line_ending() -> None:
+    assert paragraphs("a\n\nb\r\n\r\nc\r\rd\n \t\n e") == ["a", "b", "c", "d", "e"]
+
+
+def test_single_line_break_stays_in_paragraph() -> None:
+    assert paragraphs("one line\nwrapped here\n\nnext") == ["one line\nwrapped here", "next"]
+
+
+def test_empty_text_has_no_segments() -> None:
+    assert segment.paragraphs("") == [] and segment.sentences("") == [] and segment.quotations("") == []
+    assert segment.paragraphs(" \n\n \n") == []
+
+
+# -- quotations --------------------------------------------------------------------
+def test_straight_double_quotes() -> None:
+    assert quotes('He said "we won" and "they lost" today.') == ['"we won"', '"they lost"']
+
+
+def test_curly_quotes_double_and_single() -> None:
+    assert quotes("“It is over,” he said. ‘Maybe,’ she said.") == ["“It is over,”", "‘Maybe,’"]
+
+
+def test_straight_single_quotes_versus_apostrophes() -> None:
+    text = "Syria's leader said 'we won' and the troops weren't there."
+    assert quotes(text) == ["'we won'"]
+
+
+def test_apostrophes_alone_open_no_quotation() -> None:
+    assert quotes("Syria's army and Russia's contractors weren't involved; the players' union agreed.") == []
+
+
+def test_elided_years_are_not_quotations() -> None:
+    assert quotes("The '90s were rough, and the players' union agreed.") == []
+    assert quotes("In ’17 and ‘18 prices rose.") == []
+
+
+def test_curly_apostrophe_inside_curly_quote_does_not_close_it() -> None:
+    assert quotes("“Russia’s troops weren’t there,” he said.") == ["“Russia’s troops weren’t there,”"]
+    assert quotes("‘Russia’s troops weren’t there,’ he said.") == ["‘Russia’s troops weren’t there,’"]
+
+
+def test_unclosed_quote_runs_to_end_of_paragraph_only() -> None:
+    text = 'He said "this runs on\nacross a line\n\nNew paragraph "closed" here.'
+    assert quotes(text) == ['"this runs on\nacross a line', '"closed"']
+
+
+def test_guillemets() -> None:
+    assert quotes("Il a dit «non» hier.") == ["«non»"]
+
+
+def test_document_in_quotes() -> None:
+    document = Document(path="x", text='They said "no comment" today.')
+    start = document.text.index("no comment")
+    assert document.in_quotes(start, start + 10)
+    assert not document.in_quotes(0, 4)
+
+
+# -- source map ----------------------------------------------------------------------
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_position_for_each_line_ending(newline: str) -> None:
+    source = newline.join(["first line", "second line", "", "fourth"])
+    document = Document(path="x", text=source)
+    assert document.position(0) == (1, 1)
+    assert document.position(source.index("second")) == (2, 1)
+    assert document.position(source.index("line", 12)) == (2, 8)
+    assert document.position(source.index("fourth")) == (4, 1)
+    assert document.source_line(2) == "second line"
+    assert document.source_line(3) == ""
+
+
+def test_mixed_line_endings() -> None:
+    source = "a\r\nb\rc\nd"
+    document = Document(path="x", text=source)
+    assert [document.position(source.index(c)) for c in "abcd"] == [(1, 1), (2, 1), (3, 1), (4, 1)]
+
+
+def test_columns_count_code_points_not_utf16_units() -> None:
+    source = "🙂🙂 é reportedly\n𝔘𝔖 said"
+    document = Document(path="x", text=source)
+    offset = source.index("reportedly")
+    assert offset == 5
+    assert document.position(offset) == (1, 6)
+    assert document.position(source.index("said")) == (2, 4)
+
+
+def test_source_span_maps_through_offsets() -> None:
+    source = "<p>Hello <b>world</b></p>"
+    text = "Hello world"
+    offsets = [source.index("Hello") + i for i in range(6)] + [source.index("world") + i for i in range(5)]
+    document = Document(path="x.html", text=text, source=source, offsets=offsets)
+    assert document.source_span(6, 11) == (12, 17)
+    assert source[12:17] == "world"
+    assert document.source_span(0, 11) == (3, 17)
+
+
+def test_offsets_must_cover_every_code_point() -> None:
+    with pytest.raises(ValueError):
+        Document(path="x", text="abc", source="abc", offsets=[0, 1])
+
+
+def test_sentence_and_paragraph_lookup() -> None:
+    text = "One. Two.\n\nThree."
+    document = Document(path="x", text=text)
+    assert document.sentence_at(text.index("Two")) == (5, 9)
+    assert document.paragraph_at(text.index("Three")) == (11, 17)
