@@ -35,7 +35,23 @@ def factrules_readers() -> dict[str, Any]:
 
 @hookimpl
 def factrules_formatters() -> dict[str, Any]:
+    from factrules.formatters.checkstyle import format_checkstyle
+    from factrules.formatters.github import format_github
     from factrules.formatters.json import format_json
+    from factrules.formatters.jsonl import format_jsonl
+    from factrules.formatters.junit import format_junit
+    from factrules.formatters.rdjson import format_rdjson, format_rdjsonl
+    from factrules.formatters.sarif import format_sarif
     from factrules.formatters.text import format_text
 
-    return {"text": format_text, "json": format_json}
+    return {
+        "text": format_text,
+        "json": format_json,
+        "jsonl": format_jsonl,
+        "sarif": format_sarif,
+        "github": format_github,
+        "rdjson": format_rdjson,
+        "rdjsonl": format_rdjsonl,
+        "junit": format_junit,
+        "checkstyle": format_checkstyle,
+    }

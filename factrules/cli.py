@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--input-format", dest="input_format", default=None,
                        help="reader to use for every input (text, markdown, html, ...), e.g. for stdin")
     check.add_argument("--output", "-o", default=None, help="write the report to this file instead of stdout")
+    check.add_argument("--baseline", default=None, metavar="FILE",
+                       help="report only findings not in this baseline (see `factrules baseline create`)")
 
     rules = commands.add_parser("rules", help="list, explain, test, validate and create rule packs")
     rules_commands = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", parser_class=_Parser)
@@ -113,22 +115,33 @@ def cmd_check(args: argparse.Namespace, stdout: IO[str]) -> int:
     formatters = registry(tuple(args.plugin)).formatters
     if args.format not in formatters:
         raise UsageError(f"unknown format '{args.format}' (known: {', '.join(sorted(formatters))})")
+    formatter = formatters[args.format]
+    from factrules.baseline import load_baseline, new_findings
+
+    baseline = load_baseline(args.baseline) if args.baseline else None
     report = check_paths(
         args.paths,
         args.date,
         fail_on=args.fail_on,
         format=args.input_format,
         stdin=sys.stdin.buffer if "-" in args.paths else None,
-        keep_sources=args.format == "text",
+        keep_sources=args.format == "text" or getattr(formatter, "needs_sources", False),
         **rule_kwargs(args),
     )
+    if baseline is not None:
+        report.findings = new_findings(report.findings, baseline)
+    extra: dict[str, Any] = {}
+    if getattr(formatter, "needs_rules", False):  # e.g. SARIF describes every rule of the run
+        from factrules.formatters.catalog import rule_catalog
+
+        extra["rules"] = rule_catalog(args.paths, date=args.date, **rule_kwargs(args))
     if args.output:
         from factrules.output import write_atomically
 
         with write_atomically(Path(args.output)) as handle:
-            formatters[args.format](report.to_dict(), handle, color=False, sources=report.sources)
+            formatter(report.to_dict(), handle, color=False, sources=report.sources, **extra)
     else:
-        formatters[args.format](report.to_dict(), stdout, color=use_color(stdout), sources=report.sources)
+        formatter(report.to_dict(), stdout, color=use_color(stdout), sources=report.sources, **extra)
     if args.format != "text":
         for error in report.errors:
             if error.get("kind") != "empty-file":

@@ -10,9 +10,10 @@ import argparse
 
 def register_extra_commands(commands: argparse._SubParsersAction) -> None:
     """Add the optional subcommands; each sets ``handler(args, stdout) -> int``."""
-    from factrules import scan
+    from factrules import baseline, scan
 
     scan.register(commands)
+    baseline.register(commands)
 
     from factrules.server_cli import add_serve_arguments, run_serve
 
