@@ -1,0 +1,453 @@
+"""The ``date`` kind: relative and vague time references, resolved against the article's date.
+
+"last week", "on Sunday", "two days ago", "recently": a reader cannot place
+them without the publication date, so an editor should replace them with
+the date.  Finding them is cheap: one compiled regex (``CANDIDATES``) finds
+every candidate in one pass for all date rules together; a few checks on
+the neighbouring words drop names ("the Sunday Times", "Good Friday"),
+weekdays followed by an absolute date ("Sunday, Feb. 11") and spans that are
+not dates ("the second attack in a week").  Only the candidates are
+resolved (``factrules.dates_resolve``: calendar arithmetic, and dateparser
+for counted offsets such as "two days ago", cached per phrase).
+
+A rule's ``options`` choose which expression ``families`` it reports, so a
+pack can give each family its own message and severity while the scan is
+still shared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, ClassVar
+
+import regex
+
+from factrules import dates_resolve as cal
+from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError
+
+FAMILIES = ("relative-day", "weekday", "relative-period", "offset", "vague")
+
+DEFAULT_MESSAGES = {
+    "resolved": "'{text}' — {when}: give the date.",
+    "unresolved": "'{text}' is relative to the publication date, which is not known: give the date "
+                  "(or pass --date to resolve it).",
+    "vague": "'{text}' is vague: give the date.",
+}
+
+# -- the one-pass candidate regex ------------------------------------------------
+_NUMBER_WORD = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
+    r"(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
+)
+_VAGUE_COUNT = r"(?:a\s+couple\s+of|couple\s+of|a\s+few|few|several|some|many|a\s+number\s+of|a\s+handful\s+of)"
+_NUMBER = rf"(?:\d{{1,4}}|an?|{_NUMBER_WORD}|{_VAGUE_COUNT})"
+_APPROX = r"(?:just|only|about|around|roughly|nearly|almost|approximately|some|more\s+than|less\s+than|barely|over)"
+_UNIT = r"(?:minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|century|centuries)"
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_SEASON = r"(?:spring|summer|autumn|fall|winter)"
+
+CANDIDATES = regex.compile(
+    rf"""
+    (?<![\w-])(?:
+      # "in the past two weeks", "over the next few days": a span that ends or starts today
+      (?P<span>(?:in|over|during|within|throughout)\s+the\s+(?P<span_dir>past|last|previous|next|coming)
+         \s+(?:(?P<span_num>{_NUMBER})\s+)?(?P<span_unit>{_UNIT}))
+      # "two days ago", "a week from now", "in three weeks"
+    | (?P<ago>(?:(?P<ago_approx>{_APPROX})\s+)?(?P<ago_num>{_NUMBER})\s+(?P<ago_unit>{_UNIT})\s+
+         (?P<ago_dir>ago|from\s+now))
+    | (?P<bare_ago>(?:(?:just|only|mere)\s+)?(?:minutes|hours|days|weeks|months|years|decades)\s+ago)
+    | (?P<in>in\s+(?:(?P<in_approx>{_APPROX})\s+)?(?P<in_num>{_NUMBER})\s+(?P<in_unit>{_UNIT})
+         (?:['’]s?\s+time)?)
+      # "recently", "in recent weeks", "the other day", "in the coming days"
+    | (?P<vague>recently|lately|of\s+late|in\s+recent\s+(?:days|weeks|months|years|times)
+         |the\s+other\s+day|not\s+(?:so\s+)?long\s+ago|a\s+(?:short\s+|little\s+)?while\s+ago
+         |(?:a\s+(?:short|long)|some)\s+time\s+ago|in\s+the\s+(?:coming|days\s+and\s+weeks\s+ahead|near\s+future)
+           (?:\s+(?:days|weeks|months|years))?)
+      # "yesterday", "this morning", "last night", "the day before yesterday"
+    | (?P<day>the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)
+         |(?:earlier|later)\s+today
+         |(?:yesterday|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?
+         |this\s+(?:morning|afternoon|evening)|last\s+night|today|tonight)
+      # "late last year", "earlier this week", "next month", "last March", "this summer"
+    | (?P<period>(?:(?P<per_mod>earlier|later|early|mid|late|(?:the\s+)?(?:start|beginning|end|middle)\s+of
+           |towards?\s+the\s+end\s+of)[\s-]+)?
+         (?P<per_which>this\s+past|this\s+coming|this|last|next)\s+
+         (?P<per_unit>weekend|week|month|year|{_SEASON}|{_MONTH}))
+    | (?P<inthe>(?P<inthe_mod>earlier|later)\s+in\s+the\s+(?P<inthe_unit>week|month|year))
+    | (?P<weekend>(?:over|at|during|on)\s+the\s+weekend)
+      # "on Sunday", "last Thursday", "next Tuesday", "Friday night", "Thursday of last week"
+    | (?P<weekday>(?:(?P<wd_prep>on|last|next|this\s+past|this\s+coming|this|(?:early|late)(?:\s+on)?)\s+)?
+         (?P<wd_name>{_WEEKDAY})(?![\w-])
+         (?:\s+(?P<wd_part>morning|afternoon|evening|night|overnight))?
+         (?:\s+(?:of\s+)?(?P<wd_week>last|this|next)\s+week)?)
+    )(?![\w-])
+    """,
+    regex.IGNORECASE | regex.VERBOSE,
+)
+
+#: Words that make the next word part of a name or a generic day ("the Sunday Times", "every Monday").
+_DETERMINER_BEFORE = regex.compile(
+    r"\b(?:the|a|an|every|each|that|one|any|his|her|its|their|our|my|your|whose)\s+$", regex.IGNORECASE
+)
+#: Before "last week" / "next year", a possessive also makes it "the final one": "the company's last year".
+_POSSESSIVE_BEFORE = regex.compile(r"\w['’]s\s+$")
+_WORD_BEFORE = regex.compile(r"(\S+)\s+$")
+_MONTH_SHORT = r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+#: An absolute date right after a weekday: "Sunday, Feb. 11", "Sunday 11 February", "Sunday (Feb. 11)".
+_DATE_AFTER = regex.compile(
+    rf"\s*,?\s*\(?\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH}|{_MONTH_SHORT})(?!\w)"
+    rf"|(?:{_MONTH}|{_MONTH_SHORT})\s+\d{{1,2}}(?!\d)|the\s+\d{{1,2}}(?:st|nd|rd|th)\b|\d{{1,2}}/\d{{1,2}}\b)",
+    regex.IGNORECASE,
+)
+_OF_AFTER = regex.compile(r"\s+of\b", regex.IGNORECASE)
+_CAPITALISED_AFTER = regex.compile(r"[ \t]+(\p{Lu}[\p{Ll}\p{Lu}]+)")
+#: Before "in a week": an ordinal or superlative makes it a span ("the second attack in a week").
+_SPAN_CONTEXT = regex.compile(
+    r"\b(?:first|second|third|fourth|fifth|\d+(?:st|nd|rd|th)|last|latest|only|time|times|once|twice|"
+    r"\w+est|most|least|highest|lowest|worst|best)\b[^.;:]*$",
+    regex.IGNORECASE,
+)
+_FUTURE = regex.compile(
+    r"\b(?:will|won['’]t|shall|would|going\s+to|(?:is|are|was|were|be)\s+(?:(?:set|slated|poised)\s+to|due|expected)"
+    r"|plans?\s+to|planning\s+to|planned|scheduled|intends?\s+to|upcoming|next|ahead\s+of|to\s+be\s+held"
+    r"|(?:is|are)\s+\w+ing)\b|['’]ll\b",
+    regex.IGNORECASE,
+)
+_PAST = regex.compile(
+    r"\b(?:said|told|was|were|had|did|ago|began|came|went|took|made|met|held|left|fell|saw|gave|got|won|lost|hit"
+    r"|struck|fought|shot|sent|spoke|wrote|ran|broke|(?!(?:need|seed|speed|feed|bleed|breed|indeed|hundred|sacred"
+    r"|naked|wicked|kindred|planned|scheduled|expected)\b)[a-z]{2,}ed)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a candidate means: its family, and the interval it resolves to (when it can)."""
+
+    family: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    vague: bool = False
+    tense: str | None = None
+    approximate: bool = False
+
+
+class DateMatcher(Matcher):
+    """Relative and vague dates; ``options.families`` picks which this rule reports."""
+
+    kind = "date"
+    options_schema: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "families": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(FAMILIES)}},
+            "same_weekday": {
+                "enum": ["before", "today"],
+                "description": "a weekday equal to the article's: the one a week away (default) or the day itself",
+            },
+            "message_unresolved": {"type": "string", "minLength": 1},
+            "message_vague": {"type": "string", "minLength": 1},
+        },
+    }
+
+    def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(rule, **kwargs)
+        families = self.options.get("families", list(FAMILIES))
+        unknown = [f for f in families if f not in FAMILIES]
+        if unknown:
+            raise RuleError(f"unknown date families {unknown} (known: {', '.join(FAMILIES)})")
+        self.families = frozenset(families)
+        self.same_weekday_today = self.options.get("same_weekday", "before") == "today"
+        self.messages = {
+            "resolved": rule.get("message") or DEFAULT_MESSAGES["resolved"],
+            "unresolved": self.options.get("message_unresolved", DEFAULT_MESSAGES["unresolved"]),
+            "vague": self.options.get("message_vague", DEFAULT_MESSAGES["vague"]),
+        }
+
+    def find(self, document, prior=()) -> Iterable[Match]:
+        for _, match in DateGroup([self]).find(document, prior):
+            yield match
+
+    @classmethod
+    def group(cls, matchers: Sequence[Matcher]) -> MatcherGroup:
+        return DateGroup(matchers)
+
+    def to_match(self, start: int, end: int, resolution: Resolution) -> Match:
+        """The finding's data and message for one resolved (or unresolvable) candidate."""
+        data: dict[str, Any] = {"family": resolution.family, "resolved_start": None, "resolved_end": None}
+        if resolution.tense:
+            data["tense"] = resolution.tense
+        if resolution.vague:
+            data["vague"] = True
+            return Match(start, end, data=data, message=self.messages["vague"])
+        if resolution.start is None or resolution.end is None:
+            return Match(start, end, data=data, message=self.messages["unresolved"])
+        when = cal.format_interval(resolution.start, resolution.end)
+        if resolution.approximate:
+            when = "about " + when
+            data["approximate"] = True
+        data.update(resolved_start=resolution.start.isoformat(), resolved_end=resolution.end.isoformat(), when=when)
+        return Match(start, end, data=data, message=self.messages["resolved"])
+
+
+class DateGroup(MatcherGroup):
+    """One scan of the candidate regex for every date rule; each rule keeps the families it reports."""
+
+    def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match]]:
+        matchers = [m for m in self.matchers if isinstance(m, DateMatcher)]
+        if not matchers:
+            return
+        text = document.text
+        day = document.metadata.get("date")
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        if not isinstance(day, dt.date):
+            day = None
+        for hit in CANDIDATES.finditer(text):
+            resolutions: dict[bool, Resolution | None] = {}
+            for matcher in matchers:
+                flag = matcher.same_weekday_today
+                if flag not in resolutions:
+                    resolutions[flag] = interpret(hit, document, day, same_weekday_today=flag)
+                resolution = resolutions[flag]
+                if resolution is not None and resolution.family in matcher.families:
+                    yield matcher, matcher.to_match(hit.start(), hit.end(), resolution)
+
+
+# -- reading one candidate -----------------------------------------------------------
+def _sentence(document: Any, start: int) -> tuple[int, int]:
+    return document.sentence_at(start)
+
+
+def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, default: str = "past") -> str:
+    """"past" or "future": the tense marker nearest to the expression in its sentence wins.
+
+    News copy is mostly past tense, so a sentence without markers is past
+    unless ``default`` says otherwise.  Markers inside the expression itself
+    are ignored (the caller has already read "last" / "next" there).
+    """
+    s_start, s_end = min(sentence[0], start), max(sentence[1], end)
+    best: tuple[int, str] | None = None
+    for pattern, tense in ((_FUTURE, "future"), (_PAST, "past")):
+        for marker in pattern.finditer(text, s_start, s_end):
+            if marker.start() < end and start < marker.end():
+                continue
+            distance = start - marker.end() if marker.end() <= start else marker.start() - end
+            if best is None or distance < best[0]:
+                best = (distance, tense)
+    return best[1] if best else default
+
+
+def _is_name(text: str, start: int, end: int, sentence_start: int, bare: bool) -> bool:
+    """A weekday that belongs to a name or a habit: "Good Friday", "the Sunday Times", "every Monday".
+
+    Only a bare weekday (no "on" / "last" / "next" before it) is read as part
+    of a name when a capitalised word touches it; "on Sunday Russia said" is
+    still a date.
+    """
+    window = max(sentence_start, start - 40)
+    before = text[window:start]
+    if _DETERMINER_BEFORE.search(before):
+        return True
+    if not bare:
+        return False
+    previous = _WORD_BEFORE.search(before)
+    if previous:
+        word = previous.group(1).strip("\"'“‘(")
+        at_sentence_start = window + previous.start(1) <= sentence_start + 1
+        if word[:1].isupper() and not at_sentence_start:
+            return True  # "Good Friday", "Super Tuesday", "Easter Sunday"
+    after = _CAPITALISED_AFTER.match(text, end)
+    return bool(after and not regex.fullmatch(_MONTH, after.group(1), regex.IGNORECASE))
+
+
+def interpret(hit: regex.Match[str], document: Any, day: dt.date | None, *,
+              same_weekday_today: bool = False) -> Resolution | None:
+    """Decide whether a candidate is a relative date, and what it resolves to; ``None`` drops it."""
+    text = document.text
+    start, end = hit.span()
+    groups = hit.groupdict()
+    sentence = _sentence(document, start)
+    before = text[max(sentence[0], start - 40):start]
+
+    if groups["weekday"]:
+        return _weekday(hit, text, sentence, day, same_weekday_today)
+    if groups["period"]:
+        return _period(hit, text, sentence, before, day)
+    if groups["day"]:
+        phrase = " ".join(groups["day"].lower().split())
+        word = groups["day"].split()[0]
+        if word[:1].isupper() and start > sentence[0] + 1 and phrase in ("today", "tonight", "yesterday", "tomorrow"):
+            return None  # "USA Today", "the Today programme", "Tonight Show"
+        if day is None:
+            return Resolution("relative-day")
+        if phrase.startswith("the day"):
+            offset = cal.parsed_offset(phrase)
+            if offset is None:
+                return Resolution("relative-day")
+            target = day + dt.timedelta(days=offset[0])
+        elif phrase.startswith(("yesterday", "last night")):
+            target = day - dt.timedelta(days=1)
+        elif phrase.startswith("tomorrow"):
+            target = day + dt.timedelta(days=1)
+        else:
+            target = day
+        return Resolution("relative-day", target, target)
+    if groups["weekend"]:
+        tense = tense_at(text, sentence, start, end)
+        if day is None:
+            return Resolution("relative-period", tense=tense)
+        first, last = cal.weekend(day, tense)
+        return Resolution("relative-period", first, last, tense=tense)
+    if groups["inthe"]:
+        if day is None:
+            return Resolution("relative-period")
+        unit = groups["inthe_unit"].lower()
+        interval = cal.narrow(cal.period(day, "this", unit), unit, groups["inthe_mod"].lower(), day)
+        return Resolution("relative-period", *interval)
+    if groups["vague"]:
+        return Resolution("vague", vague=True)
+    if groups["bare_ago"]:
+        return Resolution("vague", vague=True)
+    if groups["ago"]:
+        return _offset(groups["ago_num"], groups["ago_unit"], groups["ago_dir"], groups["ago_approx"], day)
+    if groups["in"]:
+        if _SPAN_CONTEXT.search(text, sentence[0], start):
+            return None  # "the second attack in a week", "the first time in two years"
+        if tense_at(text, sentence, start, end) != "future":
+            return None  # "killed in two days of fighting": a span, not a date
+        return _offset(groups["in_num"], groups["in_unit"], "in", groups["in_approx"], day)
+    if groups["span"]:
+        if _OF_AFTER.match(text, end):
+            return None  # "in the last week of January"
+        return _span(groups, day)
+    return None
+
+
+def _weekday(hit: regex.Match[str], text: str, sentence: tuple[int, int], day: dt.date | None,
+             same_weekday_today: bool) -> Resolution | None:
+    start, end = hit.span()
+    name = hit.group("wd_name")
+    if not name[:1].isupper():
+        return None  # weekdays are capitalised in copy; "sunday" in lower case is not prose
+    prep = " ".join((hit.group("wd_prep") or "").lower().split())
+    if _DATE_AFTER.match(text, hit.end("wd_name")):
+        return None  # "Sunday, Feb. 11": the absolute date is there
+    if _is_name(text, start, end, sentence[0], bare=not prep):
+        return None
+    weekday = cal.WEEKDAYS.index(name.lower())
+    week = hit.group("wd_week")
+    if week:
+        tense = "past" if week.lower() == "last" else "future" if week.lower() == "next" else None
+        if day is None:
+            return Resolution("weekday", tense=tense)
+        target = cal.weekday_in_week(day, weekday, week.lower())
+        return Resolution("weekday", target, target, tense=tense)
+    if prep in ("last", "this past"):
+        tense = "past"
+    elif prep in ("next", "this coming"):
+        tense = "future"
+    else:
+        tense = tense_at(text, sentence, start, end, default="future" if prep == "this" else "past")
+    if day is None:
+        return Resolution("weekday", tense=tense)
+    if tense == "future":
+        target = cal.weekday_after(day, weekday, include_today=same_weekday_today and prep not in ("next",))
+    else:
+        target = cal.weekday_before(day, weekday, include_today=same_weekday_today and prep not in ("last",))
+    return Resolution("weekday", target, target, tense=tense)
+
+
+def _period(hit: regex.Match[str], text: str, sentence: tuple[int, int], before: str,
+            day: dt.date | None) -> Resolution | None:
+    start, end = hit.span()
+    which = " ".join(hit.group("per_which").lower().split())
+    unit_text = hit.group("per_unit")
+    unit = unit_text.lower()
+    mod = hit.group("per_mod")
+    if not mod and (_DETERMINER_BEFORE.search(before) or _POSSESSIVE_BEFORE.search(before)):
+        return None  # "the last week of January", "his last year in office", "the next month"
+    if unit in cal.MONTHS and not unit_text[:1].isupper():
+        return None  # "this may be", "last march"
+    if which == "this past":
+        which = "last"
+    elif which == "this coming":
+        which = "next"
+    part = None
+    if mod:
+        mod_words = mod.lower().split()
+        part = ("early" if mod_words[-2:-1] in (["start"], ["beginning"]) else
+                "mid" if "middle" in mod_words else
+                "late" if "end" in mod_words else mod_words[0])
+    if unit == "weekend":
+        tense = "past" if which == "last" else "future" if which == "next" else tense_at(
+            text, sentence, start, end, default="future")
+        if day is None:
+            return Resolution("relative-period", tense=tense)
+        return Resolution("relative-period", *cal.weekend(day, tense, which), tense=tense)
+    if day is None:
+        return Resolution("relative-period")
+    if unit in cal.MONTHS:
+        interval = cal.named_month(day, which, cal.MONTHS.index(unit) + 1)
+    elif unit in cal.SEASONS:
+        interval = cal.season(day, which, unit)
+    else:
+        interval = cal.period(day, which, unit)
+    if part:
+        interval = cal.narrow(interval, unit if unit in ("week", "month", "year") else "other", part, day)
+    return Resolution("relative-period", *interval)
+
+
+def _singular(unit: str) -> str:
+    unit = unit.lower()
+    return "century" if unit == "centuries" else unit[:-1] if unit.endswith("s") else unit
+
+
+_NUMBER_FOR_DATEPARSER = {"a couple of": "2", "couple of": "2"}
+
+
+def _offset(number: str, unit_text: str, direction: str, approx: str | None, day: dt.date | None) -> Resolution:
+    """"two days ago", "a week from now", "in three weeks": dateparser reads the count and unit."""
+    count = " ".join(number.lower().split())
+    count = _NUMBER_FOR_DATEPARSER.get(count, count)
+    unit = _singular(unit_text)
+    if regex.fullmatch(_VAGUE_COUNT, count, regex.IGNORECASE):
+        return Resolution("vague", vague=True)
+    if day is None:
+        return Resolution("offset")
+    unit_word = "fortnight" if unit == "fortnight" else unit_text.lower()
+    direction = " ".join(direction.lower().split())
+    phrase = f"in {count} {unit_word}" if direction == "in" else f"{count} {unit_word} {direction}"
+    offset = cal.parsed_offset(phrase)
+    if offset is None:
+        return Resolution("vague", vague=True)
+    interval = cal.apply_offset(day, offset, unit)
+    return Resolution("offset", *interval, approximate=bool(approx))
+
+
+def _span(groups: dict[str, Any], day: dt.date | None) -> Resolution:
+    """"in the past two weeks" = from two weeks before the article's date to that date."""
+    unit = _singular(groups["span_unit"])
+    number = " ".join((groups["span_num"] or "").lower().split())
+    number = _NUMBER_FOR_DATEPARSER.get(number, number)
+    if (not number and groups["span_unit"].lower().endswith("s")) or regex.fullmatch(
+            _VAGUE_COUNT, number, regex.IGNORECASE):
+        return Resolution("vague", vague=True)  # "in the coming weeks", "over the past few days"
+    if day is None:
+        return Resolution("offset")
+    offset = _span_offset(number or "1", groups["span_unit"].lower() if number else unit)
+    if offset is None:
+        return Resolution("vague", vague=True)
+    if groups["span_dir"].lower() in ("next", "coming"):
+        return Resolution("offset", day, cal.shift_back(day, (-offset[0], -offset[1]), unit))
+    return Resolution("offset", cal.shift_back(day, offset, unit), day)
+
+
+@lru_cache(maxsize=1024)
+def _span_offset(number: str, unit_text: str) -> tuple[int, int] | None:
+    return cal.parsed_offset(f"{number} {unit_text} ago")
