@@ -14,12 +14,11 @@ from factrules.resources import data_dir
 
 @hookimpl
 def factrules_matchers() -> dict[str, type]:
-    from factrules.matchers.date import DateMatcher
     from factrules.matchers.near import NearMatcher
     from factrules.matchers.pattern import PatternMatcher
     from factrules.matchers.phrase import PhraseMatcher
 
-    return {m.kind: m for m in (PhraseMatcher, PatternMatcher, NearMatcher, DateMatcher)}
+    return {m.kind: m for m in (PhraseMatcher, PatternMatcher, NearMatcher)}
 
 
 @hookimpl
@@ -29,9 +28,14 @@ def factrules_rule_packs() -> list[str]:
 
 @hookimpl
 def factrules_readers() -> dict[str, Any]:
+    from factrules.readers.docx import read_docx
+    from factrules.readers.html import read_html
+    from factrules.readers.markdown import read_markdown
     from factrules.readers.text import read_text
 
-    return {".txt": read_text, ".text": read_text}
+    markdown = dict.fromkeys((".md", ".markdown", ".mdown", ".mkd"), read_markdown)
+    return {".txt": read_text, ".text": read_text, **markdown, ".html": read_html, ".htm": read_html,
+            ".xhtml": read_html, ".docx": read_docx}
 
 
 @hookimpl

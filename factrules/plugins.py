@@ -55,6 +55,9 @@ def make_manager(extra_plugins: Iterable[str] = ()) -> pluggy.PluginManager:
     from factrules import builtin
 
     manager.register(builtin, name="factrules.builtin")
+    from factrules import suppressions
+
+    manager.register(suppressions, name="factrules.suppressions")
     manager.load_setuptools_entrypoints(hookspecs.PROJECT_NAME)
     for name in extra_plugins:
         try:

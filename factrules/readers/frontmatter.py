@@ -1,0 +1,53 @@
+"""YAML front matter of a draft: the article's date, title and language.
+
+The date matters most: relative dates ("last Tuesday") resolve against it
+when ``--date`` is not given.  Front matter that is not valid YAML, or a
+date that cannot be read, leaves the metadata out rather than failing the
+file: the draft itself can still be checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import yaml
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A YAML date, datetime or ISO-like string as a ``datetime.date``; ``None`` when unreadable."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    import dateparser
+
+    parsed = dateparser.parse(text, languages=["en"], settings={"STRICT_PARSING": True})
+    return parsed.date() if parsed else None
+
+
+def metadata_from_yaml(text: str) -> dict[str, Any]:
+    """``date``, ``title`` and ``language`` from front matter text; other keys are not used."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    metadata: dict[str, Any] = {}
+    date = parse_date(data.get("date"))
+    if date is not None:
+        metadata["date"] = date
+    for key in ("title", "language"):
+        if isinstance(data.get(key), str | int | float) and str(data[key]).strip():
+            metadata[key] = str(data[key]).strip()
+    if "language" not in metadata and isinstance(data.get("lang"), str):
+        metadata["language"] = data["lang"].strip()
+    return metadata

@@ -1,0 +1,194 @@
+"""The HTML reader: the text a reader of the page sees, each character mapped to the source.
+
+It uses the standard library's ``html.parser`` because it reports where in
+the source every tag, text run, entity and comment starts, never recurses
+(10,000 nested elements are just 10,000 tags) and never raises on broken
+markup.  Character references are handed over undecoded
+(``convert_charrefs=False``) so each decoded character can be mapped to its
+entity in the source.
+
+Checked: text content.  Not checked: ``script``, ``style``, ``template``,
+``noscript``, ``svg``, ``math``, the ``head`` (its ``title`` becomes
+metadata), attribute values, comments.  Block elements and ``br`` end a
+paragraph; whitespace runs read as spaces, except inside ``pre``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Callable
+from html.parser import HTMLParser
+from typing import Any
+
+import regex
+
+from factrules.document import Document
+from factrules.readers import decode_text
+from factrules.readers.frontmatter import parse_date
+from factrules.readers.textmap import IdentityMap, TextBuilder
+from factrules.suppressions import record_comment
+
+BLOCK_TAGS = frozenset(
+    """
+    address article aside blockquote body br caption dd details dialog div dl dt fieldset figcaption figure
+    footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main nav ol option p pre section summary table
+    tbody td tfoot th thead tr ul legend menu
+    """.split()
+)
+#: Elements whose content is not prose (or, for ``head``/``title``, not the article body).
+SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript", "svg", "math", "head", "title", "textarea"})
+VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_DATE_META = frozenset({"date", "article:published_time", "dcterms.date", "dc.date", "pubdate", "publish-date"})
+_REFERENCE = regex.compile(r"&#(?:[0-9]+|[xX][0-9a-fA-F]+);?|&[a-zA-Z][-.a-zA-Z0-9]*;?")
+_SPACE = "\n\r\t\f\v"
+
+
+class HtmlExtractor(HTMLParser):
+    """Feeds the text of an HTML fragment into a ``TextBuilder``.
+
+    ``to_source`` maps an offset in ``content`` to an offset in the source
+    file, so the same extractor serves an HTML file (identity) and an HTML
+    block inside Markdown (whose lines may sit behind ``>`` markers).
+    """
+
+    def __init__(self, content: str, to_source: Callable[[int], int], builder: TextBuilder,
+                 metadata: dict[str, Any]):
+        super().__init__(convert_charrefs=False)
+        self.content = content
+        self.to_source = to_source
+        self.builder = builder
+        self.metadata = metadata
+        self._skipping: Counter[str] = Counter()
+        self._pre = 0
+        self._title: list[str] | None = None
+        self._line_starts = [0]
+        index = content.find("\n")
+        while index != -1:
+            self._line_starts.append(index + 1)
+            index = content.find("\n", index + 1)
+
+    def run(self) -> None:
+        """Parse everything; broken references make the stdlib parser pause, so feed until it stops moving."""
+        self.feed(self.content)
+        remaining = len(self.rawdata)
+        while remaining:
+            self.feed("")
+            if len(self.rawdata) >= remaining:
+                break
+            remaining = len(self.rawdata)
+        self.close()
+
+    def _index(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    @property
+    def skipping(self) -> bool:
+        return any(self._skipping.values())
+
+    # -- tags ---------------------------------------------------------------
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, opens=tag not in VOID_TAGS)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, opens=False)
+
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], *, opens: bool) -> None:
+        if tag in BLOCK_TAGS:
+            self.builder.paragraph_break(self.to_source(self._index()))
+        if tag == "body":  # ``</head>`` is optional: the body ends the head
+            self._skipping["head"] = 0
+        elif tag == "html":
+            lang = dict(attrs).get("lang")
+            if lang and "language" not in self.metadata:
+                self.metadata["language"] = lang.strip()
+        elif tag == "meta":
+            self._meta(dict(attrs))
+        if not opens:
+            return
+        if tag in SKIPPED_TAGS:
+            self._skipping[tag] += 1
+            if tag == "title":
+                self._title = []
+        elif tag == "pre":
+            self._pre += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCK_TAGS:
+            self.builder.paragraph_break(self.to_source(self._index()))
+        if tag in SKIPPED_TAGS and self._skipping[tag]:
+            self._skipping[tag] -= 1
+            if tag == "title" and self._title is not None:
+                title = " ".join("".join(self._title).split())
+                if title and "title" not in self.metadata:
+                    self.metadata["title"] = title
+                self._title = None
+        elif tag == "pre" and self._pre:
+            self._pre -= 1
+
+    def _meta(self, attrs: dict[str, str | None]) -> None:
+        name = (attrs.get("name") or attrs.get("property") or "").lower()
+        content = attrs.get("content")
+        if name in _DATE_META and content and "date" not in self.metadata:
+            date = parse_date(content)
+            if date is not None:
+                self.metadata["date"] = date
+        elif name in ("language", "dc.language") and content and "language" not in self.metadata:
+            self.metadata["language"] = content.strip()
+
+    # -- text -----------------------------------------------------------------
+    def handle_data(self, data: str) -> None:
+        if self.skipping:
+            if self._title is not None and self._skipping["title"]:
+                self._title.append(data)
+            return
+        start = self._index()
+        to_source = self.to_source
+        in_pre = self._pre > 0
+        for position, char in enumerate(data, start):
+            if char in _SPACE and not in_pre:
+                char = " "
+            self.builder.add(char, to_source(position))
+
+    def _reference(self) -> None:
+        start = self._index()
+        match = _REFERENCE.match(self.content, start)
+        raw = match.group() if match else self.content[start]
+        decoded = html.unescape(raw)
+        if self.skipping:
+            if self._title is not None and self._skipping["title"]:
+                self._title.append(decoded)
+            return
+        if decoded == raw:  # an unknown name stays as written
+            for position, char in enumerate(raw, start):
+                self.builder.add(char, self.to_source(position))
+            return
+        end = start + len(raw)
+        self.builder.add_decoded(decoded, self.to_source(start), self.to_source(end - 1) + 1)
+
+    def handle_entityref(self, name: str) -> None:
+        self._reference()
+
+    def handle_charref(self, name: str) -> None:
+        self._reference()
+
+    def handle_comment(self, data: str) -> None:
+        start = self._index()
+        close = self.content.find("-->", start + 4)
+        end = close + 3 if close != -1 else min(len(self.content), start + len(data) + 7)
+        record_comment(self.metadata, data, self.to_source(start), self.to_source(end - 1) + 1)
+
+
+def extract_html(content: str, to_source: Callable[[int], int], builder: TextBuilder,
+                 metadata: dict[str, Any]) -> None:
+    """Add the text of an HTML fragment to ``builder`` (Markdown uses this for its HTML blocks)."""
+    HtmlExtractor(content, to_source, builder, metadata).run()
+
+
+def read_html(data: bytes, path: str) -> Document:
+    source = decode_text(data, path)
+    builder = TextBuilder()
+    metadata: dict[str, Any] = {}
+    extract_html(source, IdentityMap(), builder, metadata)
+    return builder.build(path, source, metadata)
