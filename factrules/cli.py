@@ -24,7 +24,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of printing usage and exiting, so errors stay one line."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
 def _split(values: list[str] | None) -> list[str]:

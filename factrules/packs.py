@@ -114,14 +114,28 @@ def read_pack_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         with_lines = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark and mark and "flow" in str(error.context) and error.context_mark.line < mark.line:
+            mark = error.context_mark  # an unclosed [ or {: the line where it opened is where the fix goes
         line = mark.line + 1 if mark else None
         problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
-        raise PackError(shown, f"invalid YAML: {problem}", line=line) from None
+        raise PackError(shown, f"invalid YAML: {problem}", line=line, rule=_rule_before(raw, line)) from None
     except yaml.YAMLError as error:
         raise PackError(shown, f"invalid YAML: {' '.join(str(error).split())}") from None
     if not isinstance(with_lines, dict):
         raise PackError(shown, "a rule pack must be a YAML mapping with 'pack' and 'rules'", line=1)
     return _strip_lines(with_lines), with_lines
+
+
+_RULE_ID_LINE = regex.compile(r"""^\s*-?\s*id\s*:\s*['"]?([A-Za-z0-9_-]+)""", regex.MULTILINE)
+
+
+def _rule_before(raw: str, line: int | None) -> str | None:
+    """The id of the rule a broken YAML line most likely belongs to (the last ``id:`` above it)."""
+    if not line:
+        return None
+    head = "\n".join(raw.splitlines()[:line])
+    found = _RULE_ID_LINE.findall(head)
+    return found[-1] if found else None
 
 
 def _schema_error(path: str, data: dict[str, Any], with_lines: dict[str, Any], error: Any) -> PackError:
@@ -144,7 +158,8 @@ def _schema_error(path: str, data: dict[str, Any], with_lines: dict[str, Any], e
         rule_node = with_lines["rules"][location[1]]
         if isinstance(rule_node, dict) and line is None:
             line = rule_node.get(_LINE_KEY)
-    where = ".".join(str(step) for step in location[2:] if not isinstance(step, int)) if rule_id else ""
+    steps = location[2:] if rule_id else location
+    where = ".".join(str(step) for step in steps if not isinstance(step, int))
     detail = error.message if len(error.message) < 200 else error.message[:197] + "..."
     prefix = f"'{where}': " if where else ""
     return PackError(path, f"schema: {prefix}{detail}", line=line, rule=rule_id)
