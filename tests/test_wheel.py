@@ -150,3 +150,29 @@ def test_venv_reports_bad_input_without_a_traceback(venv: Path, elsewhere: Path)
     assert result.returncode == 2
     assert "missing.txt" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_quick_start_draft_shows_every_category_whose_pack_is_installed(venv: Path, elsewhere: Path) -> None:
+    """The README's first Quick start command, against the installed wheel: the example draft shows each category.
+
+    The categories are the six of the guidelines that some installed rule declares, so a pack that
+    ships without the draft exercising it fails here; hedge, unverified, denial and date always ship.
+    """
+    factrules = str(venv / "bin" / "factrules")
+    listing = _run([factrules, "rules", "list"], elsewhere)
+    installed = {line.split()[2] for line in listing.stdout.splitlines() if line.strip()}
+    expected = installed & {"hedge", "unverified", "denial", "number", "date", "consistency"}
+    assert {"hedge", "unverified", "denial", "date"} <= expected
+    (elsewhere / "examples").mkdir()
+    (elsewhere / "examples" / "draft.txt").write_bytes((ROOT / "examples" / "draft.txt").read_bytes())
+    result = _run([factrules, "check", "examples/draft.txt", "--date", "2026-03-13", "--format", "json"], elsewhere)
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert not list(validator("report").iter_errors(report))
+    for finding in report["findings"]:
+        assert not list(validator("finding").iter_errors(finding)), finding
+    assert report["errors"] == []
+    assert expected <= {f["category"] for f in report["findings"]}
+    resolved = {f["text"]: f["data"]["resolved_start"] for f in report["findings"] if f["category"] == "date"}
+    assert resolved["on Tuesday"] == "2026-03-10"
+    assert resolved["last week"] == "2026-03-02"
