@@ -14,12 +14,15 @@ from factrules.resources import data_dir
 
 @hookimpl
 def factrules_matchers() -> dict[str, type]:
+    from factrules.matchers.consistency import ConsistencyMatcher
     from factrules.matchers.date import DateMatcher
     from factrules.matchers.near import NearMatcher
+    from factrules.matchers.number import NumberMatcher
     from factrules.matchers.pattern import PatternMatcher
     from factrules.matchers.phrase import PhraseMatcher
 
-    return {m.kind: m for m in (PhraseMatcher, PatternMatcher, NearMatcher, DateMatcher)}
+    return {m.kind: m for m in (PhraseMatcher, PatternMatcher, NearMatcher, DateMatcher, NumberMatcher,
+                                ConsistencyMatcher)}
 
 
 @hookimpl

@@ -1,0 +1,322 @@
+"""The ``consistency`` kind: a document that gives one thing two incompatible ways.
+
+It runs at the document stage, after the sentence rules.  ``options.check``
+picks what it compares:
+
+- ``spelling``: one name spelled several ways ("Deir el-Zour", "Deir
+  ez-Zor", "Deir es-Zor").  Capitalised names are keyed on a normalised
+  form (transliteration particles such as al-/el-/ez- dropped, diacritics,
+  hyphens, spaces and doubled letters removed, vowel runs reduced to three
+  classes, so "Zour"/"Zor"/"Zawr" agree); forms that share a key but are
+  spelled differently are variants.  A particle present in one form and
+  absent in another ("al-Assad"/"Assad") is house style for a second
+  reference, not a variant.
+- ``figures``: counts of the same event (killed, wounded, ...) whose
+  intervals cannot both be true.  Figures counting the same noun must
+  overlap; a total ("100 or so dead", "as many as 50 people") must be at
+  least as large as a count of a group ("hundreds of fighters"); "an unknown
+  number" contradicts any stated figure for the same count.  Figures in one
+  sentence are parts of a list, never compared.  Figures come from the
+  number matcher's cached scan, exact ones included, so the check works
+  whether or not the numbers pack is selected.
+
+Each occurrence in conflict gets one finding whose ``data`` names the other
+locations (line, column, text).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from factrules.matchers.base import Match, Matcher, RuleError
+from factrules.matchers.number import Quantity, scan
+
+PARTICLES = frozenset("al el ez es as ad ash ar an at az ed er et ul ud un ur ut adh dh".split())
+#: Particles that may stand apart from the name with a space ("al Qaeda", "El Salvador").
+_SPACED_PARTICLES = ("al", "el")
+_PARTICLE_ALTERNATION = "|".join(sorted(PARTICLES, key=len, reverse=True))
+_NAME = regex.compile(
+    r"""
+    (?<![\p{L}\p{M}\p{N}'’-])
+    (?:(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])?
+    \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*
+    (?:[\ ]+
+       (?:(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])?
+       \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*)*
+    (?![\p{L}\p{M}])
+    """,
+    regex.VERBOSE,
+)
+_TOKEN = regex.compile(
+    r"(?:(?P<particle>(?i:al|el)(?=[ \-‐]\p{Lu})|(?i:"
+    + _PARTICLE_ALTERNATION
+    + r")(?=[-‐]\p{Lu}))(?P<sep>[ \-‐]))?(?P<word>\p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*)"
+)
+#: Capitalised words that start sentences or titles rather than name anything.
+_NOT_NAMES = frozenset(
+    """
+    the a an in on at for from by with to of and but or nor if when while after before as it its he she they we i
+    you his her their our this that these those there here what who why how where which not no yes so then than
+    also however meanwhile still now later earlier today yesterday tomorrow last next this some many most all
+    both each every one two three four five six seven eight nine ten mr mrs ms dr latest news reports report
+    """.split()
+)
+_LOWER_WORD = regex.compile(r"(?<![\p{L}'’-])\p{Ll}[\p{L}]*")
+_POSSESSIVE = regex.compile(r"['’]s?$")
+_DOUBLE = regex.compile(r"(.)\1+")
+_VOWELS = frozenset("aeiou")
+MAX_NAME_TOKENS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    key: str
+    spelling: str
+    bare: str
+    particle: bool
+
+
+def name_key(word: str) -> str:
+    """The normalised form of one name word: what every transliteration of it has in common."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    letters = "".join(c for c in letters if c.isalpha())
+    letters = _DOUBLE.sub(r"\1", letters)
+    out: list[str] = []
+    run = ""
+    for char in letters:
+        if char in _VOWELS or (char in "yw" and run):
+            run += char
+            continue
+        if run:
+            out.append(_vowel_class(run))
+            run = ""
+        out.append(char)
+    if run:
+        out.append(_vowel_class(run))
+    return "".join(out)
+
+
+def _vowel_class(run: str) -> str:
+    if any(c in run for c in "ouw"):
+        return "U"
+    if any(c in run for c in "iy") or len(run) > 1:
+        return "I"
+    return "A"
+
+
+def _tokens(text: str, start: int, end: int) -> list[_Token]:
+    tokens = []
+    for hit in _TOKEN.finditer(text, start, end):
+        word = _POSSESSIVE.sub("", hit.group("word"))
+        if not word:
+            continue
+        particle = hit.group("particle")
+        sep = hit.group("sep") or ""
+        spelling_word = unicodedata.normalize("NFC", word).lower()
+        spelling = f"{particle.lower()}{'-' if sep in '-‐' else ' '}{spelling_word}" if particle else spelling_word
+        token_end = hit.start("word") + len(word)
+        tokens.append(_Token(hit.start(), token_end, text[hit.start() : token_end], name_key(word), spelling,
+                             spelling_word, bool(particle)))
+    return tokens
+
+
+@dataclass(slots=True)
+class _Occurrence:
+    start: int
+    end: int
+    text: str
+    spelling: str
+    bare: str
+    particles: tuple[bool, ...]
+
+
+def _spelling_groups(text: str) -> list[list[_Occurrence]]:
+    """Groups of occurrences of one name that is spelled more than one way, longest names first."""
+    lower_words = {w for w in _LOWER_WORD.findall(text)}
+    units: dict[tuple[str, ...], list[_Occurrence]] = defaultdict(list)
+    for hit in _NAME.finditer(text):
+        tokens = _tokens(text, hit.start(), hit.end())
+        # Capitalised function words ("The", "In") split a run of names rather than belong to it.
+        runs: list[list[_Token]] = [[]]
+        for token in tokens:
+            if token.bare in _NOT_NAMES and not token.particle:
+                runs.append([])
+            else:
+                runs[-1].append(token)
+        for run in runs:
+            for i in range(len(run)):
+                for j in range(i + 1, min(len(run), i + MAX_NAME_TOKENS) + 1):
+                    part = run[i:j]
+                    key = tuple(t.key for t in part)
+                    if len("".join(key)) < 4:
+                        continue
+                    if len(part) == 1 and (part[0].bare in lower_words or part[0].text.isupper()):
+                        continue  # a capitalised ordinary word ("Then") or an acronym
+                    units[key].append(
+                        _Occurrence(part[0].start, part[-1].end, text[part[0].start : part[-1].end],
+                                    " ".join(t.spelling for t in part), " ".join(t.bare for t in part),
+                                    tuple(t.particle for t in part))
+                    )
+    groups: list[list[_Occurrence]] = []
+    for _key, occurrences in sorted(units.items(), key=lambda item: -len(item[0])):
+        variants = _true_variants(occurrences)
+        if variants:
+            groups.append(variants)
+    return groups
+
+
+def _true_variants(occurrences: list[_Occurrence]) -> list[_Occurrence]:
+    """The occurrences whose spelling differs from another's by more than a particle left out."""
+    by_spelling: dict[str, _Occurrence] = {}
+    for occurrence in occurrences:
+        by_spelling.setdefault(occurrence.spelling, occurrence)
+    if len(by_spelling) < 2:
+        return []
+    keep: set[str] = set()
+    forms = list(by_spelling.values())
+    for a_index, a in enumerate(forms):
+        for b in forms[a_index + 1 :]:
+            if a.bare == b.bare and a.particles != b.particles:
+                continue  # "al-Assad" and "Assad": a second reference, not a misspelling
+            keep.update((a.spelling, b.spelling))
+    return [o for o in occurrences if o.spelling in keep]
+
+
+def _location(document: Any, start: int, end: int, text: str) -> dict[str, Any]:
+    src_start, _ = document.source_span(start, end)
+    line, column = document.position(src_start)
+    return {"line": line, "column": column, "text": text}
+
+
+def spelling_matches(document: Any) -> Iterable[Match]:
+    """One match at each occurrence of each variant spelling of a name."""
+    covered: list[tuple[int, int]] = []
+    for group in _spelling_groups(document.text):
+        fresh = [o for o in group if not any(s <= o.start and o.end <= e for s, e in covered)]
+        if len({o.spelling for o in fresh}) < 2:
+            continue
+        counts = Counter(o.spelling for o in fresh)
+        first_seen = {o.spelling: i for i, o in reversed(list(enumerate(fresh)))}
+        preferred_spelling = max(counts, key=lambda s: (counts[s], -first_seen[s]))
+        preferred = next(o.text for o in fresh if o.spelling == preferred_spelling)
+        locations = [_location(document, o.start, o.end, o.text) for o in fresh]
+        for occurrence in fresh:
+            covered.append((occurrence.start, occurrence.end))
+            others = _describe_others(
+                [(loc, o) for loc, o in zip(locations, fresh, strict=True) if o.spelling != occurrence.spelling]
+            )
+            yield Match(
+                occurrence.start,
+                occurrence.end,
+                data={"check": "spelling", "name": preferred, "variants": sorted({o.text for o in fresh}),
+                      "locations": locations, "suggestion": preferred, "others": others},
+                suggestion=preferred if occurrence.spelling != preferred_spelling else None,
+            )
+
+
+def _describe_others(pairs: list[tuple[dict[str, Any], _Occurrence]]) -> str:
+    lines: dict[str, list[int]] = defaultdict(list)
+    for location, occurrence in pairs:
+        lines[occurrence.text].append(location["line"])
+    parts = []
+    for text, numbers in lines.items():
+        label = "line" if len(numbers) == 1 else "lines"
+        parts.append(f"'{text}' ({label} {', '.join(str(n) for n in sorted(set(numbers)))})")
+    return ", ".join(parts)
+
+
+GENERIC_NOUNS = frozenset({"person", "dead", "victim", "casualty", "fatality", "life", "body", "death", "killed"})
+
+
+def _overlap(a: Quantity, b: Quantity) -> bool:
+    low = max(x for x in (a.low, b.low, float("-inf")) if x is not None)
+    high = min(x for x in (a.high, b.high, float("inf")) if x is not None)
+    return low <= high
+
+
+def _generic(quantity: Quantity) -> bool:
+    return quantity.noun is None or quantity.noun in GENERIC_NOUNS
+
+
+def figures_conflict(a: Quantity, b: Quantity) -> bool:
+    """Can these two counts of the same event not both be true?"""
+    if a.event is None or a.event != b.event or a.unit != "count" or b.unit != "count":
+        return False
+    same_noun = a.noun == b.noun or (_generic(a) and _generic(b))
+    if not (same_noun or _generic(a) or _generic(b)):
+        return False  # different groups: "15 Russians" may be among "hundreds of fighters"
+    if a.kind == "unknown" or b.kind == "unknown":
+        other = b if a.kind == "unknown" else a
+        return other.kind != "unknown" and other.specific
+    if same_noun:
+        return not _overlap(a, b)
+    total, part = (a, b) if _generic(a) else (b, a)
+    return total.high is not None and part.low is not None and total.high < part.low
+
+
+def figure_matches(document: Any) -> Iterable[Match]:
+    """One match at each figure that contradicts another count of the same event."""
+    text = document.text
+    quantities = [q for q in scan(document) if q.event and q.unit == "count"]
+    sentences = {id(q): document.sentence_at(q.start) for q in quantities}
+    for quantity in quantities:
+        rivals = [
+            other for other in quantities
+            if other is not quantity and sentences[id(other)] != sentences[id(quantity)]
+            and figures_conflict(quantity, other)
+        ]
+        if not rivals:
+            continue
+        conflicts = []
+        for other in rivals:
+            location = _location(document, other.start, other.end, text[other.start : other.end])
+            location["meaning"] = other.meaning()
+            conflicts.append(location)
+        others = ", ".join(f"'{c['text']}' (line {c['line']}: {c['meaning']})" for c in conflicts)
+        yield Match(
+            quantity.start,
+            quantity.end,
+            data={"check": "figures", "event": quantity.event, "noun": quantity.noun, **_interval(quantity),
+                  "meaning": quantity.meaning(), "conflicts": conflicts, "others": others},
+        )
+
+
+def _interval(quantity: Quantity) -> dict[str, Any]:
+    data = quantity.data()
+    return {key: data[key] for key in ("low", "high", "approximate")}
+
+
+CHECKS = {"spelling": spelling_matches, "figures": figure_matches}
+
+
+class ConsistencyMatcher(Matcher):
+    """Document-level comparisons; ``options.check`` names which one this rule runs."""
+
+    kind = "consistency"
+    stage = "document"
+    options_schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["check"],
+        "properties": {"check": {"enum": sorted(CHECKS)}},
+    }
+
+    def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(rule, **kwargs)
+        check = self.options.get("check")
+        if check not in CHECKS:
+            raise RuleError(f"a consistency rule needs options.check, one of: {', '.join(sorted(CHECKS))}")
+        self.check = CHECKS[check]
+
+    def find(self, document, prior: Sequence[Any] = ()) -> Iterable[Match]:
+        yield from self.check(document)

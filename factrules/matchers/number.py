@@ -1,0 +1,576 @@
+"""The ``number`` kind: quantities that are approximate, ranged or vague, with the interval they mean.
+
+One compiled regex finds every candidate quantity of a document in one pass
+(digits, number words, approximators, ranges, vague quantities); only the
+few spans it finds are then valued and checked against their context, to
+drop what is not a count: dates, times, ages, years, ordinals, identifiers
+("Flight 17"), phone numbers, durations ("nearly two years") and compound
+modifiers ("a 30-year sentence").  The scan is cached per document, so every
+number rule, and the consistency matcher, share it.
+
+Each quantity is classified as ``exact``, ``bound`` (as many as, at least),
+``approximate`` (about, nearly, 100 or so), ``range`` (between 100 and 200,
+100-200), ``vague`` (hundreds, dozens, several) or ``unknown`` (an unknown
+number of); a rule's ``options.classes`` says which it reports.  A finding's
+``data`` carries ``low``/``high``/``approximate`` (the interval it means),
+``kind``, ``unit`` (count, money, percent), ``noun`` (the head noun it
+counts) and ``event`` (killed, wounded, ... when a verb nearby says what
+happened to them): the consistency matcher compares counts with these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError
+from factrules.numbers_text import NUMBER, SCALES, as_number, parse_number
+
+CLASSES = ("exact", "bound", "approximate", "range", "vague", "unknown")
+UNITS = ("count", "money", "percent")
+
+#: Approximators before a number, by what they do to the interval.
+_BEFORE: dict[str, tuple[str, ...]] = {
+    "upper": ("as many as", "as much as", "as high as", "up to", "no more than", "not more than", "at most",
+              "a maximum of", "fewer than", "less than", "just under", "well under"),
+    "lower": ("at least", "more than", "over", "upwards of", "in excess of", "no fewer than", "no less than",
+              "not less than", "a minimum of", "well over", "just over", "north of", "greater than", "as few as",
+              "as little as", "well above", "more than just"),
+    "about": ("about", "around", "roughly", "approximately", "approx.", "some", "an estimated", "estimated",
+              "circa", "an approximate", "about some", "perhaps"),
+    "near": ("nearly", "almost", "close to", "just shy of", "approaching", "nearing", "the best part of"),
+}
+_BEFORE_KIND = {phrase: kind for kind, phrases in _BEFORE.items() for phrase in phrases}
+#: Approximators after a number.
+_AFTER_KIND = {"or so": "about", "odd": "about", "or more": "lower", "plus": "lower", "+": "lower",
+               "or fewer": "upper", "or less": "upper", "at most": "upper", "at least": "lower"}
+
+_VAGUE: list[tuple[str, str]] = [
+    # (name, regex source); intervals are in _VAGUE_INTERVAL, computed in _vague()
+    ("unknown", r"an?\s+(?:unknown|undisclosed|unspecified|uncertain|untold|unconfirmed|indeterminate|unclear|"
+                r"undetermined|unnamed)\s+number\s+of"),
+    ("number-of", r"a\s+(?:(?:large|significant|growing|great|huge|substantial|considerable|small|good|"
+                  r"fair|sizeable|sizable)\s+)?number\s+of"),
+    ("tens-of-scale", r"(?:tens|hundreds)\s+of\s+(?:thousands|millions|billions)"),
+    ("few-scale", r"(?:several|a\s+few|a\s+couple\s+of|many|some)\s+(?:hundred|thousand|million|billion)"),
+    ("plural-scale", r"(?:dozens|hundreds|thousands|millions|billions)(?:\s+(?:upon|and)\s+"
+                     r"(?:dozens|hundreds|thousands|millions|billions))?"),
+    ("tens-of", r"(?:tens|scores)\s+of"),
+    ("handful", r"a\s+handful\s+of"),
+    ("couple", r"a\s+couple\s+of"),
+    ("few", r"a\s+few"),
+    ("several", r"several"),
+    ("many", r"numerous|countless|untold|multiple"),
+]
+_VAGUE_REGEX = [(name, regex.compile(source, regex.IGNORECASE)) for name, source in _VAGUE]
+#: Vague determiners that only count when a noun (or a verb: "several were hurt") follows.
+_WEAK_VAGUE = frozenset({"number-of", "handful", "couple", "few", "several", "many"})
+_PLURAL_SCALE = {"dozens": (24, 99), "hundreds": (200, 999), "thousands": (2_000, 9_999),
+                 "millions": (2_000_000, 999_999_999), "billions": (2_000_000_000, 999_999_999_999)}
+
+_PRE = "|".join(regex.escape(p).replace(r"\ ", r"\s+") for p in sorted(_BEFORE_KIND, key=len, reverse=True))
+_POST = r"or\s+so|or\s+more|or\s+fewer|or\s+less|[-\s]odd|-?plus|\+"
+_VAGUE_SOURCE = "|".join(source for _, source in _VAGUE)
+
+#: The one pass: an optional approximator, then a range, a vague quantity or a number, then an optional
+#: approximator after it.  The look-behind keeps "F-16", "COVID-19", "MH17", "#3" and "1.5.2" out.
+SCAN = regex.compile(
+    rf"""
+    (?<![\p{{L}}\p{{N}}_/#@+$£€¥]|[\p{{L}}\p{{N}}][-–]|\d[.,:])
+    (?:(?P<pre>{_PRE})\s+)?
+    (?:
+        (?P<between>between|from)\s+(?P<lo1>{NUMBER})\s+(?:and|to)\s+(?P<hi1>{NUMBER})
+      | (?P<lo2>{NUMBER})(?:\s*[-–—]\s*|\s+(?:to|or)\s+)(?P<hi2>{NUMBER})(?![-–./]\d)
+      | (?P<vague>{_VAGUE_SOURCE})(?![\p{{L}}-])
+      | (?P<num>{NUMBER})
+    )
+    (?:\s*(?P<post>{_POST})(?![\p{{L}}]))?
+    """,
+    regex.IGNORECASE | regex.VERBOSE,
+)
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+          r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_DATE_BEFORE = regex.compile(rf"\b{_MONTH}\.?\s*$")
+_DATE_AFTER = regex.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\b")
+_TIME_AFTER = regex.compile(r"^\s*(?:[ap]\.?\s?m\b\.?|o['’]clock|gmt\b|utc\b|bst\b|cet\b|est\b|edt\b|pst\b|hrs\b|"
+                            r"local\s+time\b)", regex.IGNORECASE)
+_AGE_BEFORE = regex.compile(r"\b(?:aged|age|ages|age\s+of)\s+$", regex.IGNORECASE)
+_AGE_AFTER = regex.compile(r"^[\s-]*(?:years?|yrs?|months?)[\s-]*old\b", regex.IGNORECASE)
+_COMPOUND_AFTER = regex.compile(r"^-\p{L}")
+_PERCENT_AFTER = regex.compile(r"^\s*(?:%|percent\b|per\s+cent\b|percentage\s+points?\b|pc\b)", regex.IGNORECASE)
+_ID_BEFORE = regex.compile(
+    r"\b(?:no|nos|number|art|article|resolution|route|highway|flight|chapter|section|room|page|gate|platform|level|"
+    r"phase|unit|box|suite|block|row|seat|terminal|bus|channel|category|grade|class|stage|round|game|episode|season|"
+    r"part|volume|vol|issue|item|question|point|paragraph|para|amendment|proposition|prop|model|version|type|mk|"
+    r"mark|district|ward|precinct|squadron|battalion|brigade|division|regiment|corps|army|fleet|apollo|windows|"
+    r"interstate|lane|street|avenue|road|exit|level|floor|track|verse|psalm|line|grade|year|day|week|match)\.?\s*$",
+    regex.IGNORECASE,
+)
+_YEAR_BEFORE = regex.compile(r"(?:\b(?:in|since|by|until|till|before|after|from|during|of|early|late|mid|"
+                             r"spring|summer|autumn|fall|winter|year|the)\s+|[,(–-]\s*)$", regex.IGNORECASE)
+_AT_BEFORE = regex.compile(r"\bat\s+$", regex.IGNORECASE)
+_PHONE = regex.compile(r"(?:\+\d{1,3}[\s.-]?)?\(?\d{2,5}\)?[\s.-]\d{3,4}[\s.-]?\d{3,4}")
+_CURRENCY_SIGN = regex.compile(r"[$£€¥₹₽]")
+_SCALE_WORD = regex.compile(r"\b(?:" + "|".join(SCALES) + r"|dozen|bn|mn|m|k|tn)\b", regex.IGNORECASE)
+_WORD_NUMBER_ONE = regex.compile(r"^(?:one|a|an)$", regex.IGNORECASE)
+_OF_AFTER = regex.compile(r"\s+of\b", regex.IGNORECASE)
+
+TIME_UNITS = frozenset(
+    "second minute hour day night week weekend month year decade century generation time occasion moment "
+    "morning afternoon evening season term quarter".split()
+)
+#: Nouns a vague determiner can come with without counting anything an editor would check.
+ABSTRACT = frozenset(
+    "reason way thing issue question concern factor aspect respect instance case point sense kind sort type "
+    "option idea source step measure change problem lesson area".split()
+)
+CURRENCY_WORDS = frozenset(
+    "dollar euro pound ruble rouble yuan yen rupee dinar lira peso franc shekel riyal rial cent penny pence "
+    "won naira rand dirham".split()
+)
+#: Words that end a noun phrase after a number ("100 fighters were", "hundreds of them in").
+_STOP = frozenset(
+    """
+    a an the and or but nor so yet if then than as at by for from in into on onto of off out over under to with
+    within without about above across after against along among around before behind below beneath beside between
+    beyond during except inside near outside past per since through throughout toward towards until upon via
+    is are was were be been being am have has had having do does did will would shall should can could may might
+    must who whom whose which that what where when while why how this these those it its they them their there
+    he she his her him we us our you your i me my said says say told according including include included
+    also still just only even already reportedly allegedly apparently
+    """.split()
+)
+_DETERMINERS = frozenset("the their those these its his her our them us of".split())
+_AUX_AFTER = frozenset("were are was have had has remain remained".split())
+_IRREGULAR = {
+    "people": "person", "persons": "person", "men": "man", "women": "woman", "children": "child",
+    "police": "police", "personnel": "personnel", "staff": "staff", "crew": "crew", "militia": "militia",
+    "dead": "dead", "wounded": "wounded", "injured": "injured", "killed": "dead", "cattle": "cattle",
+    "livestock": "livestock", "clergy": "clergy", "gunmen": "gunman", "policemen": "policeman",
+    "fishermen": "fisherman", "servicemen": "serviceman", "firemen": "fireman", "militiamen": "militiaman",
+    "tribesmen": "tribesman", "youth": "youth", "percent": "percent",
+}
+#: What happened to the counted: a nearby word names the event a figure counts (for consistency).
+_EVENTS = {
+    "killed": r"killed|kills?|killing|dead|died|dies|deaths?|death\s+toll|toll|slain|perished|lost\s+their\s+lives|"
+              r"wiped\s+out|fatalities|massacred|fatally",
+    "wounded": r"wounded|injured|injuries|hurt|wounding|injuring",
+    "missing": r"missing|unaccounted\s+for|disappeared",
+    "arrested": r"arrested|detained|captured|jailed|imprisoned|detentions|arrests",
+    "displaced": r"displaced|fled|evacuated|made\s+homeless|uprooted",
+}
+_EVENT_REGEX = regex.compile(
+    r"(?<!\p{L})(?:" + "|".join(f"(?P<{name}>{source})" for name, source in _EVENTS.items()) + r")(?!\p{L})",
+    regex.IGNORECASE,
+)
+_NOUN_EVENT = {"dead": "killed", "wounded": "wounded", "injured": "wounded", "death": "killed",
+               "fatality": "killed", "casualty": "casualties", "body": "killed"}
+_WORD_SPLIT = regex.compile(r"\S+")
+_TRAILING_OF = regex.compile(r"\s+of$", regex.IGNORECASE)
+_STRIP = "\"'“”‘’()[]"
+
+
+@dataclass(slots=True)
+class Quantity:
+    """One quantity found in a document's plain text, and what it means."""
+
+    start: int
+    end: int
+    kind: str
+    low: float | None
+    high: float | None
+    unit: str = "count"
+    noun: str | None = None
+    event: str | None = None
+    value: float | None = None
+
+    @property
+    def approximate(self) -> bool:
+        return self.kind != "exact"
+
+    @property
+    def specific(self) -> bool:
+        """It states a figure (not "numerous", not "an unknown number")."""
+        return self.kind in ("exact", "bound", "approximate", "range") or (
+            self.kind == "vague" and self.high is not None
+        )
+
+    def meaning(self) -> str:
+        low, high = _show(self.low), _show(self.high)
+        if self.kind == "exact":
+            return f"an exact figure ({_show(self.value)})"
+        if self.kind == "unknown":
+            return "no figure at all"
+        if self.kind == "range":
+            return f"a range ({low}–{high})"
+        if self.low is None and self.high is not None:
+            return f"an upper bound (≤{high})"
+        if self.high is None and self.low is not None:
+            return f"a lower bound (≥{low})" if self.kind == "bound" else f"a vague quantity (≥{low})"
+        if self.kind == "vague":
+            return f"a vague quantity ({low}–{high})"
+        return f"an approximation (about {_show(self.value)}, say {low}–{high})"
+
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "low": None if self.low is None else as_number(self.low),
+            "high": None if self.high is None else as_number(self.high),
+            "approximate": self.approximate,
+            "kind": self.kind,
+            "unit": self.unit,
+            "meaning": self.meaning(),
+        }
+        if self.noun:
+            data["noun"] = self.noun
+        if self.event:
+            data["event"] = self.event
+        return data
+
+
+def _show(value: float | None) -> str:
+    if value is None:
+        return "?"
+    number = as_number(value)
+    return f"{number:,}" if isinstance(number, int) else f"{number:,.6g}"
+
+
+def singular(word: str) -> str:
+    """A rough singular for comparing counted nouns: "contractors" -> "contractor"."""
+    word = word.lower().strip(_STRIP)
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _is_plural(word: str) -> bool:
+    lower = word.lower()
+    if lower in _IRREGULAR:
+        return True
+    return (
+        len(word) >= 4 and lower.endswith("s") and not lower.endswith(("'s", "’s", "ss", "us", "is"))
+        and not word.isupper()
+    )
+
+
+def counted_noun(text: str, end: int) -> tuple[str | None, str | None, int]:
+    """The head noun a quantity ending at ``end`` counts, the word right after it, and where the noun ends."""
+    words = []
+    for hit in _WORD_SPLIT.finditer(text, end, min(len(text), end + 90)):
+        words.append(hit)
+        if len(words) >= 7:
+            break
+    first = words[0].group().lower().strip(_STRIP + ",.;:") if words else None
+    run: list[str] = []
+    run_end = end
+    for index, token in enumerate(words):
+        raw = token.group()
+        word = raw.strip(_STRIP)
+        trailing = word[-1:] in ",.;:!?" and not regex.fullmatch(r"(?:\p{L}\.)+", word)
+        word = word.rstrip(",.;:!?")
+        lower = word.lower()
+        if not word or not regex.fullmatch(r"\p{L}[\p{L}'’-]*", word):
+            break
+        if lower in _DETERMINERS and not run and index < 3:
+            continue
+        if lower in _STOP:
+            break
+        run.append(word)
+        run_end = token.end()
+        if trailing or len(run) >= 4:
+            break
+    for word in run:
+        if _is_plural(word):
+            return singular(word), first, run_end
+    if len(run) == 1 and run[0].lower() in ("dead", "wounded", "injured"):
+        return singular(run[0]), first, run_end
+    return None, first, end
+
+
+def _scale_factor(text: str) -> float:
+    factor = 1.0
+    for word in _SCALE_WORD.findall(text):
+        lower = word.lower()
+        if lower in SCALES:
+            factor *= SCALES[lower]
+    return factor
+
+
+class _Candidate:
+    """A regex hit being turned into a Quantity (or dropped)."""
+
+    __slots__ = ("hit", "start", "end", "kind", "low", "high", "value", "digits", "vague_name")
+
+    def __init__(self, hit: regex.Match[str]) -> None:
+        self.hit = hit
+        self.start, self.end = hit.span()
+        self.kind = "exact"
+        self.low: float | None = None
+        self.high: float | None = None
+        self.value: float | None = None
+        self.digits = False
+        self.vague_name = ""
+
+
+def _interval(candidate: _Candidate, text: str) -> bool:
+    """Value a hit; False when it is not a quantity after all (a score, a year range, a pronoun 'one')."""
+    hit = candidate.hit
+    pre = " ".join(hit.group("pre").lower().split()) if hit.group("pre") else None
+    post = hit.group("post")
+    post_kind = _AFTER_KIND.get(" ".join(post.lower().replace("-", " ").split())) if post else None
+    lo_text = hit.group("lo1") or hit.group("lo2")
+    if lo_text:
+        hi_text = hit.group("hi1") or hit.group("hi2")
+        low, high = parse_number(lo_text), parse_number(hi_text)
+        if low is None or high is None:
+            return False
+        if not _SCALE_WORD.search(lo_text) and _SCALE_WORD.search(hi_text):
+            low *= _scale_factor(hi_text)
+        if low >= high or (hit.group("between") or "").lower() == "from":
+            return False  # a score ("3-1"), a vote, or a change ("from 5 to 10"), not a range
+        if all(_year_like(t) for t in (lo_text, hi_text)):
+            return False
+        candidate.digits = lo_text[0].isdigit() or hi_text[0].isdigit()
+        if candidate.digits and (_leading_zero(lo_text) or _leading_zero(hi_text)):
+            return False
+        candidate.kind, candidate.low, candidate.high = "range", low, high
+        candidate.value = None
+        if pre in _BEFORE["upper"]:
+            candidate.low = None
+        elif pre in _BEFORE["lower"]:
+            candidate.high = None
+        return True
+    vague = hit.group("vague")
+    if vague:
+        return _vague(candidate, vague, pre)
+    number = hit.group("num")
+    value = parse_number(number)
+    if value is None:
+        return False
+    candidate.value = value
+    candidate.digits = number.lstrip("$£€¥₹₽USACNZHK ")[:1].isdigit()
+    if candidate.digits and _leading_zero(number.lstrip("$£€¥₹₽USACNZHK ")):
+        return False
+    how = _BEFORE_KIND.get(pre) if pre else None
+    how = how or post_kind
+    if _WORD_NUMBER_ONE.match(number.strip()) and (how is None or _OF_AFTER.match(text, candidate.end)):
+        return False  # "one of them", "about one of them": a pronoun, not a figure
+    if how is None:
+        candidate.kind, candidate.low, candidate.high = "exact", value, value
+        return True
+    if how == "upper":
+        candidate.kind, candidate.low, candidate.high = "bound", None, value
+    elif how == "lower":
+        candidate.kind, candidate.low, candidate.high = "bound", value, None
+    elif how == "near":
+        candidate.kind, candidate.low, candidate.high = "approximate", _round(value * 0.9), value
+    else:
+        candidate.kind, candidate.low, candidate.high = "approximate", _round(value * 0.9), _round(value * 1.1)
+    return True
+
+
+def _vague(candidate: _Candidate, vague: str, pre: str | None) -> bool:
+    text = " ".join(vague.lower().split())
+    name = next(n for n, compiled in _VAGUE_REGEX if compiled.fullmatch(text))
+    candidate.vague_name = name
+    candidate.kind = "vague"
+    low: float | None
+    high: float | None
+    if name == "unknown":
+        candidate.kind, low, high = "unknown", None, None
+    elif name == "tens-of-scale":
+        scale = _PLURAL_SCALE[text.split()[-1]][0] / 2
+        low, high = (20 * scale, 100 * scale - 1) if text.startswith("tens") else (200 * scale, 1000 * scale - 1)
+    elif name == "few-scale":
+        scale = SCALES[text.split()[-1]]
+        low, high = (2 * scale, 5 * scale) if text.startswith(("a few", "a couple")) else (2 * scale, 10 * scale - 1)
+        if text.startswith("a couple"):
+            high = 3 * scale
+    elif name == "plural-scale":
+        low, high = _PLURAL_SCALE[text.split()[0]]
+        high = _PLURAL_SCALE[text.split()[-1]][1]
+    elif name == "tens-of":
+        low, high = (20, 99) if text.startswith("tens") else (40, 199)
+    elif name == "handful":
+        low, high = 2, 9
+    elif name == "couple":
+        low, high = 2, 3
+    elif name == "few":
+        low, high = 2, 5
+    elif name == "several":
+        low, high = 3, 9
+    else:  # numerous, countless, multiple, a number of
+        low, high = 2, None
+    if pre in _BEFORE["upper"]:
+        low = None
+    elif pre in _BEFORE["lower"]:
+        high = None
+    candidate.low, candidate.high = low, high
+    matched = candidate.hit.group()
+    trimmed = _TRAILING_OF.sub("", matched)
+    candidate.end = candidate.start + len(trimmed)
+    return True
+
+
+def _round(value: float) -> float:
+    return float(round(value)) if value >= 10 else round(value, 2)
+
+
+def _year_like(text: str) -> bool:
+    stripped = text.strip()
+    return len(stripped) == 4 and stripped.isdigit() and 1000 <= int(stripped) <= 2199
+
+
+def _leading_zero(text: str) -> bool:
+    stripped = text.strip()
+    return len(stripped) > 1 and stripped[0] == "0" and stripped[1] != "."
+
+
+def _context_allows(candidate: _Candidate, text: str, noun: str | None, first: str | None) -> bool:
+    """Drop dates, times, ages, years, identifiers, phone numbers, durations and compound modifiers."""
+    start, end = candidate.start, candidate.end
+    before = text[max(0, start - 24) : start]
+    after = text[end : end + 24]
+    if _COMPOUND_AFTER.match(after) or _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
+        return False
+    if _TIME_AFTER.match(after):
+        return False
+    if noun in TIME_UNITS or (first is not None and singular(first) in TIME_UNITS):
+        return False
+    if candidate.kind in ("vague", "unknown"):
+        if candidate.vague_name in _WEAK_VAGUE:
+            if noun is None and first not in _AUX_AFTER:
+                return False
+            if noun in ABSTRACT:
+                return False
+        return True
+    if _DATE_BEFORE.search(before) or _DATE_AFTER.match(after):
+        return False
+    number = candidate.hit.group("num")
+    if number is not None:
+        if not candidate.hit.group("pre") and _ID_BEFORE.search(before):
+            return False
+        if _year_like(number) and (noun is None or _YEAR_BEFORE.search(before)):
+            return False
+        if candidate.value is not None and candidate.value <= 24 and noun is None and _AT_BEFORE.search(before):
+            return False  # "at around 7": a time of day
+    if candidate.digits:
+        window_start = max(0, start - 20)
+        for phone in _PHONE.finditer(text, window_start, min(len(text), end + 20)):
+            if phone.start() < end and start < phone.end():
+                return False
+    return True
+
+
+def _event(text: str, quantity_start: int, noun_end: int, sentence: tuple[int, int], stop: int) -> str | None:
+    """The event word nearest a quantity: up to 4 words before it or 12 after, within its sentence."""
+    best: tuple[int, str] | None = None
+    search_start = max(sentence[0], quantity_start - 60)
+    search_end = min(sentence[1], stop)
+    for hit in _EVENT_REGEX.finditer(text, search_start, search_end):
+        if hit.end() <= quantity_start:
+            distance = len(text[hit.end() : quantity_start].split())
+            if distance > 4:
+                continue
+        elif hit.start() >= noun_end:
+            distance = len(text[noun_end : hit.start()].split())
+            if distance > 12:
+                break
+        else:
+            distance = 0
+        name = hit.lastgroup
+        if best is None or distance < best[0]:
+            best = (distance, name)
+    return best[1] if best else None
+
+
+_cache: dict[str, Any] = {"document": None, "text": None, "quantities": []}
+
+
+def scan(document: Any) -> list[Quantity]:
+    """Every quantity in ``document``, exact ones included; cached for the last document scanned."""
+    text = document.text
+    if _cache["document"] is document and _cache["text"] is text:
+        return _cache["quantities"]
+    candidates: list[_Candidate] = []
+    for hit in SCAN.finditer(text):
+        candidate = _Candidate(hit)
+        if _interval(candidate, text):
+            candidates.append(candidate)
+    quantities: list[Quantity] = []
+    for index, candidate in enumerate(candidates):
+        noun, first, noun_end = counted_noun(text, candidate.end)
+        if not _context_allows(candidate, text, noun, first):
+            continue
+        end = candidate.end
+        unit = "count"
+        percent = _PERCENT_AFTER.match(text, end) if candidate.kind not in ("vague", "unknown") else None
+        if percent:
+            unit, end, noun = "percent", percent.end(), None
+        elif _CURRENCY_SIGN.search(candidate.hit.group()) or (noun in CURRENCY_WORDS):
+            unit = "money"
+        stop = candidates[index + 1].start if index + 1 < len(candidates) else len(text)
+        sentence = document.sentence_at(candidate.start)
+        event = _NOUN_EVENT.get(noun or "") or _event(text, candidate.start, max(end, noun_end), sentence, stop)
+        quantities.append(
+            Quantity(candidate.start, end, candidate.kind, candidate.low, candidate.high, unit, noun, event,
+                     candidate.value)
+        )
+    _cache.update(document=document, text=text, quantities=quantities)
+    return quantities
+
+
+class NumberMatcher(Matcher):
+    """Reports the quantities of the classes (and units) a rule names in ``options``."""
+
+    kind = "number"
+    options_schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "classes": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(CLASSES)}},
+            "units": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(UNITS)}},
+        },
+    }
+
+    def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(rule, **kwargs)
+        classes = self.options.get("classes", ["bound", "approximate", "range", "vague", "unknown"])
+        units = self.options.get("units", list(UNITS))
+        if not set(classes) <= set(CLASSES) or not set(units) <= set(UNITS):
+            raise RuleError(f"options.classes must be among {', '.join(CLASSES)}; units among {', '.join(UNITS)}")
+        self.classes = frozenset(classes)
+        self.units = frozenset(units)
+
+    def wants(self, quantity: Quantity) -> bool:
+        return quantity.kind in self.classes and quantity.unit in self.units
+
+    def find(self, document, prior=()) -> Iterable[Match]:
+        for quantity in scan(document):
+            if self.wants(quantity):
+                yield Match(quantity.start, quantity.end, data=quantity.data())
+
+    @classmethod
+    def group(cls, matchers: Sequence[Matcher]) -> MatcherGroup:
+        return NumberGroup(matchers)
+
+
+class NumberGroup(MatcherGroup):
+    """Every number rule reads the same cached scan of the document."""
+
+    def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match]]:
+        quantities = scan(document)
+        for matcher in self.matchers:
+            assert isinstance(matcher, NumberMatcher)
+            for quantity in quantities:
+                if matcher.wants(quantity):
+                    yield matcher, Match(quantity.start, quantity.end, data=quantity.data())

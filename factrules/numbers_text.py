@@ -1,0 +1,95 @@
+"""Numbers written in words and digits: the regex pieces that find them and the parser that values them.
+
+The ``number`` matcher builds its single document-wide regex from these
+pieces, then values only the few spans it found, so the parsing here runs
+per match, never per token of the text.  Spelled-out numbers in news copy are
+short ("Fifteen", "two hundred and fifty", "half a million", "a dozen"), so a
+small hand-written parser is enough; a library for arbitrary number words
+would cost an import and still not give spans.
+"""
+
+from __future__ import annotations
+
+import regex
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+          "trillion": 1_000_000_000_000}
+#: Abbreviated scales, only after a currency sign ("$5bn", "£3m") where they cannot be metres.
+SHORT_SCALES = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "tn": 1_000_000_000_000}
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_DIGIT_WORDS = _alternation(k for k in UNITS if 0 < UNITS[k] < 10)
+_SMALL = rf"(?:(?:{_alternation(TENS)})(?:[-\s](?:{_DIGIT_WORDS}))?|{_alternation(UNITS)})"
+_SCALE = rf"(?:{_alternation(SCALES)}|dozen)"
+#: A number in words: "fifteen", "twenty-five", "two hundred and fifty thousand", "a dozen", "half a million".
+WORD_NUMBER = (
+    rf"(?:(?:half\s+)?an?\s+{_SCALE}|{_SMALL})"
+    rf"(?:(?:(?<=(?:hundred|thousand|million|billion))\s+and\s+|[\s-]+)(?:{_SMALL}|{_SCALE})(?![\p{{L}}-]))*"
+)
+#: A number in digits, with thousands separators and a decimal part: "1,500", "2.3", "100".
+DIGIT_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_DIGIT_END = r"(?![\d\p{L}]|[.,:/]\d)"
+CURRENCY = r"(?:(?:US|A|C|NZ|HK|S)?[$£€¥₹₽]\s?)"
+#: Either form, a currency sign before and scale words ("2.3 million") after.
+NUMBER = (
+    rf"(?:{CURRENCY}?{DIGIT_NUMBER}(?:(?<={CURRENCY}[\d.,]+)(?:{_alternation(SHORT_SCALES)})(?!\p{{L}})|{_DIGIT_END})"
+    rf"(?:\s+(?:{_alternation(SCALES)})(?![\p{{L}}-]))*"
+    rf"|{CURRENCY}?{WORD_NUMBER}(?![\p{{L}}-]))"
+)
+
+_TOKEN = regex.compile(r"[\p{L}]+|\d[\d,]*(?:\.\d+)?|[$£€¥₹₽]", regex.IGNORECASE)
+
+
+def parse_number(text: str) -> float | None:
+    """The value of a number as ``NUMBER`` matches it; ``None`` when it is not one.
+
+    ``"2.3 million"`` -> 2300000, ``"two hundred and fifty"`` -> 250,
+    ``"half a dozen"`` -> 6, ``"$5bn"`` -> 5e9.
+    """
+    total = 0.0
+    current = 0.0
+    seen = False
+    half = False
+    for token in _TOKEN.findall(text.lower()):
+        if token[0].isdigit():
+            current += float(token.replace(",", ""))
+            seen = True
+        elif token in UNITS:
+            current += UNITS[token]
+            seen = True
+        elif token in TENS:
+            current += TENS[token]
+            seen = True
+        elif token == "dozen":
+            current = (current or 1) * 12
+            seen = True
+        elif token == "hundred":
+            current = (current or 1) * 100
+            seen = True
+        elif token in SCALES or token in SHORT_SCALES:
+            scale = SCALES.get(token) or SHORT_SCALES[token]
+            total += (current or 1) * scale
+            current = 0.0
+            seen = True
+        elif token == "half":
+            half = True
+        # "a", "an", "and" and currency signs carry no value of their own
+    if not seen:
+        return None
+    value = total + current
+    return value / 2 if half else value
+
+
+def as_number(value: float) -> int | float:
+    """An int when the value is whole, so JSON shows 100, not 100.0."""
+    return int(value) if float(value).is_integer() else round(value, 6)
