@@ -179,6 +179,7 @@ def check_text(
     and configuration problems raise ``PackError``/``ConfigError``.
     """
     options = _options(date, rules, select, ignore, enable, config, plugins, format_hint=format)
+    find_config_file.cache_clear()  # each call sees config files created or removed since the last one
     config_obj = resolve_config(options, Path.cwd())
     document = read_document(text.encode("utf-8", "surrogatepass"), path, registry(options.plugins), format)
     return check_document(document, options, config_obj).findings
@@ -236,6 +237,7 @@ def check_paths(
     options = _options(date, rules, select, ignore, enable, config, plugins, fail_on, format)
     plugins_registry = registry(options.plugins)
     report = Report()
+    find_config_file.cache_clear()  # memoised within one run only: a long-lived process sees config edits
     first = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
     base_config = resolve_config(options, first if first.exists() else Path.cwd())
     report.fail_on = _fail_on(options, base_config)

@@ -165,8 +165,8 @@ def cli_proc() -> Callable[..., CliResult]:
     def run(*args: str | os.PathLike[str], stdin: bytes | str | None = None, cwd: Path | str | None = None,
             env: dict[str, str] | None = None) -> CliResult:
         data = stdin.encode() if isinstance(stdin, str) else stdin
-        full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
-        full_env.pop("FORCE_COLOR", None)
+        full_env = {key: value for key, value in os.environ.items() if key not in ("FORCE_COLOR", "NO_COLOR")}
+        full_env.update({"PYTHONIOENCODING": "utf-8", **(env or {})})
         completed = subprocess.run(
             [sys.executable, "-m", "factrules", *map(str, args)],
             input=data if data is not None else b"",
