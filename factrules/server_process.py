@@ -28,9 +28,10 @@ class ServerProcess:
     """``with ServerProcess(["--max-body", "1K"], env={...}) as server: server.url``."""
 
     def __init__(self, args: Sequence[str] = (), *, env: dict[str, str | None] | None = None,
-                 cwd: str | None = None, startup_timeout: float = 60.0):
-        """``env`` adds to this process's environment; a ``None`` value removes the variable."""
+                 cwd: str | None = None, startup_timeout: float = 60.0, python: str = sys.executable):
+        """``env`` adds to this process's environment (``None`` removes a variable); ``python`` runs it."""
         self.args = list(args)
+        self.python = python
         merged: dict[str, str | None] = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.env = {key: value for key, value in merged.items() if value is not None}
         self.cwd = cwd
@@ -50,7 +51,7 @@ class ServerProcess:
     def start(self) -> None:
         self._stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "factrules", "serve", "--port", "0", "--no-access-log", *self.args],
+            [self.python, "-m", "factrules", "serve", "--port", "0", "--no-access-log", *self.args],
             stdout=subprocess.PIPE, stderr=self._stderr, env=self.env, cwd=self.cwd,
         )
         deadline = time.monotonic() + self.startup_timeout
