@@ -42,6 +42,8 @@ VOID_TAGS = frozenset("area base br col embed hr img input link meta source trac
 _DATE_META = frozenset({"date", "article:published_time", "dcterms.date", "dc.date", "pubdate", "publish-date"})
 _REFERENCE = regex.compile(r"&#(?:[0-9]+|[xX][0-9a-fA-F]+);?|&[a-zA-Z][-.a-zA-Z0-9]*;?")
 _SPACE = "\n\r\t\f\v"
+#: after these (or at the start) a whitespace character adds nothing to the text
+_COLLAPSES = frozenset(" \n")
 
 
 class HtmlExtractor(HTMLParser):
@@ -146,10 +148,13 @@ class HtmlExtractor(HTMLParser):
         start = self._index()
         to_source = self.to_source
         in_pre = self._pre > 0
+        builder = self.builder
         for position, char in enumerate(data, start):
-            if char in _SPACE and not in_pre:
+            if not in_pre and (char in _SPACE or char == " "):
+                if builder.last in _COLLAPSES:  # a browser shows a run of whitespace as one space
+                    continue
                 char = " "
-            self.builder.add(char, to_source(position))
+            builder.add(char, to_source(position))
 
     def _reference(self) -> None:
         start = self._index()

@@ -43,6 +43,14 @@ _CONTAINER_PREFIX = regex.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t>]+)*$")
 _REFERENCE = regex.compile(r"&#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6});|&[a-zA-Z][a-zA-Z0-9]{1,31};")
 _EMPHASIS = frozenset({"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"})
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_LEAF_BLOCKS = frozenset({"inline", "paragraph_open", "heading_open", "table_open", "fence", "code_block", "html_block",
+                          "hr", "front_matter"})
+_MARKERS = regex.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)[ \t>]*)*")
+
+
+def _text_start(source: str, start: int, end: int) -> int:
+    """Where a line's text starts after block quote and list markers."""
+    return _MARKERS.match(source, start, end).end()
 
 
 def _line_spans(source: str) -> list[tuple[int, int]]:
@@ -65,9 +73,15 @@ class _Reader:
         self.metadata: dict[str, Any] = {}
         #: (line, column) after the last content located, so table cells on one line are found in order
         self._floor = (-1, 0)
+        self._dropped: list[int] = []
 
     def read(self) -> Document:
-        for token in _PARSER.parse(self.source):
+        tokens = _PARSER.parse(self.source)
+        limit = _PARSER.options["maxNesting"]
+        self._dropped = self._dropped_lines(tokens) if any(t.level >= limit - 1 for t in tokens) else []
+        for token in tokens:
+            if token.map and self._dropped:
+                self._flush_dropped(before=token.map[0])
             if token.type == "front_matter":
                 self.metadata.update(metadata_from_yaml(token.content))
             elif token.type == "inline":
@@ -80,7 +94,36 @@ class _Reader:
                 self.builder.paragraph_break()
             elif token.type in ("fence", "code_block", "hr"):
                 self.builder.paragraph_break()
+        self._flush_dropped(before=len(self.lines))
         return self.builder.build(self.path, self.source, self.metadata)
+
+    # -- text markdown-it drops: blocks nested deeper than its limit ---------
+    def _dropped_lines(self, tokens: list[Token]) -> list[int]:
+        """Source lines with text that no block token covers (markdown-it stops at ``maxNesting`` levels)."""
+        covered = bytearray(len(self.lines) + 1)
+        for token in tokens:
+            if token.map and token.type in _LEAF_BLOCKS:
+                covered[token.map[0]:token.map[1]] = b"\x01" * (token.map[1] - token.map[0])
+        dropped = []
+        for number, (start, end) in enumerate(self.lines):
+            if not covered[number] and _text_start(self.source, start, end) < end:
+                dropped.append(number)
+        return dropped
+
+    def _flush_dropped(self, before: int) -> None:
+        """Add dropped lines before line ``before`` as plain text, consecutive lines as one paragraph."""
+        previous = -2
+        while self._dropped and self._dropped[0] < before:
+            number = self._dropped.pop(0)
+            start, end = self.lines[number]
+            text_start = _text_start(self.source, start, end)
+            if number != previous + 1:
+                self.builder.paragraph_break()
+            elif len(self.builder):
+                self.builder.add(" ", start - 1)
+            self.builder.add_run(self.source[text_start:end], range(text_start, end), whitespace_as_space=True)
+            previous = number
+        self.builder.paragraph_break()
 
     # -- step 1: block content lines -> source -----------------------------
     def _line_map(self, token: Token) -> LineMap:
@@ -128,10 +171,10 @@ class _Reader:
                 continue
             if kind == "text":
                 cursor = self._text(child.content, content, cursor, to_source)
-            elif kind in ("softbreak", "hardbreak"):
+            elif kind in ("softbreak", "hardbreak"):  # a soft break renders as a space
                 newline = content.find("\n", cursor)
                 if newline != -1:
-                    self.builder.add("\n", to_source(newline))
+                    self.builder.add(" " if kind == "softbreak" else "\n", to_source(newline))
                     cursor = newline + 1
             elif kind in _EMPHASIS:
                 cursor = _after(content, child.markup, cursor)

@@ -111,6 +111,11 @@ class TextBuilder:
         for char in decoded:
             self.add(char, start, end)
 
+    @property
+    def last(self) -> str:
+        """The last character added, or a newline at the start (so leading whitespace can be dropped)."""
+        return self._chars[-1] if self._chars else "\n"
+
     def ends_with(self, suffix: str) -> bool:
         return len(self._chars) >= len(suffix) and "".join(self._chars[-len(suffix):]) == suffix
 
