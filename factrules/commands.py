@@ -20,3 +20,7 @@ def register_extra_commands(commands: argparse._SubParsersAction) -> None:
     serve = commands.add_parser("serve", help="HTTP API and browser playground (needs factrules[server])")
     add_serve_arguments(serve)
     serve.set_defaults(handler=run_serve)
+
+    from factrules.lsp import add_lsp_parser
+
+    add_lsp_parser(commands)
