@@ -116,7 +116,7 @@ def read_pack_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         mark = error.problem_mark or error.context_mark
         if error.context_mark and mark and "flow" in str(error.context) and error.context_mark.line < mark.line:
             mark = error.context_mark  # an unclosed [ or {: the line where it opened is where the fix goes
-        line = mark.line + 1 if mark else None
+        line = min(mark.line + 1, len(raw.rstrip().splitlines()) or 1) if mark else None  # never past the end
         problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
         raise PackError(shown, f"invalid YAML: {problem}", line=line, rule=_rule_before(raw, line)) from None
     except yaml.YAMLError as error:
