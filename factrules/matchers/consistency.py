@@ -41,12 +41,15 @@ PARTICLES = frozenset("al el ez es as ad ash ar an at az ed er et ul ud un ur ut
 #: Particles that may stand apart from the name with a space ("al Qaeda", "El Salvador").
 _SPACED_PARTICLES = ("al", "el")
 _PARTICLE_ALTERNATION = "|".join(sorted(PARTICLES, key=len, reverse=True))
+#: Lower-case words that join the parts of one name ("Mohammed bin Salman", "Ursula von der Leyen").
+CONNECTORS = frozenset("bin ibn bint abu abd de da van von der del della la le di du dos das".split())
+_CONNECTOR_ALTERNATION = "|".join(sorted(CONNECTORS, key=len, reverse=True))
 _NAME = regex.compile(
     r"""
     (?<![\p{L}\p{M}\p{N}'’-])
     (?:(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])?
     \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*
-    (?:[\ ]+
+    (?:[\ ]+(?:(?:""" + _CONNECTOR_ALTERNATION + r""")[\ ]+)?
        (?:(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])?
        \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*)*
     (?![\p{L}\p{M}])
@@ -56,7 +59,8 @@ _NAME = regex.compile(
 _TOKEN = regex.compile(
     r"(?:(?P<particle>(?i:al|el)(?=[ \-‐]\p{Lu})|(?i:"
     + _PARTICLE_ALTERNATION
-    + r")(?=[-‐]\p{Lu}))(?P<sep>[ \-‐]))?(?P<word>\p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*)"
+    + r")(?=[-‐]\p{Lu}))(?P<sep>[ \-‐]))?(?P<word>\p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*"
+    + r"|(?:" + _CONNECTOR_ALTERNATION + r")(?=[ ]+\p{Lu}))"
 )
 #: Capitalised words that start sentences or titles rather than name anything.
 _NOT_NAMES = frozenset(
@@ -83,6 +87,7 @@ class _Token:
     spelling: str
     bare: str
     particle: bool
+    connector: bool = False
 
 
 def name_key(word: str) -> str:
@@ -126,7 +131,7 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
         spelling = f"{particle.lower()}{'-' if sep in '-‐' else ' '}{spelling_word}" if particle else spelling_word
         token_end = hit.start("word") + len(word)
         tokens.append(_Token(hit.start(), token_end, text[hit.start() : token_end], name_key(word), spelling,
-                             spelling_word, bool(particle)))
+                             spelling_word, bool(particle), word.islower()))
     return tokens
 
 
@@ -157,6 +162,8 @@ def _spelling_groups(text: str) -> list[list[_Occurrence]]:
             for i in range(len(run)):
                 for j in range(i + 1, min(len(run), i + MAX_NAME_TOKENS) + 1):
                     part = run[i:j]
+                    if part[0].connector or part[-1].connector:
+                        continue
                     key = tuple(t.key for t in part)
                     if len("".join(key)) < 4:
                         continue
@@ -280,14 +287,14 @@ def figure_matches(document: Any) -> Iterable[Match]:
         conflicts = []
         for other in rivals:
             location = _location(document, other.start, other.end, text[other.start : other.end])
-            location["meaning"] = other.meaning()
+            location["interval"] = other.interval_text()
             conflicts.append(location)
-        others = ", ".join(f"'{c['text']}' (line {c['line']}: {c['meaning']})" for c in conflicts)
+        others = ", ".join(f"'{c['text']}' (line {c['line']}: {c['interval']})" for c in conflicts)
         yield Match(
             quantity.start,
             quantity.end,
             data={"check": "figures", "event": quantity.event, "noun": quantity.noun, **_interval(quantity),
-                  "meaning": quantity.meaning(), "conflicts": conflicts, "others": others},
+                  "interval": quantity.interval_text(), "conflicts": conflicts, "others": others},
         )
 
 

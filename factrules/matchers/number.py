@@ -117,6 +117,8 @@ _PHONE = regex.compile(r"(?:\+\d{1,3}[\s.-]?)?\(?\d{2,5}\)?[\s.-]\d{3,4}[\s.-]?\
 _CURRENCY_SIGN = regex.compile(r"[$£€¥₹₽]")
 _SCALE_WORD = regex.compile(r"\b(?:" + "|".join(SCALES) + r"|dozen|bn|mn|m|k|tn)\b", regex.IGNORECASE)
 _WORD_NUMBER_ONE = regex.compile(r"^(?:one|a|an)$", regex.IGNORECASE)
+_SPEECH_AFTER = regex.compile(r"\s*(?:said|say|says|told|believe|believed|argue|argued|claim|claimed|warned|"
+                              r"insisted|stated)\b", regex.IGNORECASE)
 _OF_AFTER = regex.compile(r"\s+of\b", regex.IGNORECASE)
 
 TIME_UNITS = frozenset(
@@ -214,6 +216,20 @@ class Quantity:
         if self.kind == "vague":
             return f"a vague quantity ({low}–{high})"
         return f"an approximation (about {_show(self.value)}, say {low}–{high})"
+
+    def interval_text(self) -> str:
+        """The interval in a few characters: "≤100", "≥2", "200–999", "about 100", "15", "unknown"."""
+        if self.kind == "unknown":
+            return "unknown"
+        if self.kind == "exact":
+            return _show(self.value)
+        if self.kind == "approximate" and self.value is not None:
+            return f"about {_show(self.value)}"
+        if self.low is None:
+            return f"≤{_show(self.high)}"
+        if self.high is None:
+            return f"≥{_show(self.low)}"
+        return f"{_show(self.low)}–{_show(self.high)}"
 
     def data(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -435,7 +451,7 @@ def _leading_zero(text: str) -> bool:
     return len(stripped) > 1 and stripped[0] == "0" and stripped[1] != "."
 
 
-def _context_allows(candidate: _Candidate, text: str, noun: str | None, first: str | None) -> bool:
+def _context_allows(candidate: _Candidate, text: str, noun: str | None, first: str | None, noun_end: int) -> bool:
     """Drop dates, times, ages, years, identifiers, phone numbers, durations and compound modifiers."""
     start, end = candidate.start, candidate.end
     before = text[max(0, start - 24) : start]
@@ -450,8 +466,8 @@ def _context_allows(candidate: _Candidate, text: str, noun: str | None, first: s
         if candidate.vague_name in _WEAK_VAGUE:
             if noun is None and first not in _AUX_AFTER:
                 return False
-            if noun in ABSTRACT:
-                return False
+            if noun in ABSTRACT or _SPEECH_AFTER.match(text[noun_end : noun_end + 16]):
+                return False  # "several reasons", "several officials said": not a count to check
         return True
     if _DATE_BEFORE.search(before) or _DATE_AFTER.match(after):
         return False
@@ -493,14 +509,17 @@ def _event(text: str, quantity_start: int, noun_end: int, sentence: tuple[int, i
     return best[1] if best else None
 
 
-_cache: dict[str, Any] = {"document": None, "text": None, "quantities": []}
+#: (document, text, quantities) of the last scan: one tuple, replaced whole, so threads never see half of it.
+_last: tuple[Any, str | None, list[Quantity]] = (None, None, [])
 
 
 def scan(document: Any) -> list[Quantity]:
     """Every quantity in ``document``, exact ones included; cached for the last document scanned."""
+    global _last
     text = document.text
-    if _cache["document"] is document and _cache["text"] is text:
-        return _cache["quantities"]
+    last_document, last_text, last_quantities = _last
+    if last_document is document and last_text is text:
+        return last_quantities
     candidates: list[_Candidate] = []
     for hit in SCAN.finditer(text):
         candidate = _Candidate(hit)
@@ -509,13 +528,13 @@ def scan(document: Any) -> list[Quantity]:
     quantities: list[Quantity] = []
     for index, candidate in enumerate(candidates):
         noun, first, noun_end = counted_noun(text, candidate.end)
-        if not _context_allows(candidate, text, noun, first):
+        if not _context_allows(candidate, text, noun, first, noun_end):
             continue
         end = candidate.end
         unit = "count"
-        percent = _PERCENT_AFTER.match(text, end) if candidate.kind not in ("vague", "unknown") else None
+        percent = _PERCENT_AFTER.match(text[end : end + 24]) if candidate.kind not in ("vague", "unknown") else None
         if percent:
-            unit, end, noun = "percent", percent.end(), None
+            unit, end, noun = "percent", end + percent.end(), None
         elif _CURRENCY_SIGN.search(candidate.hit.group()) or (noun in CURRENCY_WORDS):
             unit = "money"
         stop = candidates[index + 1].start if index + 1 < len(candidates) else len(text)
@@ -525,7 +544,7 @@ def scan(document: Any) -> list[Quantity]:
             Quantity(candidate.start, end, candidate.kind, candidate.low, candidate.high, unit, noun, event,
                      candidate.value)
         )
-    _cache.update(document=document, text=text, quantities=quantities)
+    _last = (document, text, quantities)
     return quantities
 
 

@@ -1,0 +1,237 @@
+"""The ``number`` matcher and the ``numbers`` pack: what is a figure to check, and what it means.
+
+Every sentence here is written for these tests.  Findings are validated
+against the finding schema here as well as by the suite-wide audit.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from factrules.api import check_text
+from factrules.document import Document
+from factrules.findings import validator
+from factrules.matchers.number import NumberMatcher, scan
+from factrules.numbers_text import parse_number
+from factrules.packs import PackError, load_pack
+from factrules.plugins import registry
+
+
+def numbers(text: str, **kwargs) -> list:
+    """The numbers pack's findings on ``text``, each checked against the finding schema."""
+    kwargs.setdefault("select", ["numbers"])
+    findings = check_text(text, "2018-02-16", **kwargs)
+    for finding in findings:
+        assert not list(validator("finding").iter_errors(finding.to_dict()))
+        assert finding.category == "number"
+    return findings
+
+
+def flagged(text: str, **kwargs) -> list[str]:
+    return [f.text for f in numbers(text, **kwargs)]
+
+
+def interval(text: str) -> tuple:
+    found = numbers(text)
+    assert len(found) == 1, [f.text for f in found]
+    data = found[0].data
+    return found[0].text, data["low"], data["high"], data["approximate"]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Fifteen", 15), ("twenty-five", 25), ("two hundred and fifty", 250), ("a dozen", 12),
+        ("half a million", 500_000), ("1,500", 1500), ("2.3 million", 2_300_000), ("$4bn", 4_000_000_000),
+        ("three thousand four hundred", 3400), ("ninety nine", 99),
+    ],
+)
+def test_parse_number_reads_digits_and_words(text, words):
+    assert parse_number(text) == words
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Police say as many as 80 miners were trapped.", ("as many as 80", None, 80, True)),
+        ("Up to 300 families lost their homes.", ("Up to 300", None, 300, True)),
+        ("At least 12 sailors were rescued.", ("At least 12", 12, None, True)),
+        ("More than 1,000 ballots were spoiled.", ("More than 1,000", 1000, None, True)),
+        ("Over 40 trucks crossed the border.", ("Over 40", 40, None, True)),
+        ("Fewer than 20 delegates stayed.", ("Fewer than 20", None, 20, True)),
+        ("Less than 30 seats were filled.", ("Less than 30", None, 30, True)),
+        ("Upwards of 5,000 fans came.", ("Upwards of 5,000", 5000, None, True)),
+        ("About 200 nurses joined the strike.", ("About 200", 180, 220, True)),
+        ("Around 60 boats sank.", ("Around 60", 54, 66, True)),
+        ("Roughly 3,000 jobs are at risk.", ("Roughly 3,000", 2700, 3300, True)),
+        ("Approximately 70 lorries were stuck.", ("Approximately 70", 63, 77, True)),
+        ("Some 400 teachers signed the letter.", ("Some 400", 360, 440, True)),
+        ("An estimated 2.3 million voters stayed home.", ("An estimated 2.3 million", 2_070_000, 2_530_000, True)),
+        ("Nearly fifty houses burned.", ("Nearly fifty", 45, 50, True)),
+        ("Almost 90 pupils fell ill.", ("Almost 90", 81, 90, True)),
+        ("Close to 700 climbers were stranded.", ("Close to 700", 630, 700, True)),
+        ("The crash left 100 or so passengers injured.", ("100 or so", 90, 110, True)),
+        ("The count reached 40 or more bodies.", ("40 or more", 40, None, True)),
+    ],
+)
+def test_each_approximator_gives_its_interval(sentence, expected):
+    assert interval(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Between 100 and 200 rebels surrendered.", ("Between 100 and 200", 100, 200, True)),
+        ("The flood displaced 300-400 households.", ("300-400", 300, 400, True)),
+        ("The flood displaced 300–400 households.", ("300–400", 300, 400, True)),
+        ("Two to three thousand troops stayed.", ("Two to three thousand", 2000, 3000, True)),
+        ("Three or four gunmen escaped.", ("Three or four", 3, 4, True)),
+        ("Between 2 and 3 million barrels leaked.", ("Between 2 and 3 million", 2_000_000, 3_000_000, True)),
+    ],
+)
+def test_ranges_including_en_dash_and_shared_scale(sentence, expected):
+    assert interval(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Hundreds of miners walked out.", ("Hundreds", 200, 999, True)),
+        ("Dozens of cars were torched.", ("Dozens", 24, 99, True)),
+        ("Thousands of pilgrims arrived.", ("Thousands", 2000, 9999, True)),
+        ("Tens of thousands of people marched.", ("Tens of thousands", 20000, 99999, True)),
+        ("Hundreds of thousands of people fled.", ("Hundreds of thousands", 200000, 999999, True)),
+        ("Scores of shops were looted.", ("Scores", 40, 199, True)),
+        ("Several hundred prisoners escaped.", ("Several hundred", 200, 999, True)),
+        ("A handful of guards remained.", ("A handful", 2, 9, True)),
+        ("Numerous villagers were detained.", ("Numerous", 2, None, True)),
+        ("Several soldiers were wounded.", ("Several", 3, 9, True)),
+        ("An unknown number of workers were trapped.", ("An unknown number", None, None, True)),
+        ("At least several hundred homes were damaged.", ("At least several hundred", 200, None, True)),
+    ],
+)
+def test_vague_quantities_carry_an_interval(sentence, expected):
+    assert interval(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Twenty-two Syrian volunteers were wounded.",  # exact, spelled out
+        "Police arrested 31 protesters.",  # exact, digits
+        "The attack happened on Feb. 7, 2018.",  # a date
+        "The vote was held on 12 March.",  # a date, day first
+        "The convoy left at 6:45 and arrived at 9 p.m.",  # times
+        "The blast happened at around 7 in the morning.",  # a time of day, approximated
+        "A 45-year-old man was charged.",  # an age
+        "The driver, aged about 60, was unhurt.",  # an approximate age
+        "She was 34 years old.",  # an age
+        "He finished 3rd, then second.",  # ordinals
+        "The rebels held the town between 2014 and 2016.",  # a span of years
+        "In 1998 the border was closed.",  # a year
+        "The bill cost $4.5 million.",  # money, exact
+        "Turnout was 52%.",  # a percentage, exact
+        "Call 020 7946 0958 or 202-555-0143.",  # phone numbers
+        "The F-16 crashed near Route 66 in the Covid-19 era.",  # identifiers
+        "The home side won 3-1; the court split 5-4.",  # scores and votes
+        "Prices rose from 5 to 10 dollars.",  # a change, not a range
+        "The siege lasted nearly two years.",  # a duration
+        "The temple has stood for hundreds of years.",  # a duration
+        "He gave several reasons and cited a number of concerns.",  # abstract counts
+        "Several officials said the plan would fail.",  # weasel attribution, not a count
+        "He talked about one of them.",  # a pronoun
+        "The 30-year sentence was upheld.",  # a compound modifier
+    ],
+)
+def test_not_number_findings(sentence):
+    assert flagged(sentence) == []
+
+
+def test_approximate_money_and_percentages_are_flagged_with_their_unit():
+    text = "It cost some $200 million. Almost 40 per cent of the staff quit."
+    found = {f.text: f.data["unit"] for f in numbers(text)}
+    assert found == {"some $200 million": "money", "Almost 40 per cent": "percent"}
+
+
+def test_counted_noun_is_the_head_noun_that_follows():
+    found = {f.text: f.data.get("noun") for f in numbers(
+        "As many as 70 Russian military contractors were hurt. Hundreds of private security guards left. "
+        "Dozens of Vladimir Putin’s soldiers died. Up to 40 children were rescued. The toll rose to about 150."
+    )}
+    assert found == {"As many as 70": "contractor", "Hundreds": "guard", "Dozens": "soldier",
+                     "Up to 40": "child", "about 150": None}
+
+
+def test_event_verb_nearby_is_recorded():
+    events = {f.text: f.data.get("event") for f in numbers(
+        "Troops killed as many as 80 fighters. About 30 civilians were reportedly wounded in the shelling. "
+        "Some 200 people were arrested. Hundreds of workers marched. The death toll rose to about 150. "
+        "They were among the 100 or so dead."
+    )}
+    assert events == {"as many as 80": "killed", "About 30": "wounded", "Some 200": "arrested",
+                      "Hundreds": None, "about 150": "killed", "100 or so": "killed"}
+
+
+def test_message_shows_the_interval():
+    (finding,) = numbers("Officials said as many as 100 fighters died.")
+    assert finding.message == "'as many as 100' — an upper bound (≤100): give the sourced figure."
+    (finding,) = numbers("Hundreds of fighters died.")
+    assert "200–999" in finding.message
+
+
+def test_every_figure_rule_is_off_by_default_and_lists_exact_figures_when_enabled():
+    text = "Fifteen Russians and 25 volunteers were hurt on Feb. 7, 2018, at 9 p.m. About 40 fled."
+    default = [f.text for f in check_text(text, "2018-02-16") if f.category == "number"]
+    assert default == ["About 40"]
+    enabled = {f.text: f.rule for f in check_text(text, "2018-02-16", enable=["numbers.every-figure"])
+               if f.rule == "numbers.every-figure"}
+    assert enabled == {"Fifteen": "numbers.every-figure", "25": "numbers.every-figure",
+                       "About 40": "numbers.every-figure"}
+    selected = flagged(text, select=["numbers.every-figure"])
+    assert selected == ["Fifteen", "25", "About 40"]
+    (fifteen,) = [f for f in numbers(text, select=["numbers.every-figure"]) if f.text == "Fifteen"]
+    assert fifteen.data["approximate"] is False and fifteen.data["low"] == fifteen.data["high"] == 15
+    assert fifteen.severity == "info"
+
+
+def test_one_scan_is_shared_by_every_number_rule():
+    document = Document(path="-", text="About 40 fled. Hundreds stayed.")
+    assert scan(document) is scan(document)
+    other = Document(path="-", text="About 40 fled. Hundreds stayed.")
+    assert scan(other) is not scan(document)
+
+
+def test_rule_options_choose_classes_and_units(tmp_path: Path):
+    pack = tmp_path / "money.yaml"
+    pack.write_text(textwrap.dedent("""\
+        pack: money
+        defaults: {category: money}
+        rules:
+          - id: rough-money
+            kind: number
+            options: {classes: [approximate, bound], units: [money]}
+            examples: {match: ["It cost about $5 million."], no_match: ["About 40 fled."]}
+        """), encoding="utf-8")
+    found = check_text("It cost about $5 million. About 40 fled. Up to £3m was lost.", rules=[str(pack)],
+                       select=["money"])
+    assert [f.text for f in found] == ["about $5 million", "Up to £3m"]
+
+
+def test_bad_options_are_a_pack_error_naming_the_rule(tmp_path: Path):
+    pack = tmp_path / "bad.yaml"
+    pack.write_text(textwrap.dedent("""\
+        pack: bad
+        defaults: {category: number}
+        rules:
+          - id: wrong
+            kind: number
+            options: {classes: [approximately]}
+            examples: {match: ["About 40 fled."]}
+        """), encoding="utf-8")
+    with pytest.raises(PackError) as error:
+        load_pack(pack, registry().matchers)
+    assert "wrong" in str(error.value) and "options" in str(error.value)
+    assert NumberMatcher.kind == "number"
