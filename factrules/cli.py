@@ -174,8 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             kwargs = rule_kwargs(args)
             options = Options(rules=tuple(kwargs["rules"]), select=tuple(kwargs["select"]) if kwargs["select"]
                               else None, ignore=tuple(kwargs["ignore"]), enable=tuple(kwargs["enable"]),
-                              plugins=tuple(kwargs["plugins"]))
-            result = evaluate(read_gold(Path(args.gold)), options, Config())
+                              plugins=tuple(kwargs["plugins"]), config=kwargs["config"])
+            # Scores must not depend on the directory eval runs in: only an explicit --config applies.
+            from factrules.api import resolve_config
+
+            config = resolve_config(options, Path.cwd()) if options.config else Config()
+            result = evaluate(read_gold(Path(args.gold)), options, config)
             print(format_evaluation(result, args.errors), file=stdout)
             return 0
         return args.handler(args, stdout)
