@@ -152,6 +152,8 @@ def test_front_matter_gives_date_title_and_language() -> None:
     assert document.text.strip() == "Body."
     timestamp = read_document(b"---\ndate: 2018-02-16T09:30:00+01:00\n---\nBody.\n", "x.md", registry())
     assert timestamp.metadata["date"] == dt.date(2018, 2, 16)
+    written = read_document(b"---\ndate: February 16, 2018\n---\nBody.\n", "x.md", registry())
+    assert written.metadata["date"] == dt.date(2018, 2, 16)
     broken = read_document(b"---\ndate: [unclosed\n---\nBody reportedly.\n", "x.md", registry())
     assert "date" not in broken.metadata and broken.text.strip() == "Body reportedly."
 
