@@ -49,6 +49,8 @@ class Score:
 class Evaluation:
     scores: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
     misses: list[tuple[str, str, str]] = field(default_factory=list)
+    #: document-level categories the gold file does not annotate, so not scored
+    unscored: list[str] = field(default_factory=list)
     false_alarms: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
@@ -84,6 +86,8 @@ def evaluate(gold: list[dict[str, Any]], options: Options | None = None, config:
     options = options or Options()
     config = config or Config()
     result = Evaluation()
+    annotated = _annotated_document_categories(gold)
+    result.unscored = sorted(DOCUMENT_LEVEL - annotated)
     for gold_document in gold:
         texts = [s["text"] for s in gold_document["sentences"]]
         spans, position = [], 0
@@ -104,13 +108,25 @@ def evaluate(gold: list[dict[str, Any]], options: Options | None = None, config:
                 wanted = category in sentence.get("labels", [])
                 _count(result, category, wanted, bool(hits), document.path, sentence["text"],
                        ", ".join(sorted({f"{f.rule} '{f.text}'" for f in hits})))
-        for category in sorted(categories & DOCUMENT_LEVEL):
+        for category in sorted(categories & annotated):
             wanted = category in gold_document.get("labels", []) or any(
                 category in s.get("labels", []) for s in gold_document["sentences"])
             hits = [f for f in findings if f.category == category]
             _count(result, category, wanted, bool(hits), document.path, "(document)",
                    ", ".join(sorted({f.rule for f in hits})))
     return result
+
+
+def _annotated_document_categories(gold: list[dict[str, Any]]) -> set[str]:
+    """Document-level categories this gold file annotates at all.
+
+    A gold file that never labels ``consistency`` (no document-level
+    ``labels`` key, no sentence carrying it) says nothing about it, so its
+    findings are neither true nor false there: they are left unscored.
+    """
+    if any("labels" in document for document in gold):
+        return set(DOCUMENT_LEVEL)
+    return {c for d in gold for s in d["sentences"] for c in s.get("labels", []) if c in DOCUMENT_LEVEL}
 
 
 def _count(result: Evaluation, category: str, wanted: bool, found: bool, doc: str, text: str, why: str) -> None:
@@ -134,6 +150,8 @@ def format_evaluation(result: Evaluation, errors: int = 0) -> str:
     o = result.overall
     lines.append(f"{'overall':12} {o.precision:6.3f} {o.recall:6.3f} {o.f1:6.3f} "
                  f"{o.true_positive:4} {o.false_positive:4} {o.false_negative:4}")
+    for category in result.unscored:
+        lines.append(f"({category}: not annotated in this gold file, not scored)")
     if errors:
         for category, doc, text in result.misses[:errors]:
             lines.append(f"miss        {category:11} {doc}: {text[:140]}")

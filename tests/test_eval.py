@@ -17,7 +17,7 @@ def table(out: str) -> dict[str, list[str]]:
     rows = {}
     for line in out.splitlines()[1:]:
         parts = line.split()
-        if parts and parts[0] not in ("miss", "false"):
+        if parts and parts[0] not in ("miss", "false") and not parts[0].startswith("("):
             rows[parts[0]] = parts[1:]
     return rows
 
@@ -92,6 +92,18 @@ def test_document_level_categories_are_scored_per_document(write) -> None:
     score = result.scores["consistency"]
     assert (score.true_positive, score.false_positive, score.false_negative) == (1, 1, 1)
     assert [m[1] for m in result.misses] == ["c"] and [a[1] for a in result.false_alarms] == ["b"]
+
+
+def test_document_level_category_not_annotated_is_not_scored(write) -> None:
+    from factrules.api import Options
+
+    pack = write("doc.yaml", "pack: doclevel\ndefaults: {category: consistency}\nrules:\n"
+                             "  - id: zour\n    kind: phrase\n    phrases: [Deir el-Zour]\n"
+                             "    examples: {match: [Deir el-Zour], no_match: [Deir ez-Zor]}\n")
+    gold = [{"id": "b", "sentences": [{"text": "Deir el-Zour is calm.", "labels": ["hedge"]}]}]
+    result = evaluate(gold, Options(rules=(str(pack),), select=("doclevel",)))
+    assert "consistency" not in result.scores and result.unscored == ["consistency"]
+    assert "(consistency: not annotated in this gold file, not scored)" in format_evaluation(result)
 
 
 def test_score_arithmetic() -> None:
