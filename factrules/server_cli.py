@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
 import os
 import socket
 import sys
@@ -43,6 +44,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", action="append", default=[], metavar="PATH", help="extra rule packs")
     parser.add_argument("--config", default=None, metavar="FILE", help="config file (default: found upwards from .)")
     parser.add_argument("--plugin", action="append", default=[], metavar="MODULE", help="load a plugin module")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="worker processes sharing the port (default 1; checks are CPU-bound, so up to the CPUs)")
     parser.add_argument("--no-access-log", dest="access_log", action="store_false",
                         help="do not log every request")
 
@@ -88,7 +91,10 @@ def run_serve(args: argparse.Namespace, stdout: IO[str]) -> int:
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"serve: port {args.port} is not between 0 and 65535")
-    service = CheckService.load(rules=tuple(args.rules), config=args.config, plugins=tuple(args.plugin))
+    if args.workers < 1:
+        raise UsageError("serve: --workers must be at least 1")
+    load = {"rules": list(args.rules), "config": args.config, "plugins": list(args.plugin)}
+    service = CheckService.load(**{k: tuple(v) if isinstance(v, list) else v for k, v in load.items()})
     token = os.environ.get("FACTRULES_TOKEN") or None
     settings = ServerSettings(token=token, max_body=args.max_body, cors_origins=tuple(args.cors_origin))
     app = create_app(service, settings)
@@ -100,11 +106,44 @@ def run_serve(args: argparse.Namespace, stdout: IO[str]) -> int:
               file=sys.stderr)
     print(f"factrules: serving on http://{shown}:{port}/ (playground /, API /v1, OpenAPI /openapi.json)"
           f"{'; token required' if token else ''}", file=stdout, flush=True)
-    config = uvicorn.Config(app, log_level="info", access_log=args.access_log, lifespan="off",
-                            server_header=False)
-    server = uvicorn.Server(config)
+    options = {"log_level": "info", "access_log": args.access_log, "lifespan": "off", "server_header": False}
     try:
-        server.run(sockets=[sock])
+        if args.workers == 1:
+            uvicorn.Server(uvicorn.Config(app, **options)).run(sockets=[sock])
+        else:
+            _run_workers(args.workers, load, settings, options, sock)
     finally:
         sock.close()
     return 0
+
+
+_WORKER_ENV = "FACTRULES_SERVE_WORKER"
+
+
+def _run_workers(workers: int, load: dict[str, object], settings: object, options: dict[str, object],
+                 sock: socket.socket) -> None:
+    """Several processes on one socket (uvicorn's supervisor spawns them; each loads the packs again).
+
+    The packs were already loaded once in this process, so a broken pack
+    has failed before any worker starts.
+    """
+    import dataclasses
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    os.environ[_WORKER_ENV] = json.dumps({"load": load, "settings": dataclasses.asdict(settings)})  # type: ignore
+    config = uvicorn.Config("factrules.server_cli:worker_app", factory=True, workers=workers, **options)
+    Multiprocess(config, sockets=[sock]).run()
+
+
+def worker_app() -> object:
+    """The app of one ``--workers`` process, rebuilt from what the parent put in the environment."""
+    from factrules.server import ServerSettings, create_app
+    from factrules.server_check import CheckService
+
+    spec = json.loads(os.environ[_WORKER_ENV])
+    load = {key: tuple(value) if isinstance(value, list) else value for key, value in spec["load"].items()}
+    settings = spec["settings"]
+    settings["cors_origins"] = tuple(settings["cors_origins"])
+    return create_app(CheckService.load(**load), ServerSettings(**settings))

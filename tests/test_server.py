@@ -331,3 +331,25 @@ def test_without_the_server_extra_serve_says_what_to_install(cli: Any, monkeypat
     assert result.code == 2
     assert "pip install 'factrules[server]'" in result.err
     assert len(result.err.strip().splitlines()) == 1
+
+
+def test_workers_share_the_port_and_stop_together() -> None:
+    import time
+
+    with ServerProcess(["--workers", "2"], env={"FACTRULES_TOKEN": "w"}) as server:
+        assert server.process is not None
+        auth = {"Authorization": "Bearer w"}
+        for _ in range(4):
+            response = httpx.post(server.url + "/v1/check", json={"text": "It reportedly rained."}, headers=auth)
+            assert response.status_code == 200
+            assert_report(response.json())
+        assert httpx.post(server.url + "/v1/check", json={"text": "x"}).status_code == 401
+        children = [int(pid) for pid in Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
+                    .read_text().split()]
+        assert len(children) >= 2
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in children):
+        time.sleep(0.1)
+    alive = [pid for pid in children if Path(f"/proc/{pid}").exists() and
+             Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
+    assert not alive, f"workers left running: {alive}"
