@@ -47,7 +47,7 @@ DRAFT_A = (
     "The \u201cdeal\u201d was allegedly signed, officials said.\n"
     "It cost in excess of $5 million, and the rebels reportedly fled.\n"
 )
-DRAFT_B = "The council met on Monday and approved the budget.\n"
+DRAFT_B = "The council approved the budget, its published minutes show.\n"
 
 
 @pytest.fixture
@@ -190,6 +190,14 @@ def test_sarif_without_a_catalog_describes_rules_from_findings(cli: Any, drafts:
     assert {r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]} == {f["rule"] for f in findings}
 
 
+def test_sarif_rule_tags_stay_unique_when_pack_and_category_share_a_name() -> None:
+    catalog = {"consistency.names": {"pack": "consistency", "category": "consistency", "severity": "warning",
+                                     "description": "Names spelled two ways.", "message": "'{text}'"}}
+    log = build_sarif({"tool": {}, "findings": [], "errors": []}, catalog)
+    assert_valid_sarif(log)
+    assert log["runs"][0]["tool"]["driver"]["rules"][0]["properties"]["tags"] == ["consistency"]
+
+
 # -- GitHub workflow commands ----------------------------------------------
 
 COMMAND = re.compile(r"^::(?P<name>[a-z]+)(?: (?P<props>.*?))?::(?P<message>.*)$")
@@ -247,7 +255,8 @@ def test_github_escaping_follows_the_runner_rules() -> None:
 def test_github_reports_input_errors(cli: Any, drafts: Path) -> None:
     result = cli("check", "drafts/b.txt", "missing.txt", "--format", "github")
     assert result.code == 2
-    name, props, message = parse_command(result.out.splitlines()[0])
+    (line,) = [line for line in result.out.splitlines() if "missing.txt" in line]
+    name, props, message = parse_command(line)
     assert name == "error" and props["file"] == "missing.txt" and "no such file" in message
 
 

@@ -55,7 +55,7 @@ def _rule_descriptor(rule_id: str, info: dict[str, Any]) -> dict[str, Any]:
         "properties": {
             "category": info.get("category", ""),
             "pack": info.get("pack", rule_id.split(".", 1)[0]),
-            "tags": [t for t in (info.get("category"), info.get("pack")) if t],
+            "tags": list(dict.fromkeys(t for t in (info.get("category"), info.get("pack")) if t)),  # unique in SARIF
         },
     }
     if info.get("link"):
