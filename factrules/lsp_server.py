@@ -64,7 +64,7 @@ class FactrulesServer(LanguageServer):
     # -- state ------------------------------------------------------------
     @property
     def encoding(self) -> str:
-        return ENCODINGS.get(self.workspace.position_encoding, UTF16)
+        return ENCODINGS.get(self.server_capabilities.position_encoding, UTF16)
 
     def apply_settings(self, raw: Any) -> None:
         self.settings, problems = parse_settings(raw, self.settings)
@@ -157,6 +157,11 @@ def initialize(ls: FactrulesServer, params: types.InitializeParams) -> None:
     elif params.root_path:
         ls.root = Path(params.root_path)
     ls.apply_settings(params.initialization_options)
+    # UTF-16 is the one encoding every client must support.  pygls would pick UTF-8 or UTF-32
+    # when a client lists only those, and its own conversions of incremental edits are wrong
+    # for characters outside the BMP in both; factrules' own conversions are exact in all three.
+    ls.server_capabilities.position_encoding = types.PositionEncodingKind.Utf16
+    ls.workspace.position_codec.encoding = types.PositionEncodingKind.Utf16
 
 
 @server.feature(types.INITIALIZED)

@@ -265,6 +265,19 @@ async def test_diagnostics_have_utf16_ranges_and_follow_changes(session: Session
 
 
 @pytest.mark.asyncio
+async def test_utf16_even_when_the_client_prefers_utf8(session: Session) -> None:
+    general = types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf8])
+    result = await session.initialize({"select": ["hedges"]}, general=general)
+    assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf16
+    uri = session.open("draft.txt", "é🙂 It reportedly fell.\n")
+    assert _span(_find(await session.diagnostics(uri, 1), "hedges.reportedly")) == (0, 7, 0, 17)
+    # An incremental edit after the emoji lands where a UTF-16 client means it.
+    session.change(uri, 2, "Allegedly ", types.Range(types.Position(0, 4), types.Position(0, 4)))
+    diagnostics = await session.diagnostics(uri, 2)
+    assert sorted(_span(d) for d in diagnostics) == [(0, 4, 0, 13), (0, 17, 0, 27)]
+
+
+@pytest.mark.asyncio
 async def test_hover_shows_the_explanation_and_the_resolved_date(session: Session) -> None:
     (session.root / ".factrules.yaml").write_text("rules: [house.yaml]\n", encoding="utf-8")
     (session.root / "house.yaml").write_text(HOUSE_PACK, encoding="utf-8")
