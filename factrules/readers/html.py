@@ -44,6 +44,8 @@ _REFERENCE = regex.compile(r"&#(?:[0-9]+|[xX][0-9a-fA-F]+);?|&[a-zA-Z][-.a-zA-Z0
 _SPACE = "\n\r\t\f\v"
 #: after these (or at the start) a whitespace character adds nothing to the text
 _COLLAPSES = frozenset(" \n")
+#: whitespace that is not a single space between words (it collapses, or becomes a space)
+_UNCOLLAPSED = regex.compile(r"[\n\r\t\f\v]|  ")
 
 
 class HtmlExtractor(HTMLParser):
@@ -149,6 +151,11 @@ class HtmlExtractor(HTMLParser):
         to_source = self.to_source
         in_pre = self._pre > 0
         builder = self.builder
+        span = getattr(to_source, "span", None)
+        if span is not None and (in_pre or (_UNCOLLAPSED.search(data) is None
+                                            and not (data[:1] == " " and builder.last in _COLLAPSES))):
+            builder.add_run(data, span(start, start + len(data)), whitespace_as_space=not in_pre)
+            return
         for position, char in enumerate(data, start):
             if not in_pre and (char in _SPACE or char == " "):
                 if builder.last in _COLLAPSES:  # a browser shows a run of whitespace as one space

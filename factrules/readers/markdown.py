@@ -21,7 +21,6 @@ attributes and comments.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from typing import Any
 
 import regex
@@ -42,6 +41,8 @@ _LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _CONTAINER_PREFIX = regex.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t>]+)*$")
 _REFERENCE = regex.compile(r"&#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6});|&[a-zA-Z][a-zA-Z0-9]{1,31};")
 _EMPHASIS = frozenset({"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"})
+#: content characters that may not stand for themselves in a text token
+_SPECIAL = regex.compile(r"[&\\\n\r\t]")
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _LEAF_BLOCKS = frozenset({"inline", "paragraph_open", "heading_open", "table_open", "fence", "code_block", "html_block",
                           "hr", "front_matter"})
@@ -74,6 +75,8 @@ class _Reader:
         #: (line, column) after the last content located, so table cells on one line are found in order
         self._floor = (-1, 0)
         self._dropped: list[int] = []
+        self._pending = ""  # the rest of an entity that decodes to several characters, and its source span
+        self._pending_span = (0, 0)
 
     def read(self) -> Document:
         tokens = _PARSER.parse(self.source)
@@ -196,53 +199,72 @@ class _Reader:
             elif kind == "html_inline":
                 at = content.find(child.content, cursor)
                 if at != -1:
-                    extract_html(child.content, _shifted(to_source, at), self.builder, self.metadata)
+                    extract_html(child.content, _Shifted(to_source, at), self.builder, self.metadata)
                     cursor = at + len(child.content)
 
-    def _text(self, text: str, content: str, cursor: int, to_source: Callable[[int], int]) -> int:
-        """Align a text token with the content from ``cursor``; return the cursor after it."""
-        add = self.builder.add
-        length = len(content)
-        pending = ""  # the rest of an entity that decodes to several characters
-        pending_span = (0, 0)
-        for char in text:
-            if pending and pending[0] == char:
-                add(char, *pending_span)
-                pending = pending[1:]
+    def _text(self, text: str, content: str, cursor: int, to_source: LineMap) -> int:
+        """Align a text token with the content from ``cursor``; return the cursor after it.
+
+        Runs that appear verbatim are copied whole; escapes, entities and
+        whitespace markdown-it trimmed are aligned a character at a time.
+        """
+        verbatim = cursor
+        while not content.startswith(text, verbatim) and verbatim < len(content) and content[verbatim] in " \t\n":
+            verbatim += 1
+        if content.startswith(text, verbatim):  # the common case: no escape or entity in the token
+            end = verbatim + len(text)
+            self.builder.add_run(text, to_source.span(verbatim, end))
+            return end
+        index, length = 0, len(text)
+        self._pending = ""
+        while index < length:
+            special = _SPECIAL.search(content, cursor)
+            run = min((special.start() if special else len(content)) - cursor, length - index)
+            if run > 0 and not self._pending and content.startswith(text[index:index + run], cursor):
+                self.builder.add_run(text[index:index + run], to_source.span(cursor, cursor + run))
+                index += run
+                cursor += run
                 continue
-            pending = ""
-            position = cursor
-            while position < length:
-                found = content[position]
-                if found == "&":
-                    reference = _REFERENCE.match(content, position)
-                    decoded = html.unescape(reference.group()) if reference else ""
-                    if reference and decoded != reference.group() and decoded.startswith(char):
-                        span = (to_source(position), to_source(reference.end() - 1) + 1)
-                        add(char, *span)
-                        pending, pending_span = decoded[1:], span
-                        cursor = reference.end()
-                        break
-                if found == char:
-                    add(char, to_source(position))
-                    cursor = position + 1
-                    break
-                if found == "\\" and position + 1 < length and content[position + 1] == char \
-                        and char in _ASCII_PUNCTUATION:
-                    add(char, to_source(position + 1))
-                    cursor = position + 2
-                    break
-                if found in " \t\r\n\\":  # trimmed at line ends and starts, or a hard break's backslash
-                    position += 1
-                    continue
-                add(char, to_source(position))  # substituted (NUL -> U+FFFD, a tab as spaces): one for one
-                cursor = position + 1
-                break
-            else:
-                add(char, to_source(max(min(cursor, length - 1), 0)))
+            cursor = self._align_char(text[index], content, cursor, to_source)
+            index += 1
         return cursor
 
-    def _code(self, content: str, markup: str, cursor: int, to_source: Callable[[int], int]) -> int:
+    def _align_char(self, char: str, content: str, cursor: int, to_source: LineMap) -> int:
+        """Find one text character in the content at ``cursor``; return the cursor after it."""
+        add = self.builder.add
+        if self._pending and self._pending[0] == char:  # the rest of an entity that decodes to several characters
+            add(char, *self._pending_span)
+            self._pending = self._pending[1:]
+            return cursor
+        self._pending = ""
+        length = len(content)
+        position = cursor
+        while position < length:
+            found = content[position]
+            if found == "&":
+                reference = _REFERENCE.match(content, position)
+                decoded = html.unescape(reference.group()) if reference else ""
+                if reference and decoded != reference.group() and decoded.startswith(char):
+                    span = (to_source(position), to_source(reference.end() - 1) + 1)
+                    add(char, *span)
+                    self._pending, self._pending_span = decoded[1:], span
+                    return reference.end()
+            if found == char:
+                add(char, to_source(position))
+                return position + 1
+            if found == "\\" and position + 1 < length and content[position + 1] == char \
+                    and char in _ASCII_PUNCTUATION:
+                add(char, to_source(position + 1))
+                return position + 2
+            if found in " \t\r\n\\":  # trimmed at line ends and starts, or a hard break's backslash
+                position += 1
+                continue
+            add(char, to_source(position))  # substituted (NUL -> U+FFFD, a tab as spaces): one for one
+            return position + 1
+        add(char, to_source(max(min(cursor, length - 1), 0)))
+        return cursor
+
+    def _code(self, content: str, markup: str, cursor: int, to_source: LineMap) -> int:
         """Inline code keeps its place in the sentence but is never checked."""
         opening = content.find(markup, cursor)
         if opening == -1:
@@ -252,8 +274,7 @@ class _Reader:
         if closing == -1:
             return start
         first = len(self.builder)
-        self.builder.add_run(content[start:closing], [to_source(i) for i in range(start, closing)],
-                             whitespace_as_space=True)
+        self.builder.add_run(content[start:closing], to_source.span(start, closing), whitespace_as_space=True)
         self.builder.skip_from(first)
         return closing + len(markup)
 
@@ -302,8 +323,18 @@ def _skip_link_tail(content: str, position: int) -> int:
     return position
 
 
-def _shifted(to_source: Callable[[int], int], shift: int) -> Callable[[int], int]:
-    return lambda index: to_source(index + shift)
+class _Shifted:
+    """The map of a piece of content that starts at ``shift`` (an inline HTML tag or comment)."""
+
+    def __init__(self, to_source: LineMap, shift: int):
+        self.to_source = to_source
+        self.shift = shift
+
+    def __call__(self, index: int) -> int:
+        return self.to_source(index + self.shift)
+
+    def span(self, start: int, end: int) -> list[int]:
+        return self.to_source.span(start + self.shift, end + self.shift)
 
 
 def read_markdown(data: bytes, path: str) -> Document:

@@ -27,6 +27,9 @@ INVISIBLE = frozenset("\u00ad\u200b\u2060\ufeff")
 #: Spaces a rule should see as an ordinary space (they are whitespace to the segmenter already).
 SPACES = {"\u00a0": " ", "\u202f": " ", "\u2007": " "}
 
+_SPECIAL = regex.compile("[" + "".join(INVISIBLE) + "".join(SPACES) + "]")
+_WHITESPACE_AS_SPACE = str.maketrans(dict.fromkeys("\n\r\t\f\v", " "))
+
 _URL = regex.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
 
@@ -68,6 +71,19 @@ class LineMap:
         line = bisect.bisect_right(self.starts, index) - 1
         return self.bases[line] + index - self.starts[line]
 
+    def span(self, start: int, end: int) -> list[int]:
+        """Source offsets of ``content[start:end]``, one per character (a whole run at once)."""
+        offsets: list[int] = []
+        line = bisect.bisect_right(self.starts, start) - 1
+        while start < end:
+            line_end = self.starts[line + 1] if line + 1 < len(self.starts) else end
+            stop = min(end, line_end)
+            shift = self.bases[line] - self.starts[line]
+            offsets.extend(range(start + shift, stop + shift))
+            start = stop
+            line += 1
+        return offsets
+
 
 class IdentityMap:
     """Maps offsets in a slice of the source that starts at ``base`` (an HTML file: ``base`` is 0)."""
@@ -77,6 +93,9 @@ class IdentityMap:
 
     def __call__(self, index: int) -> int:
         return self.base + index
+
+    def span(self, start: int, end: int) -> range:
+        return range(self.base + start, self.base + end)
 
 
 class TextBuilder:
@@ -101,9 +120,16 @@ class TextBuilder:
 
     def add_run(self, text: str, offsets: Sequence[int], *, whitespace_as_space: bool = False) -> None:
         """Add characters copied one for one from the source, each at its own source offset."""
+        if whitespace_as_space:
+            text = text.translate(_WHITESPACE_AS_SPACE)
+        if len(text) != len(offsets):
+            raise ValueError("one source offset per character")
+        if _SPECIAL.search(text) is None:  # the common case: no character to drop or replace
+            self._chars.extend(text)
+            self.offsets.extend(offsets)
+            self.ends.extend(offset + 1 for offset in offsets)
+            return
         for char, offset in zip(text, offsets, strict=True):
-            if whitespace_as_space and char in "\n\r\t\f\v":
-                char = " "
             self.add(char, offset)
 
     def add_decoded(self, decoded: str, start: int, end: int) -> None:
