@@ -235,3 +235,18 @@ def test_bad_options_are_a_pack_error_naming_the_rule(tmp_path: Path):
         load_pack(pack, registry().matchers)
     assert "wrong" in str(error.value) and "options" in str(error.value)
     assert NumberMatcher.kind == "number"
+
+
+def test_prefilter_finds_exactly_what_the_full_pattern_finds():
+    """The scan starts the full regex only near prefilter hits; it must lose nothing by doing so."""
+    from factrules.matchers.number import SCAN, _hits
+
+    text = (
+        "At least 12 died and 40 others were hurt. About 3,000 marched. US$5 was paid, then some A$300 million. "
+        "Officials expect 2 to 3 million visitors. Between 2014 and 2016 rebels ruled. An unknown number of "
+        "workers died; a large number of pupils left; tens of thousands fled; several hundred stayed; as many as "
+        "100 or so; no fewer than twenty-five; the best part of 300 people; a handful of men; 100-odd militants; "
+        "200-plus migrants; from 5 to 10; 3–4 days; half a million; a dozen eggs; at least several hundred homes; "
+        "well over a thousand; £3m; 45%; nearly 40 per cent; Numerous guards; scores of shops; dozens upon dozens."
+    )
+    assert [m.span() for m in _hits(text)] == [m.span() for m in SCAN.finditer(text)]

@@ -30,6 +30,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -46,8 +47,7 @@ CONNECTORS = frozenset("bin ibn bint abu abd de da van von der del della la le d
 _CONNECTOR_ALTERNATION = "|".join(sorted(CONNECTORS, key=len, reverse=True))
 _NAME = regex.compile(
     r"""
-    (?<![\p{L}\p{M}\p{N}'’-])
-    (?:(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])?
+    (?<![\p{L}\p{M}\p{N}'’])
     \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*
     (?:[\ ]+(?:(?:""" + _CONNECTOR_ALTERNATION + r""")[\ ]+)?
        (?:(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])?
@@ -55,6 +55,11 @@ _NAME = regex.compile(
     (?![\p{L}\p{M}])
     """,
     regex.VERBOSE,
+)
+#: A particle just before a run of names ("al-" of "al-Assad"): the run regex starts at a capital, which is
+#: what makes it fast, so a leading particle is looked for behind it.
+_LEADING_PARTICLE = regex.compile(
+    r"(?:^|[^\p{L}\p{M}\p{N}'’-])((?i:al|el)[ \-‐]|(?i:" + _PARTICLE_ALTERNATION + r")[-‐])$"
 )
 _TOKEN = regex.compile(
     r"(?:(?P<particle>(?i:al|el)(?=[ \-‐]\p{Lu})|(?i:"
@@ -71,7 +76,7 @@ _NOT_NAMES = frozenset(
     both each every one two three four five six seven eight nine ten mr mrs ms dr latest news reports report
     """.split()
 )
-_LOWER_WORD = regex.compile(r"(?<![\p{L}'’-])\p{Ll}[\p{L}]*")
+_PUNCTUATION = "\"'“”‘’()[]{},.;:!?-–—"
 _POSSESSIVE = regex.compile(r"['’]s?$")
 _DOUBLE = regex.compile(r"(.)\1+")
 _VOWELS = frozenset("aeiou")
@@ -90,6 +95,7 @@ class _Token:
     connector: bool = False
 
 
+@lru_cache(maxsize=8192)
 def name_key(word: str) -> str:
     """The normalised form of one name word: what every transliteration of it has in common."""
     decomposed = unicodedata.normalize("NFKD", word)
@@ -120,8 +126,17 @@ def _vowel_class(run: str) -> str:
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
+    return [
+        _Token(start + rel_start, start + rel_end, text[start + rel_start : start + rel_end], *rest)
+        for rel_start, rel_end, *rest in _name_tokens(text[start:end])
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _name_tokens(name: str) -> tuple[tuple[Any, ...], ...]:
+    """The tokens of one name as (start, end, key, spelling, bare, particle, connector); names repeat, so cached."""
     tokens = []
-    for hit in _TOKEN.finditer(text, start, end):
+    for hit in _TOKEN.finditer(name):
         word = _POSSESSIVE.sub("", hit.group("word"))
         if not word:
             continue
@@ -130,9 +145,9 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
         spelling_word = unicodedata.normalize("NFC", word).lower()
         spelling = f"{particle.lower()}{'-' if sep in '-‐' else ' '}{spelling_word}" if particle else spelling_word
         token_end = hit.start("word") + len(word)
-        tokens.append(_Token(hit.start(), token_end, text[hit.start() : token_end], name_key(word), spelling,
-                             spelling_word, bool(particle), word.islower()))
-    return tokens
+        tokens.append((hit.start(), token_end, name_key(word), spelling, spelling_word, bool(particle),
+                       word.islower()))
+    return tuple(tokens)
 
 
 @dataclass(slots=True)
@@ -143,14 +158,25 @@ class _Occurrence:
     spelling: str
     bare: str
     particles: tuple[bool, ...]
+    #: which name run it came from and which of its tokens, to tell a part of a longer name
+    run: int = 0
+    first: int = 0
+    last: int = 0
 
 
 def _spelling_groups(text: str) -> list[list[_Occurrence]]:
     """Groups of occurrences of one name that is spelled more than one way, longest names first."""
-    lower_words = {w for w in _LOWER_WORD.findall(text)}
+    lower_words = {w.strip(_PUNCTUATION) for w in text.split() if w[:1].islower()}
+    run_index = 0
     units: dict[tuple[str, ...], list[_Occurrence]] = defaultdict(list)
     for hit in _NAME.finditer(text):
-        tokens = _tokens(text, hit.start(), hit.end())
+        start = hit.start()
+        if start and text[start - 1] in " -‐":
+            window = max(0, start - 5)
+            particle = _LEADING_PARTICLE.search(text[window:start])
+            if particle:
+                start = window + particle.start(1)
+        tokens = _tokens(text, start, hit.end())
         # Capitalised function words ("The", "In") split a run of names rather than belong to it.
         runs: list[list[_Token]] = [[]]
         for token in tokens:
@@ -159,6 +185,7 @@ def _spelling_groups(text: str) -> list[list[_Occurrence]]:
             else:
                 runs[-1].append(token)
         for run in runs:
+            run_index += 1
             for i in range(len(run)):
                 for j in range(i + 1, min(len(run), i + MAX_NAME_TOKENS) + 1):
                     part = run[i:j]
@@ -172,7 +199,7 @@ def _spelling_groups(text: str) -> list[list[_Occurrence]]:
                     units[key].append(
                         _Occurrence(part[0].start, part[-1].end, text[part[0].start : part[-1].end],
                                     " ".join(t.spelling for t in part), " ".join(t.bare for t in part),
-                                    tuple(t.particle for t in part))
+                                    tuple(t.particle for t in part), run_index, i, j)
                     )
     groups: list[list[_Occurrence]] = []
     for _key, occurrences in sorted(units.items(), key=lambda item: -len(item[0])):
@@ -207,9 +234,9 @@ def _location(document: Any, start: int, end: int, text: str) -> dict[str, Any]:
 
 def spelling_matches(document: Any) -> Iterable[Match]:
     """One match at each occurrence of each variant spelling of a name."""
-    covered: list[tuple[int, int]] = []
+    covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for group in _spelling_groups(document.text):
-        fresh = [o for o in group if not any(s <= o.start and o.end <= e for s, e in covered)]
+        fresh = [o for o in group if not any(i <= o.first and o.last <= j for i, j in covered.get(o.run, ()))]
         if len({o.spelling for o in fresh}) < 2:
             continue
         counts = Counter(o.spelling for o in fresh)
@@ -217,11 +244,14 @@ def spelling_matches(document: Any) -> Iterable[Match]:
         preferred_spelling = max(counts, key=lambda s: (counts[s], -first_seen[s]))
         preferred = next(o.text for o in fresh if o.spelling == preferred_spelling)
         locations = [_location(document, o.start, o.end, o.text) for o in fresh]
+        others_of: dict[str, str] = {}
         for occurrence in fresh:
-            covered.append((occurrence.start, occurrence.end))
-            others = _describe_others(
-                [(loc, o) for loc, o in zip(locations, fresh, strict=True) if o.spelling != occurrence.spelling]
-            )
+            covered[occurrence.run].append((occurrence.first, occurrence.last))
+            if occurrence.spelling not in others_of:
+                others_of[occurrence.spelling] = _describe_others(
+                    [(loc, o) for loc, o in zip(locations, fresh, strict=True) if o.spelling != occurrence.spelling]
+                )
+            others = others_of[occurrence.spelling]
             yield Match(
                 occurrence.start,
                 occurrence.end,
@@ -271,31 +301,66 @@ def figures_conflict(a: Quantity, b: Quantity) -> bool:
     return total.high is not None and part.low is not None and total.high < part.low
 
 
+#: At most this many conflicting figures are listed in one finding (the rest are counted).
+MAX_LISTED = 10
+
+
+def _signature(quantity: Quantity) -> tuple[Any, ...]:
+    return (quantity.event, quantity.noun, quantity.kind, quantity.low, quantity.high)
+
+
 def figure_matches(document: Any) -> Iterable[Match]:
-    """One match at each figure that contradicts another count of the same event."""
+    """One match at each figure that contradicts another count of the same event.
+
+    Figures with the same event, noun and interval are compared once, so a long document with many
+    repeated figures costs the square of its distinct figures, not of all of them.
+    """
     text = document.text
-    quantities = [q for q in scan(document) if q.event and q.unit == "count"]
-    sentences = {id(q): document.sentence_at(q.start) for q in quantities}
-    for quantity in quantities:
-        rivals = [
-            other for other in quantities
-            if other is not quantity and sentences[id(other)] != sentences[id(quantity)]
-            and figures_conflict(quantity, other)
-        ]
-        if not rivals:
-            continue
-        conflicts = []
-        for other in rivals:
-            location = _location(document, other.start, other.end, text[other.start : other.end])
-            location["interval"] = other.interval_text()
-            conflicts.append(location)
-        others = ", ".join(f"'{c['text']}' (line {c['line']}: {c['interval']})" for c in conflicts)
-        yield Match(
-            quantity.start,
-            quantity.end,
-            data={"check": "figures", "event": quantity.event, "noun": quantity.noun, **_interval(quantity),
-                  "interval": quantity.interval_text(), "conflicts": conflicts, "others": others},
-        )
+    by_signature: dict[tuple[Any, ...], list[Quantity]] = defaultdict(list)
+    for quantity in scan(document):
+        if quantity.event and quantity.unit == "count":
+            by_signature[_signature(quantity)].append(quantity)
+    signatures = list(by_signature)
+    rivals_of: dict[tuple[Any, ...], list[tuple[Any, ...]]] = defaultdict(list)
+    for index, first in enumerate(signatures):
+        for second in signatures[index + 1 :]:
+            if figures_conflict(by_signature[first][0], by_signature[second][0]):
+                rivals_of[first].append(second)
+                rivals_of[second].append(first)
+    if not rivals_of:
+        return
+    sentence_of: dict[int, tuple[int, int]] = {}
+    for signature in rivals_of:
+        for quantity in by_signature[signature]:
+            sentence_of[id(quantity)] = document.sentence_at(quantity.start)
+    found = []
+    for signature, rival_signatures in rivals_of.items():
+        rivals = sorted((q for r in rival_signatures for q in by_signature[r]), key=lambda q: q.start)
+        for quantity in by_signature[signature]:
+            sentence = sentence_of[id(quantity)]
+            others = [q for q in rivals if sentence_of[id(q)] != sentence]  # one sentence lists parts
+            if others:
+                found.append((quantity, others))
+    for quantity, others in sorted(found, key=lambda pair: pair[0].start):
+        yield _figure_match(document, text, quantity, others)
+
+
+def _figure_match(document: Any, text: str, quantity: Quantity, rivals: list[Quantity]) -> Match:
+    conflicts = []
+    for other in rivals[:MAX_LISTED]:
+        location = _location(document, other.start, other.end, text[other.start : other.end])
+        location["interval"] = other.interval_text()
+        conflicts.append(location)
+    others = ", ".join(f"'{c['text']}' (line {c['line']}: {c['interval']})" for c in conflicts)
+    if len(rivals) > MAX_LISTED:
+        others += f" and {len(rivals) - MAX_LISTED} more"
+    return Match(
+        quantity.start,
+        quantity.end,
+        data={"check": "figures", "event": quantity.event, "noun": quantity.noun, **_interval(quantity),
+              "interval": quantity.interval_text(), "conflicts": conflicts, "conflict_count": len(rivals),
+              "others": others},
+    )
 
 
 def _interval(quantity: Quantity) -> dict[str, Any]:
