@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import regex
+
 from factrules import segment
+
+_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -51,20 +55,7 @@ class Document:
 
     @cached_property
     def _line_starts(self) -> list[int]:
-        starts = [0]
-        source = self.source or ""
-        index = 0
-        length = len(source)
-        while index < length:
-            char = source[index]
-            if char == "\n":
-                starts.append(index + 1)
-            elif char == "\r":
-                if index + 1 < length and source[index + 1] == "\n":
-                    index += 1
-                starts.append(index + 1)
-            index += 1
-        return starts
+        return [0, *(match.end() for match in _LINE_BREAK.finditer(self.source or ""))]
 
     def position(self, source_offset: int) -> tuple[int, int]:
         """Return the 1-based (line, column) of a source offset, columns in code points."""

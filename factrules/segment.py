@@ -37,7 +37,8 @@ _SENTENCE_STARTERS = frozenset(
 _NEXT_WORD = regex.compile(r"""\s+['"“‘(\[]?(\p{L}+)""")
 
 _BOUNDARY = regex.compile(r"""[.!?]+['"”’)\]]*(?=\s+['"“‘(\[]?[\p{Lu}\p{N}])|[.!?]+['"”’)\]]*(?=\s*$)""")
-_WORD_BEFORE = regex.compile(r"([\p{L}.]+)$")
+#: the word before a period, found by a reverse search from the period (never scanning the paragraph)
+_WORD_BEFORE = regex.compile(r"([\p{L}.]+)$", regex.REVERSE)
 _INITIALISM = regex.compile(r"^(?:\p{L}\.)+\p{L}?$")
 
 
