@@ -82,6 +82,9 @@ def test_conflicting_counts_are_flagged_and_name_each_other():
         "About 200 people were wounded. Twelve people were killed.",
         # numerous says no figure, so it does not contradict an unknown number
         "An unknown number of guards were killed. Numerous guards were killed.",
+        # another incident, a running total
+        "A bomb killed 12 people on Monday. Last year a similar attack killed more than 100 people.",
+        "Twelve people were killed on Monday. In total, some 3,000 people have been killed since the war began.",
     ],
 )
 def test_compatible_figures_are_not_conflicts(text):

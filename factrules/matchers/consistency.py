@@ -301,6 +301,23 @@ def figures_conflict(a: Quantity, b: Quantity) -> bool:
     return total.high is not None and part.low is not None and total.high < part.low
 
 
+#: Words that make a sentence's figure a different count from the story's: another incident, a running
+#: total, another year ("Last year a similar attack killed 100"; "in total, 3,000 have died since 2011").
+_OTHER_COUNT = regex.compile(
+    r"\b(?:last|previous|past)\s+(?:year|month|decade)s?\b|\b(?:in|since|during|by)\s+(?:19|20)\d\d\b|"
+    r"\b(?:another|similar|previous|separate|earlier)\s+(?:\w+\s+)?(?:attack|incident|bombing|strike|raid|"
+    r"clash|crash|blast|explosion|disaster|quake|earthquake|storm|flood|fire|shooting)s?\b|"
+    r"\bso\s+far\s+this\s+year\b|\bthis\s+year\b|\bin\s+total\b|\baltogether\b|\ba\s+total\s+of\b|"
+    r"\boverall\b|\bcumulative\b|\bsince\s+the\s+(?:war|conflict|uprising|fighting|outbreak|start)\b",
+    regex.IGNORECASE,
+)
+
+
+def _other_count(document: Any, quantity: Quantity) -> bool:
+    start, end = document.sentence_at(quantity.start)
+    return _OTHER_COUNT.search(document.text, start, end) is not None
+
+
 #: At most this many conflicting figures are listed in one finding (the rest are counted).
 MAX_LISTED = 10
 
@@ -318,7 +335,7 @@ def figure_matches(document: Any) -> Iterable[Match]:
     text = document.text
     by_signature: dict[tuple[Any, ...], list[Quantity]] = defaultdict(list)
     for quantity in scan(document):
-        if quantity.event and quantity.unit == "count":
+        if quantity.event and quantity.unit == "count" and not _other_count(document, quantity):
             by_signature[_signature(quantity)].append(quantity)
     signatures = list(by_signature)
     rivals_of: dict[tuple[Any, ...], list[tuple[Any, ...]]] = defaultdict(list)
