@@ -28,14 +28,19 @@ class PatternMatcher(Matcher):
         self.patterns = [compile_pattern(p, ignorecase=ignorecase) for p in patterns]
 
     def find(self, document, prior=()) -> Iterable[Match]:
+        """Every pattern's hits; a hit inside a longer hit of this rule is one finding, not two."""
         text = document.text
+        spans: list[tuple[int, int]] = []
         for compiled in self.patterns:
             group = "match" if "match" in compiled.groupindex else 0
             try:
                 hits = list(compiled.finditer(text, timeout=self.timeout))
             except TimeoutError:
                 raise RuleTimeout(f"pattern ran past its {self.timeout:g} s time limit") from None
-            for hit in hits:
-                start, end = hit.span(group)
-                if end > start:
-                    yield Match(start, end)
+            spans.extend(span for span in (hit.span(group) for hit in hits) if span[1] > span[0])
+        last_end = -1
+        for start, end in sorted(set(spans), key=lambda span: (span[0], -span[1])):
+            if end <= last_end:
+                continue  # contained in the previous, longer hit
+            last_end = end
+            yield Match(start, end)
