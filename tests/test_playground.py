@@ -219,3 +219,18 @@ def test_installed_wheel_serves_the_playground(tmp_path: Path) -> None:
         assert page.status_code == 200 and "playground.js" in page.text
         script = httpx.get(served.url + "/static/playground.js", timeout=30)
         assert script.text == (ROOT / "factrules" / "static" / "playground.js").read_text(encoding="utf-8")
+
+
+def test_caret_on_a_highlight_selects_its_message(page: Page, server: ServerProcess) -> None:
+    text = "The weather was fine.\nThe ministry reportedly denied it.\n"
+    page.fill("#token", TOKEN)
+    page.locator("#token").dispatch_event("change")
+    page.fill("#draft", text)
+    report = api_report(server, text)
+    wait_for_marks(page, len(report["findings"]))
+    index = next(i for i, f in enumerate(report["findings"]) if f["text"] == "reportedly")
+    assert "active" not in (page.locator(f'#findings .finding[data-index="{index}"]').get_attribute("class") or "")
+    page.evaluate("at => { const d = document.getElementById('draft'); d.focus(); d.setSelectionRange(at, at); "
+                  "d.dispatchEvent(new KeyboardEvent('keyup', {key: 'ArrowRight'})); }",
+                  report["findings"][index]["span"]["start"] + 2)
+    assert "active" in (page.locator(f'#findings .finding[data-index="{index}"]').get_attribute("class") or "")
