@@ -102,7 +102,7 @@ def component_schemas(service: CheckService) -> dict[str, Any]:
             "required": ["error", "message"],
             "additionalProperties": False,
             "properties": {
-                "error": {"type": "string", "description": "short code: bad-request, invalid-request, unauthorized, ..."},
+                "error": {"type": "string", "description": "short code: bad-request, invalid-request, ..."},
                 "message": {"type": "string", "description": "one line for a human"},
                 "field": {"type": "string", "description": "the request field at fault, for 422"},
             },
