@@ -142,19 +142,46 @@ def describe_data(data: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~])")
+
+
+def _escape(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def explanation_markdown(text: str) -> str:
+    """``rules explain`` output as Markdown that wraps in a hover: lines kept, indented lines as a list."""
+    out: list[str] = []
+    previous = "blank"
+    for line in text.splitlines():
+        if not line.strip():
+            out.append("")
+            previous = "blank"
+            continue
+        escaped = _escape(" ".join(line.split()))
+        kind = "item" if line[:1].isspace() else "text"
+        if previous not in ("blank", kind):
+            out.append("")  # a list needs a blank line before it, and text after a list would join its last item
+        elif kind == "text" and previous == "text":
+            out[-1] += "  "  # a hard line break keeps rules explain's lines apart
+        out.append(f"- {escaped}" if kind == "item" else escaped)
+        previous = kind
+    return "\n".join(out)
+
+
 def hover_markdown(result: CheckResult, findings: list[Finding]) -> str:
     """The hover text for the findings under the cursor: message, resolved interval, rule explanation."""
     parts = []
     for finding in findings:
-        block = [f"**{finding.rule}** · {finding.category} · {finding.severity}", "", finding.message]
+        block = [f"**{finding.rule}** · {finding.category} · {finding.severity}", "", _escape(finding.message)]
         details = describe_data(finding.data)
         if finding.suggestion:
             details.append(f"Suggestion: {finding.suggestion}")
         if details:
-            block += [""] + [f"- {line}" for line in details]
+            block += [""] + [f"- {_escape(line)}" for line in details]
         rule = result.rule(finding.rule)
         if rule is not None:
-            block += ["", "```text", explain_text(rule), "```"]
+            block += ["", explanation_markdown(explain_text(rule))]
         parts.append("\n".join(block))
     return "\n\n---\n\n".join(parts)
 

@@ -304,6 +304,25 @@ async def test_hover_shows_the_explanation_and_the_resolved_date(session: Sessio
 
 
 @pytest.mark.asyncio
+async def test_hover_on_built_in_figures_and_dates_shows_their_interval(session: Session) -> None:
+    await session.initialize({"date": "2018-02-16", "select": ["numbers", "dates"]})
+    uri = session.open("story.md", "# 🙂 Raid\n\nAs many as 100 fighters attacked last week.\n", "markdown")
+    diagnostics = await session.diagnostics(uri, 1)
+    by_text = {d.data["text"].lower(): d for d in diagnostics}
+    figure, period = by_text["as many as 100"], by_text["last week"]
+    assert _span(figure) == (2, 0, 2, 14) and _span(period) == (2, 33, 2, 42)
+
+    hover = await session.hover(uri, 2, 12)
+    assert hover is not None
+    assert "Interval: at most 100 (approximate)" in hover.contents.value
+    assert f"**{figure.code}**" in hover.contents.value
+
+    hover = await session.hover(uri, 2, 40)
+    assert hover is not None
+    assert "Resolves to: 2018-02-05 (Mon 5 Feb 2018) to 2018-02-11 (Sun 11 Feb 2018)" in hover.contents.value
+
+
+@pytest.mark.asyncio
 async def test_configuration_changes_date_select_and_ignore(session: Session) -> None:
     (session.root / ".factrules.yaml").write_text("rules: [house.yaml]\n", encoding="utf-8")
     (session.root / "house.yaml").write_text(HOUSE_PACK, encoding="utf-8")
@@ -512,3 +531,23 @@ def test_line_index_knows_every_lsp_line_break() -> None:
     assert [lines.line(i) for i in range(4)] == ["a", "b", "c", "d"]
     assert lines.line_break(0) == "\r\n" and lines.line_break(1) == "\r" and lines.line_break(3) == "\r\n"
     assert lines.position(lines.offset(2, 1)) == (2, 1)
+
+
+def test_explanation_markdown_keeps_lines_and_lists_apart() -> None:
+    from factrules.lsp_content import explanation_markdown
+
+    text = (
+        "a.b (phrase, hedge, warning)\n\nWhy *this* matters.\nMessage: '{text}'\n"
+        "  flags:     x\n  not flags: y\nDefined in p:1"
+    )
+    assert explanation_markdown(text).splitlines() == [
+        "a.b (phrase, hedge, warning)",
+        "",
+        "Why \\*this\\* matters.  ",
+        "Message: '\\{text\\}'",
+        "",
+        "- flags: x",
+        "- not flags: y",
+        "",
+        "Defined in p:1",
+    ]
