@@ -1,0 +1,148 @@
+"""Throughput of the built-in rule set on one core, against a single-regex reference (and proselint).
+
+Usage:
+    python bench/throughput.py [PATH ...] [--generate MB] [--repeat N] [--profile OUT.html]
+
+PATHs are real news text (files, directories, .jsonl corpora such as
+../shared/corpus/ where a machine has it); without them, ``--generate MB``
+(default 5) writes news-like text of that size.  Prints MB/s and words/s of
+the full built-in rule set, peak RSS, each pack's share of the time, and, in
+the same run over the same text, one pass of a single compiled ``regex``
+alternation of every phrase in the built-in packs (the reference limit) and
+proselint if it is installed, with the ratios.  Timings are the best of
+``--repeat`` runs; nothing here is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import regex
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+
+from factrules.api import Options, build_engine  # noqa: E402
+from factrules.config import Config  # noqa: E402
+from factrules.document import Document  # noqa: E402
+from factrules.matchers.base import phrase_regex_source  # noqa: E402
+
+WORD = regex.compile(r"\w+")
+
+
+def best_of(repeat: int, run: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def check_all(engine, documents: list[str]) -> int:
+    count = 0
+    for index, text in enumerate(documents):
+        findings, _ = engine.check(Document(path=f"doc{index}", text=text, metadata={}))
+        count += len(findings)
+    return count
+
+
+def reference_regex(packs) -> regex.Pattern[str]:
+    """One alternation of every literal phrase the built-in packs hold (phrase rules and near terms)."""
+    phrases: set[str] = set()
+    for pack in packs:
+        for rule in pack.rules:
+            matcher_rule = rule.matcher.rule
+            for key in ("phrases", "a", "b"):
+                phrases.update(" ".join(p.split()) for p in matcher_rule.get(key) or [])
+    alternatives = sorted(phrases, key=len, reverse=True)
+    return regex.compile(r"(?<!\w)(?:" + "|".join(phrase_regex_source(p) for p in alternatives) + r")(?!\w)",
+                         regex.IGNORECASE), len(alternatives)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*")
+    parser.add_argument("--generate", type=float, default=5.0, metavar="MB")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", metavar="OUT.html", help="write a pyinstrument profile of one full run")
+    parser.add_argument("--no-proselint", action="store_true")
+    args = parser.parse_args()
+
+    documents = corpus.read(args.paths) if args.paths else corpus.generate(args.generate)
+    size_mb = sum(len(d.encode("utf-8")) for d in documents) / 1e6
+    words = sum(len(WORD.findall(d)) for d in documents)
+    source = ", ".join(args.paths) if args.paths else f"generated news-like text ({args.generate:g} MB)"
+    print(f"machine: {machine()}")
+    print(f"corpus: {source}: {len(documents)} documents, {size_mb:.2f} MB, {words:,} words")
+
+    engine = build_engine(Options(), Config())
+    findings = check_all(engine, documents[:1])  # warm caches outside the timing
+    full = best_of(args.repeat, lambda: check_all(engine, documents))
+    findings = check_all(engine, documents)
+    print(f"full built-in rule set: {full:.2f} s  {size_mb / full:.2f} MB/s  {words / full:,.0f} words/s  "
+          f"({findings:,} findings)")
+
+    pattern, count = reference_regex(engine.packs)
+    reference = best_of(args.repeat, lambda: [sum(1 for _ in pattern.finditer(d)) for d in documents])
+    print(f"reference: one regex alternation of {count} phrases: {reference:.2f} s  {size_mb / reference:.2f} MB/s")
+    print(f"ratio full/reference throughput: {reference / full:.1%}")
+
+    shares = {}
+    for pack in engine.packs:
+        pack_engine = build_engine(Options(select=(pack.name,)), Config())
+        shares[pack.name] = best_of(max(1, args.repeat - 1), lambda e=pack_engine: check_all(e, documents))
+    total = sum(shares.values())
+    print("time share per pack (each pack run alone, includes its share of segmentation):")
+    for name, seconds in sorted(shares.items(), key=lambda item: -item[1]):
+        print(f"  {name:14} {seconds:7.2f} s  {seconds / total:6.1%}  {size_mb / seconds:7.2f} MB/s alone")
+
+    if not args.no_proselint:
+        try:
+            import proselint.tools  # type: ignore[import-not-found]
+        except ImportError:
+            print("proselint: not installed (pip install proselint), no comparison")
+        else:
+            lint = getattr(proselint.tools, "lint", None)
+            start = time.perf_counter()
+            for text in documents:
+                lint(text)
+            seconds = time.perf_counter() - start
+            print(f"proselint: {seconds:.2f} s  {size_mb / seconds:.3f} MB/s  "
+                  f"factrules is {seconds / full:.1f}x its throughput")
+
+    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    if args.profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
+        check_all(engine, documents)
+        profiler.stop()
+        Path(args.profile).write_text(profiler.output_html(), encoding="utf-8")
+        print(profiler.output_text(unicode=False, color=False, show_all=False)[:6000])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
