@@ -119,6 +119,28 @@ def test_every_advertised_format_is_accepted(client: httpx.Client) -> None:
     assert_error(client.post("/v1/check", json={"text": "x", "format": "docx"}), 422, "format")
 
 
+def test_date_resolves_relative_dates_and_wins_over_front_matter(client: httpx.Client) -> None:
+    draft = "---\ndate: 2018-02-16\n---\n\nThe fire started yesterday.\n"
+
+    def resolved(**body: Any) -> list[str]:
+        response = client.post("/v1/check", json={"text": draft, "format": "markdown", **body})
+        assert response.status_code == 200, response.text
+        assert_report(response.json())
+        found = [f for f in response.json()["findings"] if f["text"] == "yesterday"]
+        assert [draft[f["span"]["start"]:f["span"]["end"]] for f in found] == ["yesterday"]
+        return [f["data"]["resolved_start"] for f in found]
+
+    assert resolved() == ["2018-02-15"]
+    assert resolved(date="2024-03-15") == ["2024-03-14"]
+
+
+def test_html_spans_point_into_the_markup_sent(client: httpx.Client) -> None:
+    html = "<p>The fire started <b>yesterday</b>, officials reportedly said.</p>"
+    report = client.post("/v1/check", json={"text": html, "format": "html", "date": "2024-03-15"}).json()
+    assert_report(report)
+    assert {html[f["span"]["start"]:f["span"]["end"]] for f in report["findings"]} >= {"yesterday", "reportedly"}
+
+
 def test_text_quirks_keep_offsets(client: httpx.Client) -> None:
     for text in ("\ufeffIt reportedly rained.", "\x00It reportedly rained.", "Ünïcödé 🙂 it reportedly rained."):
         report = client.post("/v1/check", json={"text": text}).json()
