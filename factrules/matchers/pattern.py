@@ -28,7 +28,7 @@ class PatternMatcher(Matcher):
         self.patterns = [compile_pattern(p, ignorecase=ignorecase) for p in patterns]
 
     def find(self, document, prior=()) -> Iterable[Match]:
-        """Every pattern's hits; a hit inside a longer hit of this rule is one finding, not two."""
+        """Every pattern's hits; hits of this rule that overlap are one finding ("A source" + "source said")."""
         text = document.text
         spans: list[tuple[int, int]] = []
         for compiled in self.patterns:
@@ -38,9 +38,11 @@ class PatternMatcher(Matcher):
             except TimeoutError:
                 raise RuleTimeout(f"pattern ran past its {self.timeout:g} s time limit") from None
             spans.extend(span for span in (hit.span(group) for hit in hits) if span[1] > span[0])
-        last_end = -1
-        for start, end in sorted(set(spans), key=lambda span: (span[0], -span[1])):
-            if end <= last_end:
-                continue  # contained in the previous, longer hit
-            last_end = end
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        for start, end in merged:
             yield Match(start, end)
