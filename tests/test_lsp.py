@@ -351,6 +351,22 @@ async def test_configuration_changes_date_select_and_ignore(session: Session) ->
 
 
 @pytest.mark.asyncio
+async def test_a_new_config_file_applies_when_the_client_reports_it(session: Session) -> None:
+    await session.initialize({"select": ["hedges"]})
+    uri = session.open("story.txt", "The minister reportedly left.\n")
+    assert [d.code for d in await session.diagnostics(uri, 1)] == ["hedges.reportedly"]
+    config = session.root / ".factrules.yaml"
+    config.write_text("ignore: [hedges.reportedly]\n", encoding="utf-8")
+    before = len(session.published)
+    session.client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=uris.from_fs_path(str(config)), type=types.FileChangeType.Created)]
+        )
+    )
+    assert await session.diagnostics(uri, after=before) == []
+
+
+@pytest.mark.asyncio
 async def test_config_file_problem_is_a_diagnostic(session: Session) -> None:
     (session.root / ".factrules.yaml").write_text("fail_on: sometimes\n", encoding="utf-8")
     await session.initialize()
@@ -551,3 +567,34 @@ def test_explanation_markdown_keeps_lines_and_lists_apart() -> None:
         "",
         "Defined in p:1",
     ]
+
+
+@pytest.mark.parametrize(
+    ("uri", "language", "text"),
+    [
+        ("file:///drafts/a.md", "markdown", "---\ndate: 2018-02-16\n---\n# 🙂\n\nIt *reportedly* fell last week.\n"),
+        ("file:///drafts/a.html", "html", "<p>🙂 It <b>reportedly</b> fell last week.</p>\n"),
+        ("untitled:Untitled-1", "plaintext", "🙂 It reportedly fell last week.\n"),
+    ],
+)
+def test_buffer_findings_are_valid_and_their_ranges_point_at_the_words(uri: str, language: str, text: str) -> None:
+    """The server's check path (in-process here) yields schema-valid findings whose LSP ranges cover the words."""
+    from factrules.findings import validator
+    from factrules.lsp_check import check_buffer
+    from factrules.lsp_content import finding_range
+    from factrules.lsp_settings import parse_settings
+
+    settings, problems = parse_settings({"factrules": {"select": "hedges,dates", "date": "2018-02-16"}})
+    assert problems == []
+    path = uris.to_fs_path(uri) if uri.startswith("file:") else None
+    result = check_buffer(uri, text, language_id=language, path=path, version=1, settings=settings, root=None)
+    assert result is not None and result.problem is None
+    assert sorted(f.rule for f in result.findings) == ["dates.relative-period", "hedges.reportedly"]
+    lines = LineIndex(text)
+    for finding in result.findings:
+        assert not list(validator("finding").iter_errors(finding.to_dict()))
+        assert finding.path == (path or uri)
+        r = finding_range(result, finding)
+        start = from_lsp(lines, r.start.line, r.start.character)
+        end = from_lsp(lines, r.end.line, r.end.character)
+        assert text[start:end].lower() == finding.text.lower()
