@@ -250,3 +250,13 @@ def test_prefilter_finds_exactly_what_the_full_pattern_finds():
         "well over a thousand; £3m; 45%; nearly 40 per cent; Numerous guards; scores of shops; dozens upon dozens."
     )
     assert [m.span() for m in _hits(text)] == [m.span() for m in SCAN.finditer(text)]
+
+
+def test_an_event_verb_across_a_clause_break_belongs_to_the_other_figure():
+    events = {f.text: f.data.get("event") for f in numbers(
+        "At least one person was killed and dozens more were injured.")}
+    assert events == {"At least one": "killed", "dozens": "wounded"}
+
+
+def test_a_dash_between_digits_and_a_word_is_a_name_not_a_range():
+    assert flagged("The 7-Eleven store on the corner sold out.") == []

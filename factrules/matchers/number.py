@@ -156,7 +156,7 @@ _IRREGULAR = {
     "dead": "dead", "wounded": "wounded", "injured": "injured", "killed": "dead", "cattle": "cattle",
     "livestock": "livestock", "clergy": "clergy", "gunmen": "gunman", "policemen": "policeman",
     "fishermen": "fisherman", "servicemen": "serviceman", "firemen": "fireman", "militiamen": "militiaman",
-    "tribesmen": "tribesman", "youth": "youth", "percent": "percent",
+    "tribesmen": "tribesman", "youth": "youth", "percent": "percent", "pence": "penny",
 }
 #: What happened to the counted: a nearby word names the event a figure counts (for consistency).
 _EVENTS = {
@@ -174,6 +174,7 @@ _EVENT_REGEX = regex.compile(
 _NOUN_EVENT = {"dead": "killed", "wounded": "wounded", "injured": "wounded", "death": "killed",
                "fatality": "killed", "casualty": "casualties", "body": "killed"}
 _WORD_SPLIT = regex.compile(r"\S+")
+_CLAUSE_BREAK = regex.compile(r"[,;:]|\b(?:and|but|while|whereas)\b", regex.IGNORECASE)
 _INITIALS = regex.compile(r"(?:\p{L}\.)+")
 _WORD = regex.compile(r"\p{L}[\p{L}'’-]*")
 _TRAILING_OF = regex.compile(r"\s+of$", regex.IGNORECASE)
@@ -353,6 +354,9 @@ def _interval(candidate: _Candidate, text: str) -> bool:
         low, high = parse_number(lo_text), parse_number(hi_text)
         if low is None or high is None:
             return False
+        dashed = bool(hit.group("lo2")) and not regex.search(r"\s(?:to|or)\s", hit.group())
+        if dashed and lo_text.strip()[:1].isdigit() != hi_text.strip()[:1].isdigit():
+            return False  # "7-Eleven": a name, not a range
         if not _SCALE_WORD.search(lo_text) and _SCALE_WORD.search(hi_text):
             low *= _scale_factor(hi_text)
         if low >= high or (hit.group("between") or "").lower() == "from":
@@ -498,9 +502,10 @@ def _event(text: str, quantity_start: int, noun_end: int, sentence: tuple[int, i
     search_end = min(sentence[1], stop)
     for hit in _EVENT_REGEX.finditer(text, search_start, search_end):
         if hit.end() <= quantity_start:
-            distance = len(text[hit.end() : quantity_start].split())
-            if distance > 4:
-                continue
+            gap = text[hit.end() : quantity_start]
+            distance = len(gap.split())
+            if distance > 4 or _CLAUSE_BREAK.search(gap):
+                continue  # "killed 12 and dozens more were injured": the verb belongs to the other figure
         elif hit.start() >= noun_end:
             distance = len(text[noun_end : hit.start()].split())
             if distance > 12:
