@@ -234,3 +234,57 @@ def test_caret_on_a_highlight_selects_its_message(page: Page, server: ServerProc
                   "d.dispatchEvent(new KeyboardEvent('keyup', {key: 'ArrowRight'})); }",
                   report["findings"][index]["span"]["start"] + 2)
     assert "active" in (page.locator(f'#findings .finding[data-index="{index}"]').get_attribute("class") or "")
+
+
+HOUSE_PACK = """\
+pack: house
+version: 1.0.0
+description: A newsroom's own pack, with a category the playground has no colour for.
+defaults: {category: house-style, severity: info, scope: sentence}
+rules:
+  - id: alpha-beta
+    kind: pattern
+    pattern: '\\balpha beta\\b'
+    message: "'{text}': house style"
+    examples: {match: ["alpha beta"]}
+  - id: beta-gamma
+    kind: pattern
+    category: hedge
+    pattern: '\\bbeta gamma\\b'
+    message: "'{text}': crosses the other one"
+    examples: {match: ["beta gamma"]}
+  - id: whole
+    kind: pattern
+    pattern: '\\balpha beta gamma delta\\b'
+    message: "'{text}': contains both"
+    examples: {match: ["alpha beta gamma delta"]}
+"""
+
+
+def test_crossing_and_custom_category_highlights(browser: Browser, tmp_path: Path) -> None:
+    """Overlapping findings nest or split into pieces, yet make one highlight each; unknown categories are grey."""
+    pack = tmp_path / "house.yaml"
+    pack.write_text(HOUSE_PACK, encoding="utf-8")
+    text = "Say alpha beta gamma delta now.\n"
+    with ServerProcess(["--rules", str(pack)], env={"FACTRULES_TOKEN": None}) as served:
+        report = httpx.post(served.url + "/v1/check", json={"text": text}, timeout=60).json()
+        assert sorted(f["rule"] for f in report["findings"]) == ["house.alpha-beta", "house.beta-gamma", "house.whole"]
+        context = browser.new_context(viewport={"width": 1200, "height": 700})
+        tab = context.new_page()
+        tab.goto(served.url + "/")
+        tab.fill("#draft", text)
+        wait_for_marks(tab, 3)
+        marks = tab.evaluate("""() => [...document.querySelectorAll('#highlights mark')].map(m => ({
+            index: m.dataset.index, first: m.classList.contains('hl'), category: m.dataset.category || null,
+            colour: [...m.classList].find(c => c.startsWith('cat-')), text: m.textContent}))""")
+        context.close()
+    by_rule = {f["rule"]: str(i) for i, f in enumerate(report["findings"])}
+    pieces = {rule: [m for m in marks if m["index"] == index] for rule, index in by_rule.items()}
+    for rule, index in by_rule.items():
+        finding = report["findings"][int(index)]
+        assert "".join(m["text"] for m in pieces[rule]) == finding["text"]
+        assert sum(m["first"] for m in pieces[rule]) == 1
+    assert len(pieces["house.beta-gamma"]) == 2  # crosses alpha-beta: split into a highlight and a continuation
+    assert {m["colour"] for m in pieces["house.alpha-beta"]} == {"cat-other"}
+    assert [m["category"] for m in pieces["house.alpha-beta"] if m["first"]] == ["house-style"]
+    assert {m["colour"] for m in pieces["house.beta-gamma"]} == {"cat-hedge"}
