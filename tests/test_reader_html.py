@@ -141,6 +141,9 @@ def test_malformed_html_never_crashes(cli_proc, write) -> None:
     report = result.json
     assert report["errors"] == []
     found = {f["path"] for f in report["findings"] if f["rule"] == "hedges.reportedly"}
+    in_process = check_paths([str(p) for p in paths], select=["hedges"])
+    assert in_process.errors == []
+    assert {f.path for f in in_process.findings if f.rule == "hedges.reportedly"} == found
     assert found == {str(p) for p in paths}
 
 
