@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import zipfile
@@ -152,6 +153,20 @@ def test_venv_reports_bad_input_without_a_traceback(venv: Path, elsewhere: Path)
     assert "Traceback" not in result.stderr
 
 
+QUICK_START_INSTALL = "python3 -m pip install . && factrules check examples/draft.txt --date 2026-03-13"
+QUICK_START_TEST = "python3 -m pip install -e '.[test]' && python3 -m pytest"
+
+
+def test_readme_quick_start_is_what_these_tests_and_ci_run() -> None:
+    """The README's two commands: the first is exercised below against the wheel, the second is .ci/run's."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = [line for line in quick_start.splitlines() if line.startswith("python3 ")]
+    assert commands == [QUICK_START_INSTALL, QUICK_START_TEST]
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    assert QUICK_START_TEST in ci_lines
+
+
 def test_quick_start_draft_shows_every_category_whose_pack_is_installed(venv: Path, elsewhere: Path) -> None:
     """The README's first Quick start command, against the installed wheel: the example draft shows each category.
 
@@ -165,7 +180,9 @@ def test_quick_start_draft_shows_every_category_whose_pack_is_installed(venv: Pa
     assert {"hedge", "unverified", "denial", "date"} <= expected
     (elsewhere / "examples").mkdir()
     (elsewhere / "examples" / "draft.txt").write_bytes((ROOT / "examples" / "draft.txt").read_bytes())
-    result = _run([factrules, "check", "examples/draft.txt", "--date", "2026-03-13", "--format", "json"], elsewhere)
+    program, *arguments = shlex.split(QUICK_START_INSTALL.split(" && ", 1)[1])
+    assert program == "factrules"
+    result = _run([factrules, *arguments, "--format", "json"], elsewhere)
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert not list(validator("report").iter_errors(report))
