@@ -25,7 +25,7 @@ from factrules.packs import PackError, load_packs
 from factrules.plugins import Registry, registry
 
 #: error kinds that make ``check`` exit with status 2
-FATAL_ERROR_KINDS = frozenset({"input-error", "pack-error", "config-error"})
+FATAL_ERROR_KINDS = frozenset({"input-error", "pack-error", "config-error", "rule-error"})
 
 
 @dataclass(frozen=True)

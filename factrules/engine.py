@@ -143,6 +143,18 @@ class Engine:
             for matcher in group.matchers:
                 errors.append(_timeout_error(self._rule_of[id(matcher)], document, str(error)))
             return []
+        except Exception as error:  # a plugin matcher's bug must not take the other rules and files down
+            for matcher in group.matchers:
+                rule = self._rule_of[id(matcher)]
+                errors.append({
+                    "path": document.path,
+                    "kind": "rule-error",
+                    "rule": rule.full_id,
+                    "severity": "error",
+                    "message": f"{document.path}: rule '{rule.full_id}' ({rule.path}:{rule.line}) failed and was "
+                               f"skipped: {type(error).__name__}: {error}",
+                })
+            return []
         found = []
         timed_out: set[str] = set()
         for matcher, match in pairs:
