@@ -164,11 +164,9 @@ class _Occurrence:
     last: int = 0
 
 
-def _spelling_groups(text: str) -> list[list[_Occurrence]]:
-    """Groups of occurrences of one name that is spelled more than one way, longest names first."""
-    lower_words = {w.strip(_PUNCTUATION) for w in text.split() if w[:1].islower()}
-    run_index = 0
-    units: dict[tuple[str, ...], list[_Occurrence]] = defaultdict(list)
+def _name_runs(text: str) -> list[list[_Token]]:
+    """Runs of name tokens; capitalised function words ("The", "In") split a run rather than belong to it."""
+    runs: list[list[_Token]] = []
     for hit in _NAME.finditer(text):
         start = hit.start()
         if start and text[start - 1] in " -‐":
@@ -176,31 +174,51 @@ def _spelling_groups(text: str) -> list[list[_Occurrence]]:
             particle = _LEADING_PARTICLE.search(text[window:start])
             if particle:
                 start = window + particle.start(1)
-        tokens = _tokens(text, start, hit.end())
-        # Capitalised function words ("The", "In") split a run of names rather than belong to it.
-        runs: list[list[_Token]] = [[]]
-        for token in tokens:
+        run: list[_Token] = []
+        for token in _tokens(text, start, hit.end()):
             if token.bare in _NOT_NAMES and not token.particle:
-                runs.append([])
+                if run:
+                    runs.append(run)
+                run = []
             else:
-                runs[-1].append(token)
-        for run in runs:
-            run_index += 1
-            for i in range(len(run)):
-                for j in range(i + 1, min(len(run), i + MAX_NAME_TOKENS) + 1):
-                    part = run[i:j]
-                    if part[0].connector or part[-1].connector:
-                        continue
-                    key = tuple(t.key for t in part)
-                    if len("".join(key)) < 4:
-                        continue
-                    if len(part) == 1 and (part[0].bare in lower_words or part[0].text.isupper()):
-                        continue  # a capitalised ordinary word ("Then") or an acronym
-                    units[key].append(
-                        _Occurrence(part[0].start, part[-1].end, text[part[0].start : part[-1].end],
-                                    " ".join(t.spelling for t in part), " ".join(t.bare for t in part),
-                                    tuple(t.particle for t in part), run_index, i, j)
-                    )
+                run.append(token)
+        if run:
+            runs.append(run)
+    return runs
+
+
+def _spelling_groups(text: str) -> list[list[_Occurrence]]:
+    """Groups of occurrences of one name that is spelled more than one way, longest names first."""
+    runs = _name_runs(text)
+    # Two spellings of a name differ in at least one word, so a name can only vary where a word key has
+    # two spellings; most documents have none, and then nothing more is built.
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for run in runs:
+        for token in run:
+            spellings[token.key].add(token.spelling)
+    varying = {key for key, forms in spellings.items() if len(forms) > 1}
+    if not varying:
+        return []
+    lower_words = {w.strip(_PUNCTUATION) for w in text.split() if w[:1].islower()}
+    units: dict[tuple[str, ...], list[_Occurrence]] = defaultdict(list)
+    for run_index, run in enumerate(runs):
+        if not any(token.key in varying for token in run):
+            continue
+        for i in range(len(run)):
+            for j in range(i + 1, min(len(run), i + MAX_NAME_TOKENS) + 1):
+                part = run[i:j]
+                if part[0].connector or part[-1].connector:
+                    continue
+                key = tuple(t.key for t in part)
+                if len("".join(key)) < 4 or not any(k in varying for k in key):
+                    continue
+                if len(part) == 1 and (part[0].bare in lower_words or part[0].text.isupper()):
+                    continue  # a capitalised ordinary word ("Then") or an acronym
+                units[key].append(
+                    _Occurrence(part[0].start, part[-1].end, text[part[0].start : part[-1].end],
+                                " ".join(t.spelling for t in part), " ".join(t.bare for t in part),
+                                tuple(t.particle for t in part), run_index, i, j)
+                )
     groups: list[list[_Occurrence]] = []
     for _key, occurrences in sorted(units.items(), key=lambda item: -len(item[0])):
         variants = _true_variants(occurrences)

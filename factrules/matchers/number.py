@@ -499,7 +499,7 @@ def _event(text: str, quantity_start: int, noun_end: int, sentence: tuple[int, i
     """The event word nearest a quantity: up to 4 words before it or 12 after, within its sentence."""
     best: tuple[int, str] | None = None
     search_start = max(sentence[0], quantity_start - 60)
-    search_end = min(sentence[1], stop)
+    search_end = min(sentence[1], stop, noun_end + 110)  # 12 words at most
     for hit in _EVENT_REGEX.finditer(text, search_start, search_end):
         if hit.end() <= quantity_start:
             gap = text[hit.end() : quantity_start]
