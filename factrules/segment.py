@@ -36,6 +36,10 @@ _SENTENCE_STARTERS = frozenset(
 )
 _NEXT_WORD = regex.compile(r"""\s+['"“‘(\[]?(\p{L}+)""")
 
+#: Abbreviations only before a number ("No. 10", "Nos. 3 and 4", "Fig. 2"); elsewhere the word ends a sentence.
+_NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "fig"})
+_DIGIT_NEXT = regex.compile(r"\s*\d")
+
 _BOUNDARY = regex.compile(r"""[.!?]+['"”’)\]]*(?=\s+['"“‘(\[]?[\p{Lu}\p{N}])|[.!?]+['"”’)\]]*(?=\s*$)""")
 #: the word before a period, found by a reverse search from the period (never scanning the paragraph)
 _WORD_BEFORE = regex.compile(r"([\p{L}.]+)$", regex.REVERSE)
@@ -69,6 +73,8 @@ def _ends_with_abbreviation(text: str, period_at: int, paragraph_start: int) -> 
     word = match.group(1).rstrip(".")
     if not word:
         return False
+    if word.lower() in _NUMBER_ABBREVIATIONS:  # "No. 10", but "He said no. Then he left."
+        return bool(_DIGIT_NEXT.match(text, period_at + 1))
     if word.lower() in ABBREVIATIONS:
         return True
     if _INITIALISM.match(word + "."):  # U.S., U.N., e.g., a.m.

@@ -57,6 +57,12 @@ def test_initialism_at_end_of_sentence_before_a_pronoun_splits() -> None:
         "He was born in the U.S.", "He moved to Paris."]
 
 
+def test_number_abbreviations_only_before_numbers() -> None:
+    assert sentences("He lives at No. 10 Downing Street. Fig. 2 shows it.") == [
+        "He lives at No. 10 Downing Street.", "Fig. 2 shows it."]
+    assert sentences("She said no. Then she left.") == ["She said no.", "Then she left."]
+
+
 def test_lowercase_after_period_does_not_split() -> None:
     assert sentences("The vote was 3 vs. 2 in favor. Done.") == ["The vote was 3 vs. 2 in favor.", "Done."]
 
