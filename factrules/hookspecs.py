@@ -40,8 +40,10 @@ def factrules_rule_packs() -> list[str]:
 def factrules_readers() -> dict[str, Any]:
     """Return readers as ``{".ext": reader}``.
 
-    A reader is a callable ``reader(source_text: str, path: str) -> Document``
-    that extracts the plain text to check and a map back to the source file.
+    A reader is a callable ``reader(data: bytes, path: str) -> Document`` that
+    decodes the file (bytes, because ``.docx`` is a zip), extracts the plain
+    text to check and keeps a map back to the source file.  It raises
+    ``factrules.errors.InputError`` for a file it cannot read.
     """
 
 
@@ -49,7 +51,10 @@ def factrules_readers() -> dict[str, Any]:
 def factrules_formatters() -> dict[str, Any]:
     """Return output formats as ``{name: formatter}``.
 
-    A formatter is a callable ``formatter(report: dict, stream, *, color: bool) -> None``.
+    A formatter is a callable ``formatter(report: dict, stream, *, color: bool, sources: dict, **extra) -> None``;
+    ``sources`` maps a path to its ``Document`` when the formatter sets ``needs_sources = True``
+    (the text format shows the flagged line), and ``rules`` (the loaded rules' descriptions)
+    is passed when it sets ``needs_rules = True`` (SARIF's rule metadata).
     """
 
 
