@@ -102,9 +102,10 @@ def name_key(word: str) -> str:
     letters = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     letters = "".join(c for c in letters if c.isalpha())
     letters = _DOUBLE.sub(r"\1", letters)
-    out: list[str] = []
+    # A first vowel is kept as written: "Ellen" and "Allen" are two people more often than one spelling.
+    out: list[str] = [letters[0]] if letters[:1] in _VOWELS else []
     run = ""
-    for char in letters:
+    for char in letters[len(out):]:
         if char in _VOWELS or (char in "yw" and run):
             run += char
             continue
