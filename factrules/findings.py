@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -15,6 +16,7 @@ from factrules.resources import load_schema
 
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+_OPTIONAL_FIELDS = ("sentence", "suggestion", "data", "fingerprint", "links")
 
 
 @dataclass
@@ -44,10 +46,22 @@ class Finding:
     plain_span: tuple[int, int] = (0, 0)
 
     def to_dict(self) -> dict[str, Any]:
-        """The finding as published: no empty optional fields, no internal offsets."""
-        result = asdict(self)
-        result.pop("plain_span")
-        return {key: value for key, value in result.items() if value not in (None, [], {})}
+        """The finding as published: no empty optional fields, no internal offsets.
+
+        Built by hand rather than with ``dataclasses.asdict``, whose recursive deep copy was a
+        fifth of the time of an HTTP check; the nested values are copied one level, enough that
+        a caller editing the dict cannot change the finding.
+        """
+        result: dict[str, Any] = {
+            "rule": self.rule, "pack": self.pack, "category": self.category, "severity": self.severity,
+            "message": self.message, "path": self.path, "span": dict(self.span),
+            "range": {"start": dict(self.range["start"]), "end": dict(self.range["end"])}, "text": self.text,
+        }
+        for key in _OPTIONAL_FIELDS:
+            value = getattr(self, key)
+            if value not in (None, [], {}):
+                result[key] = copy.deepcopy(value) if key == "data" else (list(value) if key == "links" else value)
+        return result
 
     @property
     def line(self) -> int:
