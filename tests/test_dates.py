@@ -56,6 +56,7 @@ def one(text: str, date: str | dt.date | None = FRIDAY) -> tuple[str | None, str
         ("The court rules tomorrow.", "tomorrow", "2018-02-17", "2018-02-17"),
         ("Police raided the flat this morning.", "this morning", "2018-02-16", "2018-02-16"),
         ("Two men were arrested last night.", "last night", "2018-02-15", "2018-02-15"),
+        ("Rebels shelled the city overnight.", "overnight", "2018-02-15", "2018-02-16"),
         ("The bridge reopened the day before yesterday.", "the day before yesterday", "2018-02-14", "2018-02-14"),
         # weekdays
         ("Talks broke down last Thursday.", "last Thursday", "2018-02-15", "2018-02-15"),
@@ -75,6 +76,9 @@ def one(text: str, date: str | dt.date | None = FRIDAY) -> tuple[str | None, str
         ("The firm was sold late last year.", "late last year", "2017-09-01", "2017-12-31"),
         ("Exports grew earlier this year.", "earlier this year", "2018-01-01", "2018-02-15"),
         ("Protesters gathered over the weekend.", "over the weekend", "2018-02-10", "2018-02-11"),
+        ("Protesters plan to gather this weekend.", "this weekend", "2018-02-17", "2018-02-18"),
+        ("The deal was signed at the end of last month.", "the end of last month", "2018-01-21", "2018-01-31"),
+        ("The talks stalled earlier in the week.", "earlier in the week", "2018-02-12", "2018-02-15"),
         ("Prices rose last May.", "last May", "2017-05-01", "2017-05-31"),
         ("The ruling came down last autumn.", "last autumn", "2017-09-01", "2017-11-30"),
         # counted offsets (dateparser reads the count and unit)
@@ -206,6 +210,9 @@ def test_approximate_offset_says_about() -> None:
         "The ceasefire began on Sunday 11 February.",
         # durations
         "He was held for three weeks.",
+        "He has been held for the past three weeks.",
+        "A 30-day ceasefire was agreed.",
+        "The army imposed an overnight curfew.",
         "She was sentenced to two years in prison.",
         "The trial lasted a week.",
         # times of day alone
@@ -221,6 +228,8 @@ def test_approximate_offset_says_about() -> None:
         "Shops close early on Good Friday.",
         "Super Tuesday results came in.",
         "The market opens every Monday.",
+        "She taught Sunday school for years.",
+        "Saturday Night Live mocked the senator.",
         "The shop is closed on Sundays.",
         "The article appeared in USA Today.",
         # "last" meaning final, "may" the verb
@@ -287,7 +296,7 @@ def test_keyed_prefilter_finds_what_a_full_scan_finds() -> None:
         "a fortnight ago", "some twenty-five years ago", "a couple of months from now", "in two weeks' time",
         "in the past 24 hours", "over the next few days", "within the previous decade", "recently", "lately",
         "of late", "in recent times", "the other day", "not so long ago", "a short while ago", "in the near future",
-        "in the coming weeks", "days ago", "last weekend", "in a year", "for three weeks", "Feb. 7, 2018",
+        "in the coming weeks", "days ago", "last weekend", "in a year", "shelled overnight.", "for three weeks", "Feb. 7, 2018",
     ]
     filler = ["the army said", "in the city", "as many as 100", "according to officials", "of the", "and"]
     rng = random.Random(3)

@@ -73,7 +73,7 @@ CANDIDATES = re.compile(
     | (?P<day>the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)
          |(?:earlier|later)\s+today
          |(?:yesterday|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?
-         |this\s+(?:morning|afternoon|evening)|last\s+night|today|tonight)
+         |this\s+(?:morning|afternoon|evening)|last\s+night|today|tonight|overnight)
       # "late last year", "earlier this week", "next month", "last March", "this summer"
     | (?P<period>(?:(?P<per_mod>earlier|later|early|mid|late|(?:the\s+)?(?:start|beginning|end|middle)\s+of
            |towards?\s+the\s+end\s+of)[\s-]+)?
@@ -98,13 +98,13 @@ _VAGUE_COUNT_WORDS = re.compile(_VAGUE_COUNT)
 #: ``str.find`` (hundreds of MB/s) and runs ``CANDIDATES`` only in a small window around each, so the
 #: cost of the date rules grows with the number of date-like words, not with the length of the text.
 KEYS = (
-    "ago", "day", "tonight", "tomorrow", "recent", "late", "week", "month", "year", "fortnight",
+    "ago", "day", "tonight", "overnight", "tomorrow", "recent", "late", "week", "month", "year", "fortnight",
     "decade", "centur", "hour", "minute", "future", "last", "next", "this",
 )
 _KEY_WORDS = frozenset(
     """ago today yesterday tonight tomorrow day days recent recently lately late week weeks weekend weekends
     month months year years fortnight fortnights decade decades century centuries hour hours minute minutes
-    future last next this""".split()
+    future last next this overnight""".split()
 ) | frozenset(cal.WEEKDAYS)
 #: "last", "next" and "this" are keys only before the words that need them ("last night", "this morning",
 #: "next March", "last fall"); before a unit or a weekday, that word is a key itself.
@@ -148,8 +148,8 @@ _WORD_START = re.compile(r"(?<![\w-])\w+")
 _FIRST_WORDS = frozenset(
     """in over during within throughout just only about around roughly nearly almost approximately some more less
     barely a an couple few several many mere minutes hours days weeks months years decades recently lately of the
-    not earlier later yesterday tomorrow this last today tonight early mid late start beginning end middle towards
-    toward next at on one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    not earlier later yesterday tomorrow this last today tonight overnight early mid late start beginning end middle
+    towards toward next at on one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
     sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred""".split()
 ) | frozenset(cal.WEEKDAYS)
 
@@ -200,12 +200,20 @@ _DATE_AFTER = regex.compile(
     rf"|(?:{_MONTH}|{_MONTH_SHORT})\s+\d{{1,2}}(?!\d)|the\s+\d{{1,2}}(?:st|nd|rd|th)\b|\d{{1,2}}/\d{{1,2}}\b)",
     regex.IGNORECASE,
 )
+#: "overnight" as an adverb, at the end of its clause ("shelled the city overnight."); before a weekday
+#: ("overnight Saturday") the weekday is the date.
+_OVERNIGHT_ADVERB = regex.compile(
+    r"\s*(?:[,.;:!?)—–\"”']|$)"
+)
 _OF_AFTER = regex.compile(r"\s+of\b", regex.IGNORECASE)
 #: Days that are names whatever surrounds them.
 _NAMED_DAYS = regex.compile(
     r"\b(?:good|black|cyber|super|ash|easter|palm|holy|maundy|bloody|shrove|giving|fat)\s+$", regex.IGNORECASE
 )
 _CAPITALISED_AFTER = regex.compile(r"[ \t]+(\p{Lu}[\p{Ll}\p{Lu}]+)")
+#: After a bare weekday, nouns that make it a kind of thing, not a day: "Sunday school", "the Sunday papers".
+_HABIT_AFTER = regex.compile(r"[ \t]+(?:schools?|papers?|editions?|supplements?|roasts?|best|trading)\b",
+                             regex.IGNORECASE)
 #: Before "in a week": an ordinal or superlative makes it a span ("the second attack in a week").
 _SPAN_CONTEXT = regex.compile(
     r"\b(?:first|second|third|fourth|fifth|\d+(?:st|nd|rd|th)|last|latest|only|time|times|once|twice|most|least"
@@ -363,6 +371,8 @@ def _is_name(text: str, start: int, end: int, sentence_start: int, bare: bool) -
         at_sentence_start = window + previous.start(1) <= sentence_start + 1
         if word[:1].isupper() and not at_sentence_start:
             return True  # "Good Friday", "Super Tuesday", "Easter Sunday"
+    if _HABIT_AFTER.match(text, end):
+        return True
     after = _CAPITALISED_AFTER.match(text, end)
     return bool(after and not _MONTH_WORD.fullmatch(after.group(1).lower()))
 
@@ -385,8 +395,12 @@ def interpret(hit: re.Match[str], document: Any, day: dt.date | None, *,
         word = text[start:end].split()[0]
         if word[:1].isupper() and start > sentence[0] + 1 and phrase in ("today", "tonight", "yesterday", "tomorrow"):
             return None  # "USA Today", "the Today programme", "Tonight Show"
+        if phrase == "overnight" and not _OVERNIGHT_ADVERB.match(text, end):
+            return None  # "an overnight curfew", "overnight stays": an adjective, not a time
         if day is None:
             return Resolution("relative-day")
+        if phrase == "overnight":  # the night before the article: from the day before to its date
+            return Resolution("relative-day", day - dt.timedelta(days=1), day)
         if phrase.startswith("the day"):
             offset = cal.parsed_offset(phrase)
             if offset is None:
