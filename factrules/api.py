@@ -18,7 +18,7 @@ from typing import Any
 
 from factrules.config import Config, find_config_file, load_config
 from factrules.document import Document
-from factrules.engine import Engine, Settings
+from factrules.engine import Engine, RuleCrash, Settings
 from factrules.errors import ConfigError, FactrulesError, InputError
 from factrules.findings import SEVERITY_RANK, Finding, build_report
 from factrules.packs import PackError, load_packs
@@ -256,6 +256,10 @@ def check_paths(
             findings, errors = engine.check(document)
         except InputError as error:
             report.errors.append({"path": path, "kind": "input-error", "severity": "error", "message": str(error)})
+            continue
+        except RuleCrash as error:  # this file's check failed in a plugin's code; the other files still run
+            report.errors.append({"path": path, "kind": "rule-error", "rule": error.rule, "severity": "error",
+                                  "message": str(error)})
             continue
         report.findings.extend(findings)
         report.errors.extend(errors)

@@ -9,6 +9,7 @@ matchers (which see the findings so far: consistency), then every plugin's
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -17,10 +18,25 @@ from typing import Any
 import regex
 
 from factrules.document import Document
+from factrules.errors import FactrulesError
 from factrules.findings import Finding, assign_fingerprints
 from factrules.matchers.base import DEFAULT_TIMEOUT, Match, Matcher, MatcherGroup, RuleTimeout
 from factrules.packs import Pack, Rule
 from factrules.plugins import Registry
+
+
+class RuleCrash(FactrulesError):
+    """A matcher raised an unexpected exception on one document (a bug in a plugin kind, usually).
+
+    The message names the document, the rule and where the rule is defined,
+    so the CLI can report it as one line and go on with the other files.
+    """
+
+    def __init__(self, path: str, rules: list[Rule], error: BaseException) -> None:
+        self.path = path
+        self.rule = rules[0].full_id if len(rules) == 1 else ", ".join(r.full_id for r in rules)
+        where = f" ({rules[0].path}:{rules[0].line})" if len(rules) == 1 else ""
+        super().__init__(f"{path}: rule '{self.rule}'{where} failed: {type(error).__name__}: {error}")
 
 
 @dataclass(frozen=True)
@@ -143,37 +159,30 @@ class Engine:
             for matcher in group.matchers:
                 errors.append(_timeout_error(self._rule_of[id(matcher)], document, str(error)))
             return []
-        except Exception as error:  # a plugin matcher's bug must not take the other rules and files down
-            for matcher in group.matchers:
-                rule = self._rule_of[id(matcher)]
-                errors.append({
-                    "path": document.path,
-                    "kind": "rule-error",
-                    "rule": rule.full_id,
-                    "severity": "error",
-                    "message": f"{document.path}: rule '{rule.full_id}' ({rule.path}:{rule.line}) failed and was "
-                               f"skipped: {type(error).__name__}: {error}",
-                })
-            return []
+        except Exception as error:  # a plugin matcher's bug: name the rule, let the caller decide
+            raise RuleCrash(document.path, [self._rule_of[id(m)] for m in group.matchers], error) from error
         found = []
         timed_out: set[str] = set()
+        #: CPU seconds each rule's ``unless`` patterns have used on this document: one budget per rule and
+        #: document, so thousands of hits each just under the limit cannot add up to hours
+        spent: dict[str, float] = defaultdict(float)
         for matcher, match in pairs:
             rule = self._rule_of[id(matcher)]
             if rule.full_id in timed_out:
                 continue
             try:
-                keep = self._keep(rule, document, match)
+                keep = self._keep(rule, document, match, spent)
             except TimeoutError:
-                # An ``unless`` pattern ran past the limit: the whole rule is skipped, as for its own pattern.
+                # ``unless`` patterns ran past the limit: the whole rule is skipped, as for its own pattern.
                 timed_out.add(rule.full_id)
-                limit = f"an 'unless' pattern ran past its {rule.matcher.timeout:g} s time limit"
+                limit = f"its 'unless' patterns ran past their {rule.matcher.timeout:g} s time limit"
                 errors.append(_timeout_error(rule, document, limit))
                 continue
             if keep:
                 found.append(self.make_finding(rule, document, match))
         return [f for f in found if f.rule not in timed_out]
 
-    def _keep(self, rule: Rule, document: Document, match: Match) -> bool:
+    def _keep(self, rule: Rule, document: Document, match: Match, spent: dict[str, float]) -> bool:
         start, end = match.start, match.end
         if document.skipped and document.is_skipped(start, end):
             return False
@@ -194,13 +203,24 @@ class Engine:
             s_start, s_end = document.sentence_at(start)
             s_start, s_end = min(s_start, start), max(s_end, end)
             text = document.text
-            for pattern in rule.unless:
-                for hit in pattern.finditer(text, s_start, s_end, timeout=rule.matcher.timeout):
-                    if hit.start() < end and start < hit.end():
+            began = time.process_time()  # the clock the regex module's timeout counts (CPU, not wall)
+
+            def budget() -> float:
+                left = rule.matcher.timeout - spent[rule.full_id] - (time.process_time() - began)
+                if left <= 0:
+                    raise TimeoutError
+                return left
+
+            try:
+                for pattern in rule.unless:
+                    for hit in pattern.finditer(text, s_start, s_end, timeout=budget()):
+                        if hit.start() < end and start < hit.end():
+                            return False
+                for pattern in rule.unless_sentence:
+                    if pattern.search(text, s_start, s_end, timeout=budget()):
                         return False
-            for pattern in rule.unless_sentence:
-                if pattern.search(text, s_start, s_end, timeout=rule.matcher.timeout):
-                    return False
+            finally:
+                spent[rule.full_id] += time.process_time() - began
         return True
 
     def make_finding(self, rule: Rule, document: Document, match: Match) -> Finding:

@@ -181,19 +181,22 @@ def factrules_matchers():
 """
 
 
-def test_a_crashing_plugin_rule_is_skipped_with_an_error(cli, write, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crashing_plugin_rule_is_one_error_per_file(cli, write, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "crashing_plugin.py").write_text(CRASHING_PLUGIN)
     monkeypatch.syspath_prepend(str(tmp_path))
     pack = write("crash.yaml", "pack: crash\ndefaults: {category: c}\nrules:\n  - id: boom\n    kind: crash\n"
                                "    examples: {match: [x]}\n")
     first = write("one.txt", "It reportedly fell.")
     second = write("two.txt", "It allegedly fell.")
-    result = cli("check", first, second, "--rules", pack, "--plugin", "crashing_plugin", "--format", "json")
+    common = ("--rules", pack, "--plugin", "crashing_plugin", "--format", "json")
+    result = cli("check", first, second, *common)
     assert result.code == 2
     report = result.json
-    assert sorted(f["text"] for f in report["findings"]) == ["allegedly", "reportedly"]
     errors = [(e["path"], e["kind"], e["rule"]) for e in report["errors"]]
     assert errors == [(str(first), "rule-error", "crash.boom"), (str(second), "rule-error", "crash.boom")]
     assert f"{pack}:4" in report["errors"][0]["message"] and "ZeroDivisionError" in report["errors"][0]["message"]
     assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 2
+    # the other rules still run wherever the broken rule is left out
+    clean = cli("check", first, second, *common, "--ignore", "crash")
+    assert clean.code == 1 and sorted(f["text"] for f in clean.json["findings"]) == ["allegedly", "reportedly"]
