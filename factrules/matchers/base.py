@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import regex
 
+from factrules.matchers.regex_limits import check_expansion
+
 if TYPE_CHECKING:  # pragma: no cover
     from factrules.document import Document
     from factrules.findings import Finding
@@ -84,6 +86,9 @@ class MatcherGroup:
 def compile_pattern(pattern: str, *, ignorecase: bool = True, what: str = "pattern") -> regex.Pattern[str]:
     """Compile a user's regex with the ``regex`` module, turning errors into ``RuleError``."""
     flags = regex.IGNORECASE if ignorecase else 0
+    too_big = check_expansion(pattern) if isinstance(pattern, str) else None
+    if too_big:
+        raise RuleError(f"{what} does not compile: {too_big}")
     try:
         return regex.compile(pattern, flags | regex.UNICODE)
     except (regex.error, TypeError, ValueError, OverflowError) as error:
