@@ -261,6 +261,15 @@ def test_cli_with_date(cli) -> None:
     ]
 
 
+def test_front_matter_date_resolves() -> None:
+    text = "---\ntitle: Draft\ndate: 2018-02-16\n---\n\nThe army said last week it had pulled back.\n"
+    findings = check_text(text, format="markdown", select=["dates"])
+    assert [(f.text, f.data["resolved_start"], f.data["resolved_end"]) for f in findings] == [
+        ("last week", "2018-02-05", "2018-02-11")
+    ]
+    assert findings[0].range["start"] == {"line": 6, "column": 15}
+
+
 def test_unknown_family_is_a_clear_pack_error(tmp_path: Path) -> None:
     pack = tmp_path / "bad.yaml"
     pack.write_text(
@@ -296,7 +305,8 @@ def test_keyed_prefilter_finds_what_a_full_scan_finds() -> None:
         "a fortnight ago", "some twenty-five years ago", "a couple of months from now", "in two weeks' time",
         "in the past 24 hours", "over the next few days", "within the previous decade", "recently", "lately",
         "of late", "in recent times", "the other day", "not so long ago", "a short while ago", "in the near future",
-        "in the coming weeks", "days ago", "last weekend", "in a year", "shelled overnight.", "for three weeks", "Feb. 7, 2018",
+        "in the coming weeks", "days ago", "last weekend", "in a year", "shelled overnight.", "for three weeks",
+        "Feb. 7, 2018",
     ]
     filler = ["the army said", "in the city", "as many as 100", "according to officials", "of the", "and"]
     rng = random.Random(3)
