@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from factrules.config import Config, find_config_file, load_config
 from factrules.document import Document
 from factrules.engine import Engine, RuleCrash, Settings
@@ -159,6 +161,21 @@ def _options(date: Any, rules: Iterable[str], select: Iterable[str] | None, igno
     )
 
 
+def text_bytes(text: str) -> bytes:
+    """The bytes a reader expects for a draft given as a string, such that spans still index ``text``.
+
+    Readers decode with ``utf-8-sig``, which drops one leading BOM, so a draft that starts with U+FEFF gets a
+    second one. NUL and lone surrogates become U+FFFD, one code point each so no offset moves: the NUL sniffing
+    that refuses binary *files* means nothing for a string, and a string may carry surrogates no UTF-8 file can.
+    """
+    text = _UNENCODABLE.sub("\ufffd", text)
+    data = text.encode("utf-8")
+    return b"\xef\xbb\xbf" + data if text.startswith("\ufeff") else data
+
+
+_UNENCODABLE = regex.compile("[\x00\ud800-\udfff]")
+
+
 def check_text(
     text: str,
     date: str | dt.date | None = None,
@@ -176,12 +193,13 @@ def check_text(
 
     ``format`` is ``text``, ``markdown`` or ``html`` (any reader's name);
     ``date`` is the article's date for resolving relative dates.  Rule-pack
-    and configuration problems raise ``PackError``/``ConfigError``.
+    and configuration problems raise ``PackError``/``ConfigError``.  Spans
+    index ``text`` itself; NUL and lone surrogates read as U+FFFD.
     """
     options = _options(date, rules, select, ignore, enable, config, plugins, format_hint=format)
     find_config_file.cache_clear()  # each call sees config files created or removed since the last one
     config_obj = resolve_config(options, Path.cwd())
-    document = read_document(text.encode("utf-8", "surrogatepass"), path, registry(options.plugins), format)
+    document = read_document(text_bytes(text), path, registry(options.plugins), format)
     return check_document(document, options, config_obj).findings
 
 

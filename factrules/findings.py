@@ -88,7 +88,8 @@ def assign_fingerprints(findings: list[Finding]) -> None:
         key = (finding.path, finding.rule, _normalise(finding.text), _normalise(finding.sentence or ""))
         occurrence = seen[key]
         seen[key] += 1
-        digest = hashlib.sha256("\x1f".join((*key[1:], str(occurrence))).encode("utf-8")).hexdigest()
+        # surrogatepass: a Document built in code may carry lone surrogates, and hashing must not fail on them
+        digest = hashlib.sha256("\x1f".join((*key[1:], str(occurrence))).encode("utf-8", "surrogatepass")).hexdigest()
         finding.fingerprint = digest[:20]
 
 
