@@ -9,13 +9,12 @@ The server runs with a token so that last check has something to check.
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import CHECKS
 
 from factrules.server_process import ServerProcess
 
@@ -32,20 +31,30 @@ def live_server() -> Iterator[ServerProcess]:
 
 
 @pytest.fixture(scope="module")
-def api_schema(live_server: ServerProcess) -> Any:
-    return schemathesis.openapi.from_url(live_server.url + "/openapi.json")
+def schemathesis_run(
+    live_server: ServerProcess, tmp_path_factory: pytest.TempPathFactory
+) -> subprocess.CompletedProcess:
+    """One run of schemathesis' own runner (its CLI; its pytest plugin breaks with new pytest releases)."""
+    return subprocess.run(
+        [sys.executable, "-m", "schemathesis.cli", "run", live_server.url + "/openapi.json", "--checks", "all",
+         "--header", f"Authorization: Bearer {TOKEN}", "--max-examples", "40", "--seed", "2018",
+         "--suppress-health-check", "all", "--request-timeout", "60", "--no-color"],
+        capture_output=True, text=True, timeout=840, cwd=tmp_path_factory.mktemp("schemathesis"),
+    )
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+def test_api_conforms_to_its_openapi(schemathesis_run: subprocess.CompletedProcess) -> None:
+    """All checks (no 5xx, status codes, response schemas, positive/negative data, ignored auth) pass."""
+    output = schemathesis_run.stdout
+    assert schemathesis_run.returncode == 0, output[-4000:] + schemathesis_run.stderr[-2000:]
+    assert "No issues found" in output, output[-2000:]
 
 
-@schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_openapi(case: schemathesis.Case) -> None:
-    case.call_and_validate(headers=AUTH, checks=CHECKS.get_all())
-
-
-def test_checks_include_the_ones_that_matter() -> None:
-    names = {check.__name__ for check in CHECKS.get_all()}
-    assert {"not_a_server_error", "response_schema_conformance", "status_code_conformance",
-            "positive_data_acceptance", "negative_data_rejection", "ignored_auth"} <= names
+def test_every_operation_was_exercised(schemathesis_run: subprocess.CompletedProcess) -> None:
+    output = schemathesis_run.stdout
+    selected = re.search(r"Selected: (\d+)/(\d+)", output)
+    tested = re.search(r"Tested: (\d+)", output)
+    generated = re.search(r"(\d+) generated, (\d+) passed", output)
+    assert selected and tested and generated, output[-2000:]
+    assert int(selected.group(1)) == int(selected.group(2)) == int(tested.group(1)) >= 4
+    assert int(generated.group(1)) >= 50 and generated.group(1) == generated.group(2)
