@@ -73,6 +73,15 @@ class Document:
 
     # -- segmentation (computed once, on first use) ------------------------
     @cached_property
+    def folded(self) -> str | None:
+        """The text lower-cased, curly apostrophes straightened; ``None`` if that would change its length.
+
+        Keyword prefilters search this copy so their offsets are offsets into ``text``.
+        """
+        lowered = self.text.lower().replace("’", "'")
+        return lowered if len(lowered) == len(self.text) else None
+
+    @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:
         return segment.paragraphs(self.text)
 
@@ -96,8 +105,12 @@ class Document:
         index = max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
         return sentences[index]
 
+    @cached_property
+    def _paragraph_starts(self) -> list[int]:
+        return [start for start, _ in self.paragraphs]
+
     def paragraph_at(self, offset: int) -> tuple[int, int]:
-        starts = [start for start, _ in self.paragraphs]
+        starts = self._paragraph_starts
         if not starts:
             return 0, len(self.text)
         index = max(bisect.bisect_right(starts, offset) - 1, 0)

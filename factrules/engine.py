@@ -170,6 +170,10 @@ class Engine:
             rule = self._rule_of[id(matcher)]
             if rule.full_id in timed_out:
                 continue
+            if isinstance(match, RuleTimeout):  # a group reports one rule's timeout and goes on with the rest
+                timed_out.add(rule.full_id)
+                errors.append(_timeout_error(rule, document, str(match)))
+                continue
             try:
                 keep = self._keep(rule, document, match, spent)
             except TimeoutError:

@@ -201,9 +201,11 @@ def load_pack(path: Path, matcher_kinds: Mapping[str, type[Matcher]], *, timeout
                 raise PackError(shown, f"options: {error.message}", line=line, rule=rule_id) from None
         key_lines = raw_lines.get(_KEY_LINES, {})
         try:
-            matcher = matcher_class(raw, timeout=float(raw.get("timeout", timeout)))
+            effective = {**raw, "scope": raw.get("scope", defaults.get("scope", "sentence"))}
+            matcher = matcher_class(effective, timeout=float(raw.get("timeout", timeout)))
         except RuleError as error:
-            at = next((key_lines[k] for k in ("pattern", "phrases", "a", "b", "options") if k in key_lines), line)
+            keys = ("pattern", "prefilter", "phrases", "a", "b", "options")
+            at = next((key_lines[k] for k in keys if k in key_lines), line)
             raise PackError(shown, str(error), line=at, rule=rule_id) from None
         except Exception as error:  # a plugin kind that fails in an unexpected way is still the pack's problem
             message = f"kind '{kind}' cannot compile this rule: {type(error).__name__}: {error}"

@@ -72,7 +72,11 @@ class Matcher:
 
 
 class MatcherGroup:
-    """Runs several matchers of one kind; the default simply runs each in turn."""
+    """Runs several matchers of one kind; the default simply runs each in turn.
+
+    ``find`` yields ``(matcher, Match)`` pairs; it may yield ``(matcher, RuleTimeout)`` to report that
+    one rule ran out of time while the group goes on with the others (raising would cost them all).
+    """
 
     def __init__(self, matchers: Sequence[Matcher]) -> None:
         self.matchers = list(matchers)

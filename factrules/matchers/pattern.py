@@ -4,14 +4,19 @@ A pack's regex is a user's code in all but name, so it runs with a timeout
 per rule and document; when the limit is hit the engine skips the rule for
 that document and reports a ``rule-timeout`` error instead of hanging.
 A named group ``match`` narrows the reported span to part of the pattern.
+
+``prefilter`` (word prefixes, one of which every match contains) lets the
+pattern run only on the sentences that hold one: all pattern rules share a
+single Aho–Corasick pass for their prefilters (``factrules.keywords``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from factrules.matchers.base import Match, Matcher, RuleError, RuleTimeout, compile_pattern
+from factrules.keywords import KeywordIndex
+from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError, RuleTimeout, compile_pattern
 
 
 class PatternMatcher(Matcher):
@@ -26,15 +31,32 @@ class PatternMatcher(Matcher):
             raise RuleError("a pattern rule needs 'pattern'")
         ignorecase = not rule.get("case_sensitive", False)
         self.patterns = [compile_pattern(p, ignorecase=ignorecase) for p in patterns]
+        prefilter = rule.get("prefilter") or []
+        if prefilter and not ignorecase:
+            raise RuleError("'prefilter' works case-insensitively; it cannot be used with case_sensitive")
+        self.prefilter = [" ".join(p.lower().replace("’", "'").split()) for p in prefilter]
+        #: where the pattern must look when a prefilter word is found: its sentence, or its paragraph when
+        #: the rule's scope lets a match run past a sentence (quotes span sentences), or everything
+        self.window = {"sentence": "sentence", "document": "document"}.get(rule.get("scope", "sentence"), "paragraph")
 
     def find(self, document, prior=()) -> Iterable[Match]:
-        """Every pattern's hits; hits of this rule that overlap are one finding ("A source" + "source said")."""
+        for _, match in PatternGroup([self]).find(document, prior):
+            if isinstance(match, RuleTimeout):
+                raise match
+            yield match
+
+    def find_in(self, document, windows: Sequence[tuple[int, int]] | None) -> list[Match]:
+        """Every pattern's hits (in ``windows`` only, when given); overlapping hits of this rule are one finding."""
         text = document.text
         spans: list[tuple[int, int]] = []
         for compiled in self.patterns:
             group = "match" if "match" in compiled.groupindex else 0
             try:
-                hits = list(compiled.finditer(text, timeout=self.timeout))
+                if windows is None:
+                    hits = list(compiled.finditer(text, timeout=self.timeout))
+                else:
+                    hits = [hit for start, end in windows
+                            for hit in compiled.finditer(text, start, end, timeout=self.timeout)]
             except TimeoutError:
                 raise RuleTimeout(f"pattern ran past its {self.timeout:g} s time limit") from None
             spans.extend(span for span in (hit.span(group) for hit in hits) if span[1] > span[0])
@@ -44,5 +66,48 @@ class PatternMatcher(Matcher):
                 merged[-1][1] = max(merged[-1][1], end)
             else:
                 merged.append([start, end])
-        for start, end in merged:
-            yield Match(start, end)
+        return [Match(start, end) for start, end in merged]
+
+    @classmethod
+    def group(cls, matchers: Sequence[Matcher]) -> MatcherGroup:
+        return PatternGroup(matchers)
+
+
+class PatternGroup(MatcherGroup):
+    """Pattern rules sharing one keyword pass for their prefilters; a timeout costs only its own rule."""
+
+    def __init__(self, matchers: Sequence[Matcher]) -> None:
+        super().__init__(matchers)
+        self.index = KeywordIndex(k for m in matchers for k in getattr(m, "prefilter", ()))
+
+    def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match | RuleTimeout]]:
+        hits = self.index.hits(document) if self.index.keywords else None
+        for matcher in self.matchers:
+            assert isinstance(matcher, PatternMatcher)
+            windows = None
+            if matcher.prefilter and hits is not None:
+                windows = _windows(document, matcher, hits)
+                if not windows:
+                    continue
+            try:
+                found = matcher.find_in(document, windows)
+            except RuleTimeout as timeout:
+                yield matcher, timeout
+                continue
+            for match in found:
+                yield matcher, match
+
+
+def _windows(document, matcher: PatternMatcher, hits: dict[str, list[int]]) -> list[tuple[int, int]] | None:
+    """The sentences (or paragraphs) holding one of the rule's prefilter words, merged, in order."""
+    offsets = [offset for keyword in matcher.prefilter for offset in hits.get(keyword, ())]
+    if not offsets or matcher.window == "document":
+        return [(0, len(document.text))] if offsets else []
+    locate = document.sentence_at if matcher.window == "sentence" else document.paragraph_at
+    windows: list[tuple[int, int]] = []
+    for start, end in sorted({locate(offset) for offset in offsets}):
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+        else:
+            windows.append((start, end))
+    return windows

@@ -1,0 +1,96 @@
+"""Pattern prefilters: one keyword pass decides where each pattern rule runs, without changing its findings."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from factrules.api import Options, build_engine
+from factrules.config import Config
+from factrules.document import Document
+from factrules.keywords import KeywordIndex
+from factrules.matchers.pattern import PatternGroup, PatternMatcher
+
+SENTENCES = [
+    "The ministry denied the reports, and the claims could not be independently verified.",
+    "Sources said the minister is believed to have fled; it was unclear whether he would return.",
+    "Critics say the law appears to be unconstitutional, according to people familiar with the matter.",
+    "He has been described as a reformer. The army dismissed the allegations as baseless.",
+    "There have been reports of shelling, a monitor said. Activists said the town was quiet.",
+    "The group claimed that it had nothing to do with the attack, which may have been planned.",
+    "Nothing here: the council met on time and voted to approve the budget.",
+    "An official, speaking on condition of anonymity, said the unnamed source was reliable.",
+    "“The report was wrong,” she said. “We did not take part.”",
+    "ISTANBUL — İstanbul officials reportedly denied the story; it isn't clear why.",
+]
+
+
+def builtin_pattern_matchers() -> list[PatternMatcher]:
+    engine = build_engine(Options(), Config())
+    return [rule.matcher for rule in engine.rules if isinstance(rule.matcher, PatternMatcher)]
+
+
+def documents() -> list[Document]:
+    texts = list(SENTENCES)
+    texts += [" ".join(pair) for pair in itertools.permutations(SENTENCES[:6], 2)]
+    texts.append("\n\n".join(SENTENCES))
+    for path in sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.txt")):
+        texts.append(path.read_text(encoding="utf-8"))
+    return [Document(path=f"doc{i}", text=text) for i, text in enumerate(texts)]
+
+
+def test_every_builtin_pattern_rule_has_a_prefilter() -> None:
+    missing = [m.rule["id"] for m in builtin_pattern_matchers() if not m.prefilter]
+    assert missing == []
+
+
+@pytest.mark.parametrize("document", documents(), ids=lambda d: d.path)
+def test_prefiltered_run_finds_exactly_what_a_full_scan_finds(document: Document) -> None:
+    matchers = builtin_pattern_matchers()
+    group = PatternGroup(matchers)
+    prefiltered = sorted((m.rule["id"], x.start, x.end) for m, x in group.find(document))
+    full = sorted((m.rule["id"], x.start, x.end) for m in matchers for x in m.find_in(document, None))
+    assert prefiltered == full
+
+
+def test_keywords_match_at_word_starts_only() -> None:
+    index = KeywordIndex(["said", "den"])
+    hits = index.hits(Document(path="x", text="Unsaid things. She said the denial was dense, Denmark said."))
+    assert hits == {"said": [19, 54], "den": [28, 39, 46]}
+
+
+def test_text_whose_case_folding_changes_length_is_scanned_in_full() -> None:
+    matcher = next(m for m in builtin_pattern_matchers() if m.rule["id"] == "denied")
+    document = Document(path="x", text="İ. The ministry denied it.")
+    assert KeywordIndex(["den"]).hits(document) is None
+    found = list(PatternGroup([matcher]).find(document))
+    assert [document.text[m.start:m.end] for _, m in found] == ["denied"]
+
+
+def test_a_rule_without_a_keyword_in_the_text_does_not_run() -> None:
+    class Counting(PatternMatcher):
+        calls = 0
+
+        def find_in(self, document, windows):
+            Counting.calls += 1
+            return super().find_in(document, windows)
+
+    matcher = Counting({"id": "c", "kind": "pattern", "pattern": r"\bclaim\w*", "prefilter": ["claim"]})
+    group = PatternGroup([matcher])
+    assert list(group.find(Document(path="x", text="Nothing to see."))) == []
+    assert Counting.calls == 0
+    assert len(list(group.find(Document(path="x", text="They claimed it.")))) == 1
+    assert Counting.calls == 1
+
+
+def test_one_rule_timing_out_does_not_cost_the_other_rules_of_the_group() -> None:
+    from factrules.matchers.base import RuleTimeout
+
+    slow = PatternMatcher({"id": "slow", "kind": "pattern", "pattern": r"(a+)+$", "prefilter": ["a"]}, timeout=0.05)
+    fast = PatternMatcher({"id": "fast", "kind": "pattern", "pattern": r"\bclaimed\b", "prefilter": ["claim"]})
+    document = Document(path="x", text="They claimed it. " + "a" * 30_000 + "!")
+    results = list(PatternGroup([slow, fast]).find(document))
+    assert any(m is slow and isinstance(x, RuleTimeout) for m, x in results)
+    assert [(m.rule["id"], document.text[x.start:x.end]) for m, x in results if m is fast] == [("fast", "claimed")]
