@@ -41,8 +41,23 @@ HEDGES3 = ["are believed to be", "were thought to be", "are understood to be", "
 TAILS = ["", "", ", according to people familiar with the matter", ", sources said", ", a monitor said",
          ", according to Reuters", ". The claims could not be verified", ", officials who spoke on condition of "
          "anonymity said", ", the ministry insisted its troops weren't involved"]
-FILLER = ("The government controls the western side of the river and the opposition holds the east, where "
-          "fighting has displaced families for months. Aid groups have asked for safe passage for convoys. ")
+#: neutral sentences: real copy is mostly these, with the claims an editor must check in between
+FILLER = [
+    "The government controls the western side of the river and the opposition holds the east.",
+    "Aid groups have asked for safe passage for convoys carrying food and medicine.",
+    "The council meets on the first Monday of every month in the old town hall.",
+    "Prices for bread and fuel have doubled since the start of the year, according to the statistics office.",
+    "The bridge, built in 1962, carries most of the traffic between the two halves of the city.",
+    "Schools reopened after the holiday with new timetables and smaller classes.",
+    "The harbour was dredged in 2019 so that larger container ships could dock.",
+    "Farmers in the valley grow wheat, barley and olives on terraces cut into the hills.",
+    "The minister arrived at the summit with a delegation of trade officials and engineers.",
+    "Voters will elect a new parliament under rules adopted by the electoral commission.",
+    "The museum's collection includes manuscripts, coins and textiles from the Ottoman period.",
+    "Rail services between the capital and the coast run every hour during the summer.",
+    "The company employs 4,200 people at its plant on the edge of the city.",
+    "Engineers inspected the dam and found the spillway in good condition.",
+]
 
 
 def _sentence(rng: random.Random) -> str:
@@ -55,17 +70,22 @@ def _sentence(rng: random.Random) -> str:
     return " ".join(text.split()).replace(" .", ".").replace(" ,", ",")
 
 
-def generate(megabytes: float, *, document_kb: int = 4, seed: int = 2018) -> list[str]:
-    """Deterministic news-like documents adding up to ``megabytes`` of UTF-8 text."""
+def generate(megabytes: float, *, document_kb: int = 4, seed: int = 2018, claim_share: float = 0.35) -> list[str]:
+    """Deterministic news-like documents adding up to ``megabytes`` of UTF-8 text.
+
+    ``claim_share`` is the share of sentences built from claims (hedged, sourced, counted, dated);
+    the rest are neutral sentences.
+    """
     rng = random.Random(seed)
     target = int(megabytes * 1_000_000)
     documents, total = [], 0
     while total < target:
         paragraphs, size = [], 0
         while size < document_kb * 1000:
-            paragraph = " ".join(_sentence(rng) for _ in range(rng.randint(1, 3)))
-            if rng.random() < 0.3:
-                paragraph += " " + FILLER
+            # about one sentence in three carries something to check, as in wire copy
+            sentences = [_sentence(rng) if rng.random() < claim_share else rng.choice(FILLER)
+                         for _ in range(rng.randint(1, 4))]
+            paragraph = " ".join(sentences)
             paragraphs.append(paragraph)
             size += len(paragraph) + 2
         document = "\n\n".join(paragraphs)

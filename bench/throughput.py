@@ -101,7 +101,7 @@ def main() -> int:
     full = best_of(args.repeat, lambda: check_all(engine, documents))
     findings = check_all(engine, documents)
     print(f"full built-in rule set: {full:.2f} s  {size_mb / full:.2f} MB/s  {words / full:,.0f} words/s  "
-          f"({findings:,} findings)")
+          f"({findings:,} findings, {findings / size_mb / 1000:.1f} per KB)")
 
     pattern, count = reference_regex(engine.packs)
     reference = best_of(args.repeat, lambda: [sum(1 for _ in pattern.finditer(d)) for d in documents])

@@ -105,8 +105,11 @@ def _windows(document, matcher: PatternMatcher, hits: dict[str, list[int]]) -> l
         return [(0, len(document.text))] if offsets else []
     locate = document.sentence_at if matcher.window == "sentence" else document.paragraph_at
     windows: list[tuple[int, int]] = []
+    text = document.text
     for start, end in sorted({locate(offset) for offset in offsets}):
-        if windows and start <= windows[-1][1]:
+        # neighbours separated by whitespace only become one window: fewer regex calls, and a window
+        # larger than needed finds what a full scan would find there
+        if windows and (start <= windows[-1][1] or not text[windows[-1][1] : start].strip()):
             windows[-1] = (windows[-1][0], max(windows[-1][1], end))
         else:
             windows.append((start, end))
