@@ -15,19 +15,21 @@ flat however large the corpus is.
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import regex
 
-from factrules.errors import ConfigError, InputError, UsageError
+from factrules.api import Options
+from factrules.errors import InputError, UsageError
 
 _WORDS = regex.compile(r"[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*")
 _LONE_SURROGATE = regex.compile(r"[\ud800-\udfff]")
@@ -50,15 +52,11 @@ class Item:
 
 @dataclass(frozen=True)
 class ScanOptions:
-    """What every worker needs to build the same engine (picklable, hashable)."""
+    """What every worker needs (picklable, hashable): the run's options, as for ``check``, and the
+    article date for documents that give none (a record's own ``date`` wins)."""
 
-    rules: tuple[str, ...] = ()
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] = ()
-    enable: tuple[str, ...] = ()
-    config: str | None = None
-    plugins: tuple[str, ...] = ()
-    date: str | None = None
+    options: Options = field(default_factory=Options)
+    default_date: dt.date | None = None
 
 
 # -- reading a corpus ----------------------------------------------------------
@@ -128,13 +126,10 @@ _engine_cache: dict[ScanOptions, Any] = {}
 def _engine(options: ScanOptions) -> Any:
     """Build the engine once per process (workers keep it between batches)."""
     if options not in _engine_cache:
-        from factrules.api import Options, build_engine, parse_date, resolve_config
+        from factrules.api import build_engine, resolve_config
 
-        api_options = Options(rules=options.rules, select=options.select, ignore=options.ignore,
-                              enable=options.enable, config=options.config, plugins=options.plugins,
-                              date=parse_date(options.date))
-        config = resolve_config(api_options, Path.cwd())
-        _engine_cache[options] = build_engine(api_options, config)
+        config = resolve_config(options.options, Path.cwd())
+        _engine_cache[options] = build_engine(options.options, config)
     return _engine_cache[options]
 
 
@@ -164,6 +159,8 @@ def check_item(item: Item, options: ScanOptions) -> dict[str, Any]:
         document.path = item.id
         if item.date:
             document.metadata["date"] = parse_date(item.date)
+        elif document.metadata.get("date") is None and options.default_date is not None:
+            document.metadata["date"] = options.default_date
         findings, rule_errors = engine.check(document)
         errors.extend(rule_errors)
         date = document.metadata.get("date")
@@ -299,7 +296,7 @@ def scan(
     if not extensions:
         from factrules.plugins import registry
 
-        extensions = list(registry(options.plugins).readers)
+        extensions = list(registry(options.options.plugins).readers)
     items = iter_corpus(corpus, extensions)
     result = ScanResult(skipped=len(skip))
     runner = runner or (run_processes if jobs > 1 else run_inline)
@@ -376,22 +373,17 @@ def run_scan_command(args: Any, stdout: IO[str]) -> int:
         raise UsageError("--jobs must be at least 1")
     if args.engine == "dask" and not args.scheduler:
         raise UsageError("--engine dask needs --scheduler ADDRESS")
-    if args.date:
-        from factrules.api import parse_date
+    from factrules.api import _options, parse_date
 
-        parse_date(args.date)
     options = ScanOptions(
-        rules=tuple(kwargs["rules"]), select=tuple(kwargs["select"]) if kwargs["select"] is not None else None,
-        ignore=tuple(kwargs["ignore"]), enable=tuple(kwargs["enable"]), config=kwargs["config"],
-        plugins=tuple(kwargs["plugins"]), date=args.date,
+        _options(None, kwargs["rules"], kwargs["select"], kwargs["ignore"], kwargs["enable"], kwargs["config"],
+                 kwargs["plugins"]),
+        default_date=parse_date(args.date),
     )
     runner = run_dask(args.scheduler) if args.engine == "dask" else None
     out = Path(args.out)
-    try:
-        result = scan(args.corpus, out, options, jobs=args.jobs, runner=runner, resume=args.resume,
-                      overwrite=args.overwrite, progress=sys.stderr.isatty() and not args.no_progress)
-    except ConfigError:
-        raise
+    result = scan(args.corpus, out, options, jobs=args.jobs, runner=runner, resume=args.resume,
+                  overwrite=args.overwrite, progress=sys.stderr.isatty() and not args.no_progress)
     print(f"scanned {result.documents} documents ({result.skipped} already done): "
           f"{result.findings} findings, {result.errors} errors -> {out}", file=stdout)
     if args.report:

@@ -128,6 +128,19 @@ def test_lone_surrogates_in_a_corpus_are_replaced_with_a_warning(tmp_path: Path)
     assert record["errors"][0]["kind"] == "input-warning"
 
 
+def test_scan_date_is_for_undated_documents_only(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        '{"id": "dated", "text": "The mayor resigned last week.", "date": "2018-02-16"}\n'
+        '{"id": "undated", "text": "The mayor resigned last week."}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert run(str(corpus), "--out", str(out), "--date", "2020-06-10") == 0
+    records = read_records(out)
+    resolved = {key: r["findings"][0]["data"]["resolved_start"] for key, r in records.items()}
+    assert resolved == {"dated": "2018-02-05", "undated": "2020-06-01"}
+    assert records["undated"]["date"] == "2020-06-10"
+
+
 def test_process_runner_keeps_a_bounded_window_in_flight() -> None:
     """Memory stays flat: the runner must not read the corpus ahead of what it has written."""
     pulled = 0
