@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from conftest import validate_finding_dict, validate_report_dict
 
+from factrules import check_text
 from factrules.document import Document
 
 pytestmark = pytest.mark.timeout(300)
@@ -161,3 +162,177 @@ def test_ordinary_counted_repeats_still_compile(engine_for, pattern: str) -> Non
             examples: {{match: [a]}}
         """))
     assert [r.full_id for r in engine.rules] == ["counts.c"]
+
+
+# -- bytes that are not text ---------------------------------------------------------------------------------
+
+
+def check_json(tmp_path: Path, *paths: Path, extra: tuple[str, ...] = ()) -> tuple[int, dict[str, Any], str]:
+    """``check --format json`` in a subprocess; the report is validated against its schema."""
+    result = run_cli("check", *paths, "--format", "json", "--date", "2018-02-16", *extra, cwd=tmp_path, timeout=280)
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    report = json.loads(result.stdout)
+    validate_report_dict(report)
+    return result.returncode, report, result.stderr
+
+
+def findings_of(report: dict[str, Any], path: Path) -> list[dict[str, Any]]:
+    return [f for f in report["findings"] if f["path"] == str(path)]
+
+
+@pytest.mark.parametrize("name", ["draft.txt", "draft.md", "draft.html"])
+def test_nul_bytes_near_the_start_mean_binary_and_the_file_is_skipped_by_name(tmp_path: Path, name: str) -> None:
+    binary = tmp_path / name
+    binary.write_bytes(b"PK\x03\x04\x00\x00 It reportedly fell." + bytes(range(256)))
+    good = tmp_path / "good.txt"
+    good.write_text("It reportedly fell.\n", encoding="utf-8")
+    code, report, stderr = check_json(tmp_path, binary, good)
+    assert code == 2
+    [error] = report["errors"]
+    assert error["kind"] == "input-error" and error["path"] == str(binary)
+    assert "binary file (NUL bytes), skipped" in error["message"]
+    assert f"factrules: {binary}: binary file (NUL bytes), skipped" in stderr.splitlines()
+    assert [f["rule"] for f in findings_of(report, good)] == ["hedges.reportedly"]
+
+
+@pytest.mark.parametrize("name", ["draft.txt", "draft.md", "draft.html"])
+def test_a_nul_after_the_sniff_window_of_a_long_utf8_file_is_read_around(tmp_path: Path, name: str) -> None:
+    """Past the first 8 KB a NUL is one odd character in a text file, not a reason to drop 100 KB of it."""
+    before = "Fine text about the harbour. " * 400  # about 11,600 characters
+    source = before + "It reportedly fell.\x00 Ürün 🙂 allegedly\n\nas many as 100 fighters.\n"
+    draft = tmp_path / name
+    draft.write_text(source, encoding="utf-8")
+    code, report, _ = check_json(tmp_path, draft)
+    assert code == 1 and report["errors"] == []
+    found = findings_of(report, draft)
+    assert {f["text"] for f in found} >= {"reportedly", "allegedly"}
+    for finding in found:
+        located(finding, source)
+
+
+@pytest.mark.parametrize("name", ["draft.txt", "draft.md", "draft.html"])
+def test_invalid_utf8_is_skipped_with_byte_and_line(tmp_path: Path, name: str) -> None:
+    draft = tmp_path / name
+    draft.write_bytes("Line one reportedly.\nLine two \u00e9\n".encode() + b"bad \xc3\x28 byte\n")
+    code, report, _ = check_json(tmp_path, draft)
+    assert code == 2 and report["findings"] == []
+    [error] = report["errors"]
+    offset = len("Line one reportedly.\nLine two \u00e9\n".encode()) + 4
+    assert error["message"] == (f"{draft}: not valid UTF-8 (byte {offset}, line 3); convert the file to UTF-8, "
+                                "skipped")
+
+
+def test_lone_surrogates_in_a_string_are_read_as_replacement_characters_with_spans_on_the_string() -> None:
+    text = "\ud800It reportedly fell \udfff, allegedly.\ud83d"
+    findings = check_text(text)
+    assert [f.text for f in findings] == ["reportedly", "allegedly"]
+    for finding in findings:
+        assert text[finding.span["start"] : finding.span["end"]] == finding.text
+        located(finding.to_dict(), text)
+
+
+def test_a_leading_byte_order_mark_in_a_string_keeps_spans_on_the_string() -> None:
+    text = "\ufeffIt reportedly fell."
+    [finding] = check_text(text)
+    assert text[finding.span["start"] : finding.span["end"]] == "reportedly"
+    assert finding.range["start"] == {"line": 1, "column": 5}
+
+
+def test_lone_surrogates_encoded_in_a_file_are_invalid_utf8(tmp_path: Path) -> None:
+    draft = tmp_path / "cesu.txt"
+    draft.write_bytes(b"It reportedly fell \xed\xa0\x80 there.\n")
+    code, report, _ = check_json(tmp_path, draft)
+    assert code == 2 and "not valid UTF-8 (byte 19, line 1)" in report["errors"][0]["message"]
+
+
+def test_lone_surrogates_in_a_jsonl_corpus_are_replaced_with_a_warning_and_spans_hold(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    text = "\ud800It reportedly fell \udfff, allegedly."
+    corpus.write_text(json.dumps({"id": "s1", "text": text}) + "\n", encoding="utf-8")  # escaped as \ud800
+    out = tmp_path / "out.jsonl"
+    result = run_cli("scan", corpus, "--out", out, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [e["kind"] for e in record["errors"]] == ["input-warning"]
+    assert "lone surrogates replaced by U+FFFD" in record["errors"][0]["message"]
+    assert [f["text"] for f in record["findings"]] == ["reportedly", "allegedly"]
+    for finding in record["findings"]:
+        located(finding, text.replace("\ud800", "\ufffd").replace("\udfff", "\ufffd"))
+
+
+# -- right-to-left text, long lines, deep markup, big files ----------------------------------------------------
+
+RTL_SOURCE = (
+    "\u200fقال مسؤولون إن 100 مقاتل قتلوا. The ministry reportedly denied it.\n"
+    "שלום עולם \u202eIt allegedly fell\u202c on Sunday, officials said.\r\n"
+    "مرحبا e\u0301 it was thought to be true, أ as many as 300 fighters.\n"
+)
+
+
+@pytest.mark.parametrize("name", ["rtl.txt", "rtl.md"])
+def test_right_to_left_text_keeps_code_point_columns(tmp_path: Path, name: str) -> None:
+    draft = tmp_path / name
+    draft.write_text(RTL_SOURCE, encoding="utf-8", newline="")
+    code, report, _ = check_json(tmp_path, draft)
+    assert code == 1 and report["errors"] == []
+    found = findings_of(report, draft)
+    assert {"reportedly", "allegedly"} <= {f["text"] for f in found}
+    for finding in found:
+        located(finding, RTL_SOURCE)
+    allegedly = next(f for f in found if f["text"] == "allegedly")
+    assert allegedly["range"]["start"] == {"line": 2, "column": RTL_SOURCE.split("\n")[1].index("allegedly") + 1}
+
+
+@pytest.mark.parametrize("name", ["long.txt", "long.md", "long.html"])
+def test_a_finding_at_the_end_of_a_100000_character_line_has_the_right_column(tmp_path: Path, name: str) -> None:
+    line = ("word " * 20_000)[:100_000]
+    source = "Title\n" + line + " It reportedly fell.\n"
+    draft = tmp_path / name
+    draft.write_text(source, encoding="utf-8")
+    code, report, _ = check_json(tmp_path, draft)
+    [finding] = findings_of(report, draft)
+    assert finding["range"]["start"] == {"line": 2, "column": 100_005}
+    located(finding, source)
+
+
+@pytest.mark.parametrize("tag", ["div", "b"])
+def test_100000_nested_html_elements_neither_recurse_nor_lose_the_finding(tmp_path: Path, tag: str) -> None:
+    source = f"<{tag}>" * 100_000 + "It reportedly fell." + f"</{tag}>" * 100_000 + "\n<p>as many as 100</p>\n"
+    draft = tmp_path / "deep.html"
+    draft.write_text(source, encoding="utf-8")
+    code, report, _ = check_json(tmp_path, draft)
+    assert code == 1 and report["errors"] == []
+    found = findings_of(report, draft)
+    assert [f["text"] for f in found] == ["reportedly", "as many as 100"]
+    for finding in found:
+        assert source[finding["span"]["start"] : finding["span"]["end"]] == finding["text"]
+        validate_finding_dict(finding)
+
+
+def test_100000_nested_markdown_quotes_are_read_and_located(tmp_path: Path) -> None:
+    source = ">" * 100_000 + " It reportedly fell.\n\n- as many as 100\n"
+    draft = tmp_path / "deep.md"
+    draft.write_text(source, encoding="utf-8")
+    code, report, _ = check_json(tmp_path, draft)
+    found = findings_of(report, draft)
+    assert [f["text"] for f in found] == ["reportedly", "as many as 100"]
+    for finding in found:
+        located(finding, source)
+
+
+@pytest.mark.parametrize("shape", ["table", "list"])
+def test_a_5_mb_markdown_table_or_list_is_read_to_the_end(tmp_path: Path, shape: str) -> None:
+    """Measured in bench/RESULTS.md ("Hard edges"); here only: read whole, the last finding located."""
+    if shape == "table":
+        head, row, tail = "| a | b | c |\n|---|---|---|\n", "| The bridge | carries traffic | across |\n", \
+            "| It reportedly fell | x | y |\n"
+    else:
+        head, row, tail = "", "- The bridge carries traffic across the river\n", "- It reportedly fell\n"
+    source = head + row * (5_000_000 // len(row)) + tail
+    draft = tmp_path / "big.md"
+    draft.write_text(source, encoding="utf-8")
+    code, report, _ = check_json(tmp_path, draft)
+    assert report["errors"] == []
+    [finding] = findings_of(report, draft)
+    assert finding["range"]["start"]["line"] == source.count("\n")
+    located(finding, source)
