@@ -336,3 +336,18 @@ def test_a_5_mb_markdown_table_or_list_is_read_to_the_end(tmp_path: Path, shape:
     [finding] = findings_of(report, draft)
     assert finding["range"]["start"]["line"] == source.count("\n")
     located(finding, source)
+
+
+@pytest.mark.parametrize("source", [
+    "<p>It <![;> reportedly fell.</p>",                     # no keyword: the stdlib raised AssertionError
+    "<p>It <![olvemes 101]> reportedly fell.</p>",          # an unknown keyword (found by bench/fuzz_readers.py)
+    "<p>It <![ reportedly fell, allegedly",                 # unterminated at the end of the file
+    "<p>a\n<![x\ny]> It reportedly fell.</p>",              # across lines
+    "<![if !supportLists]>It reportedly fell<![endif]>",    # Word's HTML export
+])
+def test_html_marked_sections_are_bogus_comments_and_offsets_do_not_drift(source: str) -> None:
+    findings = check_text(source, format="html", path="draft.html")
+    assert "reportedly" in [f.text for f in findings]
+    for finding in findings:
+        assert source[finding.span["start"] : finding.span["end"]] == finding.text
+        located(finding.to_dict(), source)

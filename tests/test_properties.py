@@ -56,7 +56,8 @@ MARKUP = st.sampled_from([
     "<p>", "</p>", "<div>", "</div>", "<b>", "</b>", "<i>", "<br>", "<br/>", "<script>", "</script>",
     "<style>x{}</style>", "<!--", "-->", "<!-- factrules-disable -->", "<!-- factrules-enable -->", "&amp;",
     "&#x41;", "&#1114112;", "&#0;", "&bogus;", "&", "<", ">", "<a href='x\">", "<pre>", "</pre>", "<title>",
-    "<head>", "</head>", "<ul><li>", "<td>", "<![CDATA[", "]]>", "<?xml?>", "<!DOCTYPE html>", "<math>",
+    "<head>", "</head>", "<ul><li>", "<td>", "<![CDATA[", "]]>", "<![", "<![if x]>",
+    "<![endif]>", "<!x", "<!", "<?xml?>", "<!DOCTYPE html>", "<math>",
     "# ", "## ", "> ", ">> ", "- ", "* ", "1. ", "```", "```\n", "~~~", "`", "**", "__", "_", "*", "\\",
     "[link](http://x.test)", "![img](y.png)", "[ref]: http://z.test", "|a|b|\n|-|-|\n", "| x | y |\n",
     "---\n", "---\ndate: 2018-02-16\n---\n", "+++\n", "    ", "\t", "<http://auto.link>", "[^1]", "{#id}",
@@ -98,6 +99,24 @@ def assert_located(findings: list[Any], source: str, *, exact_text: str | None =
         assert data["range"]["end"] == expected_position(source, end)
 
 
+def assert_anchored(findings: list[Any], source: str) -> None:
+    """Markup readers: a span starts and ends on the characters its text starts and ends with.
+
+    Or on markup that encodes them (an entity, a backslash escape, a NUL read as U+FFFD, a space variant):
+    this is what catches offsets drifting after something the parser stepped over.
+    """
+    for finding in findings:
+        start, end, text = finding.span["start"], finding.span["end"], finding.text
+        if not text.strip():
+            continue
+        covered = source[start:end]
+        encoded = "&" in covered or "\\" in covered or "\x00" in covered
+        if source[start] != text[0] and not text[0].isspace():
+            assert encoded or source[start] in "\xa0\u202f\u2007", (finding.to_dict(), covered)
+        if source[end - 1] != text[-1] and not text[-1].isspace():
+            assert encoded or source[end - 1] in "\xa0\u202f\u2007", (finding.to_dict(), covered)
+
+
 def as_checked(text: str) -> str:
     """``check_text`` reads NUL and lone surrogates as U+FFFD (one code point for one, so offsets hold)."""
     return "".join("\ufffd" if char == "\x00" or "\ud800" <= char <= "\udfff" else char for char in text)
@@ -133,25 +152,33 @@ def test_the_engine_on_a_document_takes_any_string_as_it_is(text: str) -> None:
 @PROPERTY
 @given(TEXTS)
 def test_the_markdown_reader_locates_findings_in_any_text(text: str) -> None:
-    assert_located(check_text(text, date="2018-02-16", format="markdown", path="draft.md"), text)
+    findings = check_text(text, date="2018-02-16", format="markdown", path="draft.md")
+    assert_located(findings, text)
+    assert_anchored(findings, text)
 
 
 @PROPERTY
 @given(MARKUP_TEXTS)
 def test_the_markdown_reader_locates_findings_in_markup_ish_text(text: str) -> None:
-    assert_located(check_text(text, date="2018-02-16", format="markdown", path="draft.md"), text)
+    findings = check_text(text, date="2018-02-16", format="markdown", path="draft.md")
+    assert_located(findings, text)
+    assert_anchored(findings, text)
 
 
 @PROPERTY
 @given(TEXTS)
 def test_the_html_reader_locates_findings_in_any_text(text: str) -> None:
-    assert_located(check_text(text, date="2018-02-16", format="html", path="draft.html"), text)
+    findings = check_text(text, date="2018-02-16", format="html", path="draft.html")
+    assert_located(findings, text)
+    assert_anchored(findings, text)
 
 
 @PROPERTY
 @given(MARKUP_TEXTS)
 def test_the_html_reader_locates_findings_in_markup_ish_text(text: str) -> None:
-    assert_located(check_text(text, date="2018-02-16", format="html", path="draft.html"), text)
+    findings = check_text(text, date="2018-02-16", format="html", path="draft.html")
+    assert_located(findings, text)
+    assert_anchored(findings, text)
 
 
 def test_the_strategies_reach_findings_and_hostile_characters() -> None:
