@@ -351,3 +351,11 @@ def test_html_marked_sections_are_bogus_comments_and_offsets_do_not_drift(source
     for finding in findings:
         assert source[finding.span["start"] : finding.span["end"]] == finding.text
         located(finding.to_dict(), source)
+
+
+@pytest.mark.parametrize("front", ["date: 2018-32-16", "date: 2018-02-30", "a: " + "[" * 5000 + "]" * 5000])
+def test_front_matter_that_yaml_cannot_construct_leaves_the_draft_checkable(front: str) -> None:
+    """PyYAML raised ValueError/RecursionError here, which lost the whole file (found by the fuzzer)."""
+    source = f"---\n{front}\n---\nIt reportedly fell.\n"
+    [finding] = check_text(source, format="markdown", path="draft.md")
+    assert finding.text == "reportedly" and finding.range["start"] == {"line": 4, "column": 4}

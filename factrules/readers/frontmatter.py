@@ -37,7 +37,8 @@ def metadata_from_yaml(text: str) -> dict[str, Any]:
     """``date``, ``title`` and ``language`` from front matter text; other keys are not used."""
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError, RecursionError):
+        # PyYAML reads "date: 2018-02-30" as a timestamp and raises ValueError; deep nesting recurses
         return {}
     if not isinstance(data, dict):
         return {}
