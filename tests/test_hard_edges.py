@@ -359,3 +359,43 @@ def test_front_matter_that_yaml_cannot_construct_leaves_the_draft_checkable(fron
     source = f"---\n{front}\n---\nIt reportedly fell.\n"
     [finding] = check_text(source, format="markdown", path="draft.md")
     assert finding.text == "reportedly" and finding.range["start"] == {"line": 4, "column": 4}
+
+
+# -- the fuzz target, bounded, in the suite --------------------------------------------------------------------
+
+def fuzz_target(reader: str) -> Any:
+    """``bench/fuzz_readers.py``'s target for one reader (the atheris run lives in bench/, this is its smoke)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    try:
+        import fuzz_readers
+    finally:
+        sys.path.pop(0)
+    return fuzz_readers.Target(reader)
+
+
+@pytest.mark.parametrize("reader", ["text", "markdown", "html", "docx"])
+def test_readers_and_engine_take_arbitrary_bytes(reader: str) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    target = fuzz_target(reader)
+    seeds = [b"<![; x>It reportedly fell", b"---\ndate: 2018-02-30\n---\nIt reportedly fell.", b"\x01<w:p>x</w:p>"]
+
+    @settings(max_examples=150, deadline=None, database=None)
+    @given(st.one_of(st.binary(max_size=2048), st.text(max_size=800).map(str.encode), st.sampled_from(seeds)))
+    def reads(data: bytes) -> None:
+        assert target.check(data) is None
+
+    reads()
+
+
+def test_the_fuzz_target_reports_a_reader_that_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The target must not swallow bugs: a reader raising anything but InputError is reported."""
+    target = fuzz_target("text")
+
+    def broken(data: bytes, path: str) -> Document:
+        raise IndexError("boom")
+
+    monkeypatch.setattr(target, "read", broken)
+    problem = target.check(b"It reportedly fell.")
+    assert problem is not None and "IndexError: boom" in problem
