@@ -81,32 +81,55 @@ def effective_severity(rule: Rule, settings: Settings) -> str:
 
 
 _FIELD = regex.compile(r"\{(\w+)(?:!([rsa]))?(?::([^{}]*))?\}")
+#: template -> its literal text and fields, parsed once: messages are rendered for every finding
+_TEMPLATES: dict[str, list[tuple[str, str | None, str | None, str | None, str]]] = {}
+_CONVERSIONS = {"r": repr, "s": str, "a": ascii}
+
+
+def _template_parts(template: str) -> list[tuple[str, str | None, str | None, str | None, str]]:
+    """(literal before, name, conversion, spec, field as written) for each field; a last part with no name."""
+    parts = _TEMPLATES.get(template)
+    if parts is None:
+        parts = []
+        position = 0
+        for field in _FIELD.finditer(template):
+            parts.append((template[position : field.start()], field.group(1), field.group(2), field.group(3),
+                          field.group(0)))
+            position = field.end()
+        parts.append((template[position:], None, None, None, ""))
+        if len(_TEMPLATES) < 4096:  # pack messages are few; a plugin's per-match messages must not grow it
+            _TEMPLATES[template] = parts
+    return parts
 
 
 def render_message(template: str, values: dict[str, Any]) -> str:
     """Fill ``{name}``, ``{name!r}``, ``{name:spec}``; unknown names stay as written (a typo shows, not crashes).
 
-    A regex substitution rather than ``string.Formatter``: messages are rendered for every finding,
-    and the formatter machinery was a measurable share of a large scan.
+    The template is parsed once (a regex over it) and cached, rather than run through
+    ``string.Formatter`` or a substitution per finding: messages are rendered for every finding,
+    and that machinery was a measurable share of a large scan.
     """
     if "{" not in template:
         return template
-
-    def fill(field: regex.Match[str]) -> str:
-        name, conversion, spec = field.group(1), field.group(2), field.group(3)
+    pieces: list[str] = []
+    for literal, name, conversion, spec, written in _template_parts(template):
+        pieces.append(literal)
+        if name is None:
+            continue
         if name not in values:
-            return field.group(0)
+            pieces.append(written)
+            continue
         value = values[name]
         if conversion:
-            value = {"r": repr, "s": str, "a": ascii}[conversion](value)
+            value = _CONVERSIONS[conversion](value)
         if spec:
             try:
-                return format(value, spec)
+                pieces.append(format(value, spec))
             except (ValueError, TypeError):
-                return str(value)
-        return str(value)
-
-    return _FIELD.sub(fill, template)
+                pieces.append(str(value))
+            continue
+        pieces.append(str(value))
+    return "".join(pieces)
 
 
 @dataclass
@@ -132,6 +155,7 @@ class Engine:
             else:
                 groups = [matcher_class.group(matchers)]
             self._stages.setdefault(stage, []).extend(groups)
+        self._sentences: tuple[Document | None, dict[tuple[int, int], tuple[str, str | None]]] = (None, {})
 
     def check(self, document: Document) -> tuple[list[Finding], list[dict[str, Any]]]:
         """Check one document; return its findings (sorted, fingerprinted) and its errors."""
@@ -229,13 +253,14 @@ class Engine:
 
     def make_finding(self, rule: Rule, document: Document, match: Match) -> Finding:
         """Locate a match in the source file and explain it."""
-        src_start, src_end = document.source_span(match.start, match.end)
+        start, end = match.start, match.end
+        src_start, src_end = document.source_span(start, end)
         start_line, start_column = document.position(src_start)
         end_line, end_column = document.position(src_end)
-        text = document.text[match.start : match.end]
-        s_start, s_end = document.sentence_at(match.start)
-        sentence = document.text[s_start:s_end]
-        values = {"text": text, "sentence": sentence, **(match.data or {})}
+        text = document.text[start:end]
+        sentence, normalised = self._sentence_texts(document, start)
+        data = match.data
+        values = {"text": text, "sentence": sentence, **data} if data else {"text": text, "sentence": sentence}
         return Finding(
             rule=rule.full_id,
             pack=rule.pack,
@@ -249,12 +274,29 @@ class Engine:
                 "end": {"line": end_line, "column": end_column},
             },
             text=text,
-            sentence=" ".join(sentence.split()) or None,
+            sentence=normalised,
             suggestion=match.suggestion or (render_message(rule.suggestion, values) if rule.suggestion else None),
-            data=match.data or None,
+            data=data or None,
             links=[rule.link] if rule.link else [],
-            plain_span=(match.start, match.end),
+            plain_span=(start, end),
         )
+
+    def _sentence_texts(self, document: Document, offset: int) -> tuple[str, str | None]:
+        """The sentence around ``offset`` as written and whitespace-normalised (``None`` when blank).
+
+        Cached per document and sentence: a sentence with several findings is sliced and normalised
+        once.  The cache is one tuple, replaced whole, so threads sharing an engine never mix documents.
+        """
+        cached_document, cache = self._sentences
+        if cached_document is not document:
+            cache = {}
+            self._sentences = (document, cache)
+        span = document.sentence_at(offset)
+        texts = cache.get(span)
+        if texts is None:
+            sentence = document.text[span[0] : span[1]]
+            texts = cache[span] = (sentence, " ".join(sentence.split()) or None)
+        return texts
 
 
 def _timeout_error(rule: Rule, document: Document, why: str) -> dict[str, Any]:

@@ -84,8 +84,17 @@ def assign_fingerprints(findings: list[Finding]) -> None:
     lines above a finding keeps it, and changing the flagged words changes it.
     """
     seen: Counter[tuple[str, str, str, str]] = Counter()
+    #: findings share sentences (and often words): each distinct string is normalised once
+    normalised: dict[str, str] = {}
     for finding in sorted(findings, key=lambda f: (f.path, f.span["start"], f.rule)):
-        key = (finding.path, finding.rule, _normalise(finding.text), _normalise(finding.sentence or ""))
+        text, sentence = finding.text, finding.sentence or ""
+        text_key = normalised.get(text)
+        if text_key is None:
+            text_key = normalised[text] = _normalise(text)
+        sentence_key = normalised.get(sentence)
+        if sentence_key is None:
+            sentence_key = normalised[sentence] = _normalise(sentence)
+        key = (finding.path, finding.rule, text_key, sentence_key)
         occurrence = seen[key]
         seen[key] += 1
         # surrogatepass: a Document built in code may carry lone surrogates, and hashing must not fail on them
