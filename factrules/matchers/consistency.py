@@ -126,13 +126,6 @@ def _vowel_class(run: str) -> str:
     return "A"
 
 
-def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    return [
-        _Token(start + rel_start, start + rel_end, text[start + rel_start : start + rel_end], *rest)
-        for rel_start, rel_end, *rest in _name_tokens(text[start:end])
-    ]
-
-
 @lru_cache(maxsize=4096)
 def _name_tokens(name: str) -> tuple[tuple[Any, ...], ...]:
     """The tokens of one name as (start, end, key, spelling, bare, particle, connector); names repeat, so cached."""
@@ -165,9 +158,13 @@ class _Occurrence:
     last: int = 0
 
 
-def _name_runs(text: str) -> list[list[_Token]]:
-    """Runs of name tokens; capitalised function words ("The", "In") split a run rather than belong to it."""
-    runs: list[list[_Token]] = []
+#: one token of a name run before it becomes a ``_Token``: (offset of its name, the cached token tuple)
+_RawToken = tuple[int, tuple[Any, ...]]
+
+
+def _raw_runs(text: str) -> list[list[_RawToken]]:
+    """Runs of name tokens as cached tuples; capitalised function words ("The", "In") split a run."""
+    runs: list[list[_RawToken]] = []
     for hit in _NAME.finditer(text):
         start = hit.start()
         if start and text[start - 1] in " -‐":
@@ -175,31 +172,42 @@ def _name_runs(text: str) -> list[list[_Token]]:
             particle = _LEADING_PARTICLE.search(text[window:start])
             if particle:
                 start = window + particle.start(1)
-        run: list[_Token] = []
-        for token in _tokens(text, start, hit.end()):
-            if token.bare in _NOT_NAMES and not token.particle:
+        run: list[_RawToken] = []
+        for token in _name_tokens(text[start : hit.end()]):
+            if token[4] in _NOT_NAMES and not token[5]:  # (start, end, key, spelling, bare, particle, connector)
                 if run:
                     runs.append(run)
                 run = []
             else:
-                run.append(token)
+                run.append((start, token))
         if run:
             runs.append(run)
     return runs
 
 
+def _materialise(text: str, run: list[_RawToken]) -> list[_Token]:
+    return [_Token(base + rel_start, base + rel_end, text[base + rel_start : base + rel_end], *rest)
+            for base, (rel_start, rel_end, *rest) in run]
+
+
+def _name_runs(text: str) -> list[list[_Token]]:
+    """Runs of name tokens; capitalised function words ("The", "In") split a run rather than belong to it."""
+    return [_materialise(text, run) for run in _raw_runs(text)]
+
+
 def _spelling_groups(text: str) -> list[list[_Occurrence]]:
     """Groups of occurrences of one name that is spelled more than one way, longest names first."""
-    runs = _name_runs(text)
+    raw_runs = _raw_runs(text)
     # Two spellings of a name differ in at least one word, so a name can only vary where a word key has
-    # two spellings; most documents have none, and then nothing more is built.
+    # two spellings; most documents have none, and then nothing more is built (not even the tokens).
     spellings: dict[str, set[str]] = defaultdict(set)
-    for run in runs:
-        for token in run:
-            spellings[token.key].add(token.spelling)
+    for raw_run in raw_runs:
+        for _, token in raw_run:
+            spellings[token[2]].add(token[3])
     varying = {key for key, forms in spellings.items() if len(forms) > 1}
     if not varying:
         return []
+    runs = [_materialise(text, raw_run) for raw_run in raw_runs]
     lower_words = {w.strip(_PUNCTUATION) for w in text.split() if w[:1].islower()}
     units: dict[tuple[str, ...], list[_Occurrence]] = defaultdict(list)
     for run_index, run in enumerate(runs):

@@ -283,23 +283,36 @@ def _is_plural(word: str) -> bool:
     )
 
 
-def counted_noun(text: str, end: int) -> tuple[str | None, str | None, int]:
-    """The head noun a quantity ending at ``end`` counts, the word right after it, and where the noun ends."""
-    words = []
-    for hit in _WORD_SPLIT.finditer(text, end, min(len(text), end + 90)):
-        words.append(hit)
-        if len(words) >= 7:
-            break
-    first = words[0].group().lower().strip(_STRIP + ",.;:") if words else None
-    run: list[str] = []
-    run_end = end
-    for index, token in enumerate(words):
-        raw = token.group()
+#: raw token -> (word, lower-cased word, a sentence mark ends it, it is a word): the same few words
+#: follow figures all through a corpus, so each is analysed once
+_TOKEN_INFO: dict[str, tuple[str, str, bool, bool]] = {}
+
+
+def _token_info(raw: str) -> tuple[str, str, bool, bool]:
+    info = _TOKEN_INFO.get(raw)
+    if info is None:
         word = raw.strip(_STRIP)
         trailing = word[-1:] in ",.;:!?" and not _INITIALS.fullmatch(word)
         word = word.rstrip(",.;:!?")
-        lower = word.lower()
-        if not word or not _WORD.fullmatch(word):
+        info = (word, word.lower(), trailing, bool(word) and bool(_WORD.fullmatch(word)))
+        if len(_TOKEN_INFO) < 100_000:
+            _TOKEN_INFO[raw] = info
+    return info
+
+
+def counted_noun(text: str, end: int) -> tuple[str | None, str | None, int]:
+    """The head noun a quantity ending at ``end`` counts, the word right after it, and where the noun ends."""
+    first: str | None = None
+    run: list[str] = []
+    run_end = end
+    for index, token in enumerate(_WORD_SPLIT.finditer(text, end, min(len(text), end + 90))):
+        if index >= 7:  # the noun is among the next seven words
+            break
+        raw = token.group()
+        if not index:
+            first = raw.lower().strip(_STRIP + ",.;:")
+        word, lower, trailing, is_word = _token_info(raw)
+        if not is_word:
             break
         if lower in _DETERMINERS and not run and index < 3:
             continue
@@ -556,6 +569,7 @@ _LEAD_WORDS = frozenset(
 )
 _CURRENCY_SIGNS = frozenset("$£€¥₹₽")
 _WORD_START = regex.compile(r"\S+")
+_SPLIT_DIFFERS = re.compile("[\x1c-\x1f]")
 
 
 def _hits(text: str) -> Iterable[regex.Match[str]]:
@@ -568,12 +582,24 @@ def _hits(text: str) -> Iterable[regex.Match[str]]:
     if len(lowered) != len(text):  # a rare character that lower-cases to two: keep offsets exact
         yield from SCAN.finditer(text)
         return
+    # ``str.split`` finds the same words as ``\S+`` unless the text holds one of the four characters
+    # that only Python counts as whitespace
+    split_ok = not _SPLIT_DIFFERS.search(text)
     covered = 0
     for core in _CORE.finditer(lowered):
         core_start = core.start()
         if core_start < covered:
             continue
-        words = list(_WORD_START.finditer(lowered, max(covered, core_start - 48), core_start))[-5:]
+        window_start = max(covered, core_start - 48)
+        if split_ok and lowered[core_start] not in _CURRENCY_SIGNS and _LEAD_WORDS.isdisjoint(
+                lowered[window_start:core_start].split()[-5:]):
+            # the common case, no word before the hit that can open a quantity: only the hit itself
+            hit = SCAN.match(text, core_start)
+            if hit and hit.end() > core_start:
+                covered = hit.end()
+                yield hit
+            continue
+        words = list(_WORD_START.finditer(lowered, window_start, core_start))[-5:]
         starts = [word.start() for word in words if word.group() in _LEAD_WORDS]
         if words and lowered[core_start] in _CURRENCY_SIGNS and words[-1].end() == core_start:
             starts.append(words[-1].start())  # "US$5": the currency's prefix is part of the figure
