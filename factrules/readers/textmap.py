@@ -104,10 +104,11 @@ class TextBuilder:
 
     def __init__(self) -> None:
         self._chars: list[str] = []
-        # Machine integers, not lists of int objects: 16 bytes per character of text instead of about 72
-        # (a 50 MB Markdown file held 3.6 GB of offsets as lists).
-        self.offsets: array[int] = array("q")
-        self.ends: array[int] = array("q")
+        # 4-byte machine integers, not lists of int objects: 8 bytes per character of text instead of about 72
+        # (a 50 MB Markdown file held 3.6 GB of offsets as lists). Sources past 2**31 code points overflow,
+        # which the reader reports as an input error; nothing that size fits in memory here anyway.
+        self.offsets: array[int] = array("i")
+        self.ends: array[int] = array("i")
         self.skipped: list[tuple[int, int]] = []
 
     def __len__(self) -> int:
