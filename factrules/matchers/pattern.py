@@ -82,11 +82,13 @@ class PatternGroup(MatcherGroup):
 
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match | RuleTimeout]]:
         hits = self.index.hits(document) if self.index.keywords else None
+        #: (keyword, window kind) -> the windows holding it: rules share keywords ("said"), located once
+        located: dict[tuple[str, str], set[tuple[int, int]]] = {}
         for matcher in self.matchers:
             assert isinstance(matcher, PatternMatcher)
             windows = None
             if matcher.prefilter and hits is not None:
-                windows = _windows(document, matcher, hits)
+                windows = _windows(document, matcher, hits, located)
                 if not windows:
                     continue
             try:
@@ -98,15 +100,29 @@ class PatternGroup(MatcherGroup):
                 yield matcher, match
 
 
-def _windows(document, matcher: PatternMatcher, hits: dict[str, list[int]]) -> list[tuple[int, int]] | None:
-    """The sentences (or paragraphs) holding one of the rule's prefilter words, merged, in order."""
-    offsets = [offset for keyword in matcher.prefilter for offset in hits.get(keyword, ())]
-    if not offsets or matcher.window == "document":
-        return [(0, len(document.text))] if offsets else []
-    locate = document.sentence_at if matcher.window == "sentence" else document.paragraph_at
+def _windows(document, matcher: PatternMatcher, hits: dict[str, list[int]],
+             located: dict[tuple[str, str], set[tuple[int, int]]] | None = None) -> list[tuple[int, int]] | None:
+    """The sentences (or paragraphs) holding one of the rule's prefilter words, merged, in order.
+
+    ``located`` caches, per document, the windows each keyword was found in, for the other rules.
+    """
+    keywords = [keyword for keyword in matcher.prefilter if hits.get(keyword)]
+    if not keywords or matcher.window == "document":
+        return [(0, len(document.text))] if keywords else []
+    kind = matcher.window
+    locate = document.sentence_at if kind == "sentence" else document.paragraph_at
+    spans: set[tuple[int, int]] = set()
+    for keyword in keywords:
+        key = (keyword, kind)
+        found = located.get(key) if located is not None else None
+        if found is None:
+            found = {locate(offset) for offset in hits[keyword]}
+            if located is not None:
+                located[key] = found
+        spans |= found
     windows: list[tuple[int, int]] = []
     text = document.text
-    for start, end in sorted({locate(offset) for offset in offsets}):
+    for start, end in sorted(spans):
         # neighbours separated by whitespace only become one window: fewer regex calls, and a window
         # larger than needed finds what a full scan would find there
         if windows and (start <= windows[-1][1] or not text[windows[-1][1] : start].strip()):
