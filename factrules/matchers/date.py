@@ -172,11 +172,15 @@ def candidates(low: str) -> Iterator[re.Match[str]]:
             stop += 1  # never cut a word: "last week|end" must not match "last week"
         skip_to = 0
         for word in _WORD_START.finditer(low, max(done, at - _LOOKBACK), stop):
-            if word.start() > at:
+            word_start = word.start()
+            if word_start > at:
                 break
-            if word.start() < skip_to or (word.group() not in _FIRST_WORDS and not word.group()[0].isdigit()):
+            if word_start < skip_to:
                 continue
-            match = CANDIDATES.match(low, word.start(), stop)
+            first = word.group()
+            if first not in _FIRST_WORDS and not first[0].isdigit():
+                continue
+            match = CANDIDATES.match(low, word_start, stop)
             if match is None:
                 continue
             if match.end() > at:
