@@ -12,7 +12,8 @@ from typing import Any
 
 import regex
 
-from factrules.matchers.base import Match, Matcher, RuleError, RuleTimeout, phrase_regex_source
+from factrules.matchers.base import Match, Matcher, RuleError, RuleTimeout
+from factrules.matchers.phrase import alternation_source
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 
@@ -21,7 +22,7 @@ def _term_regex(terms: Any, name: str) -> regex.Pattern[str]:
     if not terms or not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
         raise RuleError(f"a near rule needs a non-empty list of terms in '{name}'")
     alternatives = sorted({" ".join(t.split()) for t in terms}, key=len, reverse=True)
-    source = r"(?<!\w)(?:" + "|".join(phrase_regex_source(t) for t in alternatives) + r")(?!\w)"
+    source = r"(?<!\w)(?:" + alternation_source(alternatives, ignorecase=True) + r")(?!\w)"
     return regex.compile(source, regex.IGNORECASE)
 
 

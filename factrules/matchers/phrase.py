@@ -16,6 +16,45 @@ import regex
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError, phrase_key, phrase_regex_source
 
 
+def _units(phrase: str, ignorecase: bool) -> list[str]:
+    """The regex pieces of one phrase as ``phrase_regex_source`` writes them: a character, an apostrophe, a space."""
+    units: list[str] = []
+    for index, word in enumerate(phrase.split()):
+        if index:
+            units.append(r"\s+")
+        units.extend("['’]" if char in "'’" else regex.escape(char.lower() if ignorecase else char) for char in word)
+    return units
+
+
+def alternation_source(phrases: Sequence[str], *, ignorecase: bool) -> str:
+    """Regex source matching any of ``phrases``, as the longest-first alternation of ``phrase_regex_source`` does.
+
+    The phrases are factored into a trie, which the ``regex`` module runs several times faster than a flat
+    alternation.  Both find the same text: phrases that match at one position are prefixes of each other
+    there, the flat alternation (longest first) takes the longest, and so does the trie (each optional tail
+    is greedy and at most one branch can match the next character).  Only for ASCII phrases, where folding
+    the case of a character is one-to-one; anything else keeps the flat alternation.
+    """
+    alternatives = sorted(phrases, key=len, reverse=True)
+    if not all((phrase.replace("’", "'")).isascii() for phrase in alternatives):
+        return "|".join(phrase_regex_source(p) for p in alternatives)
+    root: dict[str, Any] = {}
+    for phrase in alternatives:
+        node = root
+        for unit in _units(phrase, ignorecase):
+            node = node.setdefault(unit, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [unit + build(child) for unit, child in node.items() if unit]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
 class PhraseMatcher(Matcher):
     kind = "phrase"
 
@@ -54,8 +93,7 @@ class PhraseGroup(MatcherGroup):
                         owners[key].append(matcher)
             if not owners:
                 continue
-            alternatives = sorted(owners, key=len, reverse=True)
-            source = r"(?<!\w)(?:" + "|".join(phrase_regex_source(p) for p in alternatives) + r")(?!\w)"
+            source = r"(?<!\w)(?:" + alternation_source(list(owners), ignorecase=not case_sensitive) + r")(?!\w)"
             flags = 0 if case_sensitive else regex.IGNORECASE
             self._passes.append((regex.compile(source, flags), dict(owners), case_sensitive))
 
