@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import ahocorasick
 import regex
 
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError
@@ -568,8 +569,54 @@ _LEAD_WORDS = frozenset(
                                                      "several", "many", "some"}
 )
 _CURRENCY_SIGNS = frozenset("$£€¥₹₽")
+#: Where ``_CORE`` can match: a core word (found by Aho–Corasick, wherever it occurs), the start of a run of
+#: digits and currency signs, a currency sign and the character after it.
+_CORE_AUTOMATON = ahocorasick.Automaton()
+for _word in _CORE_WORDS:
+    _CORE_AUTOMATON.add_word(_word, len(_word) - 1)
+_CORE_AUTOMATON.make_automaton()
+_DIGIT_RUN = re.compile(r"[\d$£€¥₹₽]+")
 _WORD_START = regex.compile(r"\S+")
 _SPLIT_DIFFERS = re.compile("[\x1c-\x1f]")
+
+
+def _core_starts(lowered: str) -> list[int]:
+    """The starts of ``_CORE.finditer(lowered)``, found faster.
+
+    ``_CORE`` begins with a word boundary, which keeps ``re`` from skipping ahead to a likely first
+    character: it tried every position of the text.  Here only the positions where it can match are
+    tried (a superset, in order, each at most once, skipping those inside the previous match, as
+    ``finditer`` does), so the result is the same.
+    """
+    positions: list[int] = []
+    for end, back in _CORE_AUTOMATON.iter(lowered):
+        start = end - back
+        if start:
+            before = lowered[start - 1]
+            if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
+                continue
+        positions.append(start)
+    for run in _DIGIT_RUN.finditer(lowered):
+        run_start = run.start()
+        positions.append(run_start)
+        chunk = run.group()
+        if not _CURRENCY_SIGNS.isdisjoint(chunk):
+            for index, char in enumerate(chunk):
+                if char in _CURRENCY_SIGNS:
+                    positions.append(run_start + index)
+                    positions.append(run_start + index + 1)
+    positions.sort()
+    starts: list[int] = []
+    done = 0
+    match = _CORE.match
+    for position in positions:
+        if position < done:
+            continue
+        core = match(lowered, position)
+        if core:
+            starts.append(position)
+            done = core.end()
+    return starts
 
 
 def _hits(text: str) -> Iterable[regex.Match[str]]:
@@ -586,8 +633,7 @@ def _hits(text: str) -> Iterable[regex.Match[str]]:
     # that only Python counts as whitespace
     split_ok = not _SPLIT_DIFFERS.search(text)
     covered = 0
-    for core in _CORE.finditer(lowered):
-        core_start = core.start()
+    for core_start in _core_starts(lowered):
         if core_start < covered:
             continue
         window_start = max(covered, core_start - 48)
