@@ -50,12 +50,25 @@ NUMBER = (
 _TOKEN = regex.compile(r"[\p{L}]+|\d[\d,]*(?:\.\d+)?|[$£€¥₹₽]", regex.IGNORECASE)
 
 
+#: text -> value: the same figures ("40", "two", "hundreds") recur all through a corpus
+_PARSED: dict[str, float | None] = {}
+
+
 def parse_number(text: str) -> float | None:
     """The value of a number as ``NUMBER`` matches it; ``None`` when it is not one.
 
     ``"2.3 million"`` -> 2300000, ``"two hundred and fifty"`` -> 250,
     ``"half a dozen"`` -> 6, ``"$5bn"`` -> 5e9.
     """
+    if text in _PARSED:
+        return _PARSED[text]
+    value = _parse_number(text)
+    if len(_PARSED) < 100_000:
+        _PARSED[text] = value
+    return value
+
+
+def _parse_number(text: str) -> float | None:
     total = 0.0
     current = 0.0
     seen = False

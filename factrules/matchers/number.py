@@ -371,7 +371,7 @@ def _interval(candidate: _Candidate, text: str) -> bool:
         low, high = parse_number(lo_text), parse_number(hi_text)
         if low is None or high is None:
             return False
-        dashed = bool(hit.group("lo2")) and not regex.search(r"\s(?:to|or)\s", hit.group())
+        dashed = bool(hit.group("lo2")) and not _TO_OR.search(hit.group())
         if dashed and lo_text.strip()[:1].isdigit() != hi_text.strip()[:1].isdigit():
             return False  # "7-Eleven": a name, not a range
         if not _SCALE_WORD.search(lo_text) and _SCALE_WORD.search(hi_text):
@@ -419,9 +419,18 @@ def _interval(candidate: _Candidate, text: str) -> bool:
     return True
 
 
+_TO_OR = regex.compile(r"\s(?:to|or)\s")
+#: normalised vague quantity -> the name of the first ``_VAGUE`` pattern it matches (the same few recur)
+_VAGUE_NAMES: dict[str, str] = {}
+
+
 def _vague(candidate: _Candidate, vague: str, pre: str | None) -> bool:
     text = " ".join(vague.lower().split())
-    name = next(n for n, compiled in _VAGUE_REGEX if compiled.fullmatch(text))
+    name = _VAGUE_NAMES.get(text)
+    if name is None:
+        name = next(n for n, compiled in _VAGUE_REGEX if compiled.fullmatch(text))
+        if len(_VAGUE_NAMES) < 10_000:
+            _VAGUE_NAMES[text] = name
     candidate.vague_name = name
     candidate.kind = "vague"
     low: float | None
