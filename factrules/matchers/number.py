@@ -175,6 +175,24 @@ _EVENT_REGEX = regex.compile(
     r"(?<!\p{L})(?:" + "|".join(f"(?P<{name}>{source})" for name, source in _EVENTS.items()) + r")(?!\p{L})",
     regex.IGNORECASE,
 )
+
+
+def _event_stems() -> re.Pattern[str] | None:
+    """The letters every ``_EVENT_REGEX`` hit starts with, lower-cased (``None``: an alternative has no plain start)."""
+    stems = set()
+    for source in _EVENTS.values():
+        for alternative in source.split("|"):
+            shape = re.fullmatch(r"([a-z]+)(\??)((?:\\s\+[a-z]+)*)", alternative)
+            if not shape:
+                return None
+            stems.add(shape.group(1)[:-1] if shape.group(2) else shape.group(1))
+    return re.compile("|".join(sorted(stems)))
+
+
+#: A quick test before ``_EVENT_REGEX``: where none of these occurs in the lower-cased text, it finds nothing.
+_EVENT_STEMS = _event_stems()
+#: Characters that IGNORECASE matches to an ASCII letter but ``str.lower`` does not turn into it.
+_FOLD_TRAPS = re.compile("[\u0130\u017f\u212a]")
 _NOUN_EVENT = {"dead": "killed", "wounded": "wounded", "injured": "wounded", "death": "killed",
                "fatality": "killed", "casualty": "casualties", "body": "killed"}
 _WORD_SPLIT = regex.compile(r"\S+")
@@ -521,11 +539,19 @@ def _context_allows(candidate: _Candidate, text: str, noun: str | None, first: s
     return True
 
 
-def _event(text: str, quantity_start: int, noun_end: int, sentence: tuple[int, int], stop: int) -> str | None:
-    """The event word nearest a quantity: up to 4 words before it or 12 after, within its sentence."""
+def _event(text: str, quantity_start: int, noun_end: int, sentence: tuple[int, int], stop: int,
+           lowered: str | None = None) -> str | None:
+    """The event word nearest a quantity: up to 4 words before it or 12 after, within its sentence.
+
+    ``lowered`` (``text`` lower-cased, offsets unchanged, no case-folding traps) lets a cheap search
+    for the event words' first letters skip the search for the event words where there are none.
+    """
     best: tuple[int, str] | None = None
     search_start = max(sentence[0], quantity_start - 60)
     search_end = min(sentence[1], stop, noun_end + 110)  # 12 words at most
+    if lowered is not None and _EVENT_STEMS is not None and not _EVENT_STEMS.search(lowered, search_start,
+                                                                                      search_end):
+        return None
     for hit in _EVENT_REGEX.finditer(text, search_start, search_end):
         if hit.end() <= quantity_start:
             gap = text[hit.end() : quantity_start]
@@ -677,6 +703,9 @@ def scan(document: Any) -> list[Quantity]:
     last_document, last_text, last_quantities = _last
     if last_document is document and last_text is text:
         return last_quantities
+    lowered: str | None = text.lower()
+    if len(lowered) != len(text) or _FOLD_TRAPS.search(text):
+        lowered = None
     candidates: list[_Candidate] = []
     for hit in _hits(text):
         candidate = _Candidate(hit)
@@ -696,7 +725,8 @@ def scan(document: Any) -> list[Quantity]:
             unit = "money"
         stop = candidates[index + 1].start if index + 1 < len(candidates) else len(text)
         sentence = document.sentence_at(candidate.start)
-        event = _NOUN_EVENT.get(noun or "") or _event(text, candidate.start, max(end, noun_end), sentence, stop)
+        event = _NOUN_EVENT.get(noun or "") or _event(text, candidate.start, max(end, noun_end), sentence, stop,
+                                                         lowered)
         quantities.append(
             Quantity(candidate.start, end, candidate.kind, candidate.low, candidate.high, unit, noun, event,
                      candidate.value)
