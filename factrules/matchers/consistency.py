@@ -167,7 +167,10 @@ def _raw_runs(text: str) -> list[list[_RawToken]]:
     runs: list[list[_RawToken]] = []
     for hit in _NAME.finditer(text):
         start = hit.start()
-        if start and text[start - 1] in " -‐":
+        before = text[start - 1] if start else ""
+        # after a space only "al"/"el" can be a particle: most names (after a space) skip the search
+        if before and before in " -‐" and (
+                before != " " or text[max(0, start - 3) : start - 1].lower() in _SPACED_PARTICLES):
             window = max(0, start - 5)
             particle = _LEADING_PARTICLE.search(text[window:start])
             if particle:
