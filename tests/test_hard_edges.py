@@ -399,3 +399,24 @@ def test_the_fuzz_target_reports_a_reader_that_raises(monkeypatch: pytest.Monkey
     monkeypatch.setattr(target, "read", broken)
     problem = target.check(b"It reportedly fell.")
     assert problem is not None and "IndexError: boom" in problem
+
+
+def test_the_expansion_estimate_never_fails_on_any_pattern_text() -> None:
+    """It runs on every pack regex before the compiler sees it, so it must take anything (the compiler judges)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from factrules.matchers.regex_limits import MAX_EXPANDED, expanded_size
+
+    pieces = st.sampled_from(["(", ")", "(?:", "(?P<n>", "(?#c)", "[", "]", "\\", "\\p{L}", "{", "}", "{3}", "{2,}",
+                              "{,9}", "{99999}", "|", "*", "+", "?", "a", "[a-z]", "\\d"])
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(st.one_of(st.text(max_size=60), st.lists(pieces, max_size=30).map("".join)))
+    def estimate(pattern: str) -> None:
+        size = expanded_size(pattern)
+        assert isinstance(size, int) and size >= 0
+        if "{" not in pattern:
+            assert size <= MAX_EXPANDED  # nothing counted, nothing expanded
+
+    estimate()
