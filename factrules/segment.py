@@ -73,11 +73,14 @@ def _ends_with_abbreviation(text: str, period_at: int, paragraph_start: int) -> 
     word = match.group(1).rstrip(".")
     if not word:
         return False
-    if word.lower() in _NUMBER_ABBREVIATIONS:  # "No. 10", but "He said no. Then he left."
+    lower = word.lower()
+    if lower in _NUMBER_ABBREVIATIONS:  # "No. 10", but "He said no. Then he left."
         return bool(_DIGIT_NEXT.match(text, period_at + 1))
-    if word.lower() in ABBREVIATIONS:
+    if lower in ABBREVIATIONS:
         return True
-    if _INITIALISM.match(word + "."):  # U.S., U.N., e.g., a.m.
+    # U.S., U.N., e.g., a.m.: one letter, or letters with periods inside (a word of two letters or more
+    # without one cannot match, and most words before a period are such words)
+    if (len(word) == 1 or "." in word) and _INITIALISM.match(word + "."):
         return True
     return len(word) == 1 and word.isupper()  # a middle initial: "John F. Kennedy"
 
