@@ -94,3 +94,24 @@ def test_one_rule_timing_out_does_not_cost_the_other_rules_of_the_group() -> Non
     results = list(PatternGroup([slow, fast]).find(document))
     assert any(m is slow and isinstance(x, RuleTimeout) for m, x in results)
     assert [(m.rule["id"], document.text[x.start:x.end]) for m, x in results if m is fast] == [("fast", "claimed")]
+
+
+def test_the_time_limit_is_one_budget_per_rule_and_document_not_per_sentence() -> None:
+    """A pattern slow on every sentence must stop after its limit, not after the limit times the sentences."""
+    import time
+
+    from factrules.matchers.base import RuleTimeout
+
+    slow = PatternMatcher({"id": "slow", "kind": "pattern", "pattern": r"(a|aa)+$", "prefilter": ["zq"]},
+                          timeout=0.2)
+    # 40 windows (sentences with the keyword, each apart from the next by one without it)
+    text = " ".join(f"Zq {'a' * 24}! Nothing here." for _ in range(40))  # each window well under the limit
+    document = Document(path="x", text=text)
+    from factrules.matchers.pattern import _windows
+
+    assert len(_windows(document, slow, KeywordIndex(["zq"]).hits(document))) == 40
+    start = time.perf_counter()
+    results = list(PatternGroup([slow]).find(document))
+    elapsed = time.perf_counter() - start
+    assert [type(x) for _, x in results] == [RuleTimeout]
+    assert elapsed < 1.5  # a limit per call would let all 40 windows run, several seconds, and report nothing

@@ -12,6 +12,7 @@ single Aho–Corasick pass for their prefilters (``factrules.keywords``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -49,17 +50,20 @@ class PatternMatcher(Matcher):
         """Every pattern's hits (in ``windows`` only, when given); overlapping hits of this rule are one finding."""
         text = document.text
         spans: list[tuple[int, int]] = []
+        # One time budget per rule and document, shared by all its patterns and windows: a limit per
+        # regex call would let a careless pattern run for the limit times the number of sentences.
+        deadline = time.perf_counter() + self.timeout
         for compiled in self.patterns:
             group = "match" if "match" in compiled.groupindex else 0
-            try:
-                if windows is None:
-                    hits = list(compiled.finditer(text, timeout=self.timeout))
-                else:
-                    hits = [hit for start, end in windows
-                            for hit in compiled.finditer(text, start, end, timeout=self.timeout)]
-            except TimeoutError:
-                raise RuleTimeout(f"pattern ran past its {self.timeout:g} s time limit") from None
-            spans.extend(span for span in (hit.span(group) for hit in hits) if span[1] > span[0])
+            for start, end in windows if windows is not None else [(0, len(text))]:
+                remaining = deadline - time.perf_counter()
+                try:
+                    if remaining <= 0:
+                        raise TimeoutError
+                    hits = list(compiled.finditer(text, start, end, timeout=remaining))
+                except TimeoutError:
+                    raise RuleTimeout(f"pattern ran past its {self.timeout:g} s time limit") from None
+                spans.extend(span for span in (hit.span(group) for hit in hits) if span[1] > span[0])
         merged: list[list[int]] = []
         for start, end in sorted(spans):
             if merged and start < merged[-1][1]:
