@@ -177,9 +177,25 @@ def check_item(item: Item, options: ScanOptions) -> dict[str, Any]:
     return record
 
 
-def check_batch(batch: list[Item], options: ScanOptions) -> list[str]:
-    """Check a batch; return its output lines (serialised in the worker, so the writer only writes)."""
-    return [json.dumps(check_item(item, options), ensure_ascii=False) for item in batch]
+@dataclass(frozen=True)
+class BatchResult:
+    """A checked batch: its output text, serialised in the worker so the writer only writes, and counts."""
+
+    text: str
+    documents: int
+    findings: int
+    errors: int
+
+
+def check_batch(batch: list[Item], options: ScanOptions) -> BatchResult:
+    """Check a batch of documents; one JSON line per document."""
+    records = [check_item(item, options) for item in batch]
+    return BatchResult(
+        text="".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records),
+        documents=len(records),
+        findings=sum(len(record["findings"]) for record in records),
+        errors=sum(len(record["errors"]) for record in records),
+    )
 
 
 # -- output and resume ---------------------------------------------------------------
@@ -208,19 +224,19 @@ def done_ids(out: Path) -> set[str]:
 
 # -- the runners -----------------------------------------------------------------------
 
-Runner = Callable[[Iterator[list[Item]], ScanOptions, int], Iterator[list[str]]]
+Runner = Callable[[Iterator[list[Item]], ScanOptions, int], Iterator[BatchResult]]
 
 
-def run_inline(work: Iterator[list[Item]], options: ScanOptions, jobs: int) -> Iterator[list[str]]:
+def run_inline(work: Iterator[list[Item]], options: ScanOptions, jobs: int) -> Iterator[BatchResult]:
     for batch in work:
         yield check_batch(batch, options)
 
 
-def run_processes(work: Iterator[list[Item]], options: ScanOptions, jobs: int) -> Iterator[list[str]]:
+def run_processes(work: Iterator[list[Item]], options: ScanOptions, jobs: int) -> Iterator[BatchResult]:
     """Process pool with a bounded window of batches in flight (Pool.imap would read the whole corpus)."""
     window = jobs * 3
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: set[Future[list[str]]] = set()
+        pending: set[Future[BatchResult]] = set()
         for batch in work:
             pending.add(pool.submit(check_batch, batch, options))
             if len(pending) >= window:
@@ -236,7 +252,7 @@ def run_processes(work: Iterator[list[Item]], options: ScanOptions, jobs: int) -
 def run_dask(scheduler: str) -> Runner:
     """A runner that sends batches to a dask.distributed cluster, with the same bounded window."""
 
-    def runner(work: Iterator[list[Item]], options: ScanOptions, jobs: int) -> Iterator[list[str]]:
+    def runner(work: Iterator[list[Item]], options: ScanOptions, jobs: int) -> Iterator[BatchResult]:
         try:
             from distributed import Client, as_completed
         except ImportError:
@@ -303,21 +319,19 @@ def scan(
     bar = _progress(progress)
     with open(out, "a", encoding="utf-8") as handle, bar:
         task = bar.add_task("scanning", total=None) if progress else None
-        for lines in runner(batches(items, skip), options, jobs):
-            _write(handle, lines, result)
+        for checked in runner(batches(items, skip), options, jobs):
+            _write(handle, checked, result)
             if task is not None:
-                bar.update(task, advance=len(lines))
+                bar.update(task, advance=checked.documents)
     return result
 
 
-def _write(handle: IO[str], lines: list[str], result: ScanResult) -> None:
-    handle.write("".join(line + "\n" for line in lines))
+def _write(handle: IO[str], batch: BatchResult, result: ScanResult) -> None:
+    handle.write(batch.text)
     handle.flush()
-    for line in lines:
-        record = json.loads(line)
-        result.documents += 1
-        result.findings += len(record["findings"])
-        result.errors += len(record["errors"])
+    result.documents += batch.documents
+    result.findings += batch.findings
+    result.errors += batch.errors
 
 
 def _progress(enabled: bool) -> Any:
