@@ -23,7 +23,7 @@ from factrules.document import Document
 from factrules.engine import Engine, RuleCrash, Settings
 from factrules.errors import ConfigError, FactrulesError, InputError
 from factrules.findings import SEVERITY_RANK, Finding, build_report
-from factrules.packs import PackError, load_packs
+from factrules.packs import PackError, load_packs, pack_files
 from factrules.plugins import Registry, registry
 
 #: error kinds that make ``check`` exit with status 2
@@ -102,12 +102,40 @@ def settings_for(options: Options, config: Config) -> Settings:
     )
 
 
-@lru_cache(maxsize=32)
 def build_engine(options: Options, config: Config) -> Engine:
-    """Load, validate and compile the packs once per (options, config) in a process."""
+    """The compiled engine for (options, config), built once and rebuilt only when a pack file changes.
+
+    The language server and the HTTP server live for hours while a desk edits its house pack; keying
+    the cache on the pack files' modification times lets them see the edit without a restart, for the
+    price of a few ``stat`` calls per check.
+    """
+    plugins = registry(options.plugins)
+    paths = (*plugins.pack_paths, *config.rule_paths, *(Path(p) for p in options.rules))
+    return _compiled_engine(options, config, paths, _pack_state(paths))
+
+
+def _pack_state(paths: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
+    """(file, mtime, size) of every pack file under ``paths``; a missing one is left to the loader to report."""
+    state = []
+    for root in paths:
+        try:
+            files = pack_files(root)
+        except PackError:
+            state.append((str(root), -1, -1))
+            continue
+        for file in files:
+            try:
+                stat = file.stat()
+                state.append((str(file), stat.st_mtime_ns, stat.st_size))
+            except OSError:
+                state.append((str(file), -1, -1))
+    return tuple(state)
+
+
+@lru_cache(maxsize=32)
+def _compiled_engine(options: Options, config: Config, paths: tuple[Path, ...], state: tuple) -> Engine:
     plugins = registry(options.plugins)
     settings = settings_for(options, config)
-    paths = [*plugins.pack_paths, *config.rule_paths, *(Path(p) for p in options.rules)]
     packs = load_packs(paths, plugins.matchers, timeout=settings.timeout)
     return Engine(packs, plugins, settings)
 

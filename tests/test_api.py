@@ -110,3 +110,32 @@ def test_check_paths_config_file(tmp_path: Path) -> None:
     assert [f.rule for f in report.findings] == ["sourcing.anonymous-source"]
     with pytest.raises(ConfigError, match="no such config file"):
         check_paths([str(draft)], config=str(tmp_path / "nope.yaml"))
+
+
+def test_an_edited_pack_is_reloaded_and_an_unchanged_one_is_not(tmp_path) -> None:
+    """Long-running servers (LSP, HTTP) must see a desk's edit of its house pack without a restart."""
+    import os
+
+    from factrules.api import Options, build_engine
+    from factrules.config import Config
+
+    pack = tmp_path / "house.yaml"
+
+    def write(word: str, mtime: int) -> None:
+        pack.write_text(
+            "pack: house\nrules:\n  - id: w\n    kind: phrase\n    category: house\n"
+            f"    phrases: [{word}]\n    examples: {{match: ['{word}']}}\n",
+            encoding="utf-8",
+        )
+        os.utime(pack, (mtime, mtime))
+
+    write("allegedly", 1_700_000_000)
+    options = Options(rules=(str(pack),), select=("house",))
+    first = build_engine(options, Config())
+    assert build_engine(options, Config()) is first  # compiled once while nothing changes
+    found = check_text("It allegedly fell; it supposedly rose.", rules=[str(pack)], select=["house"])
+    assert [f.text for f in found] == ["allegedly"]
+    write("supposedly", 1_700_000_100)
+    assert build_engine(options, Config()) is not first
+    found = check_text("It allegedly fell; it supposedly rose.", rules=[str(pack)], select=["house"])
+    assert [f.text for f in found] == ["supposedly"]
