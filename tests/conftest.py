@@ -224,3 +224,13 @@ def check(engine: Engine, text: str, path: str = "doc.txt") -> list[Any]:
 
     findings, _errors = engine.check(Document(path=path, text=text))
     return findings
+
+
+@pytest.fixture
+def probe(tmp_path: Path) -> Path:
+    """A pack of phrases to locate through markup (the reader tests); see ``reader_probe.py``."""
+    from reader_probe import PROBE_PACK
+
+    pack = tmp_path / "probe.yaml"
+    pack.write_text(PROBE_PACK, encoding="utf-8")
+    return pack

@@ -5,61 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
+from reader_probe import check, located
 
 from factrules.api import check_paths, read_document
 from factrules.plugins import registry
-
-PROBE_PACK = r"""
-pack: probe
-version: 1.0.0
-description: Phrases to locate through markup.
-language: en
-defaults: {category: hedge, severity: warning, scope: sentence}
-rules:
-  - id: reportedly
-    kind: phrase
-    phrases: [reportedly]
-    message: "'{text}' hedges."
-    examples: {match: ["He reportedly left."]}
-  - id: as-many-as
-    kind: phrase
-    phrases: [as many as]
-    message: "'{text}' is approximate."
-    examples: {match: ["as many as 100 died"]}
-  - id: believed
-    kind: pattern
-    pattern: '\bis\s+believed\s+to\b'
-    message: "'{text}' hides the believer."
-    examples: {match: ["He is believed to be alive."]}
-  - id: att
-    kind: phrase
-    case_sensitive: true
-    phrases: ["AT&T"]
-    message: "'{text}' named."
-    examples: {match: ["AT&T said."]}
-"""
-
-
-@pytest.fixture
-def probe(tmp_path: Path) -> Path:
-    pack = tmp_path / "probe.yaml"
-    pack.write_text(PROBE_PACK, encoding="utf-8")
-    return pack
-
-
-def located(report) -> list[tuple[str, str, tuple[int, int], tuple[int, int]]]:
-    return [
-        (f.rule.split(".", 1)[1], f.text, (f.range["start"]["line"], f.range["start"]["column"]),
-         (f.range["end"]["line"], f.range["end"]["column"]))
-        for f in report.findings
-    ]
-
-
-def check(path: Path, probe: Path) -> object:
-    report = check_paths([str(path)], rules=[str(probe)], select=["probe"])
-    assert not report.errors, report.errors
-    return report
 
 
 def test_findings_point_at_the_source_through_markup(tmp_path: Path, probe: Path) -> None:
