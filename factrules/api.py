@@ -89,6 +89,12 @@ def resolve_config(options: Options, start: Path) -> Config:
     return load_config(found, plugins.config_properties) if found else Config()
 
 
+def run_config(options: Options, paths: Sequence[str]) -> Config:
+    """The config a run over ``paths`` starts from: ``--config``, else the one found from the first path."""
+    first = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
+    return resolve_config(options, first if first.exists() else Path.cwd())
+
+
 def settings_for(options: Options, config: Config) -> Settings:
     select = options.select if options.select is not None else config.get("select")
     return Settings(
@@ -284,8 +290,7 @@ def check_paths(
     plugins_registry = registry(options.plugins)
     report = Report()
     find_config_file.cache_clear()  # memoised within one run only: a long-lived process sees config edits
-    first = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
-    base_config = resolve_config(options, first if first.exists() else Path.cwd())
+    base_config = run_config(options, paths)
     report.fail_on = _fail_on(options, base_config)
     extensions = base_config.get("extensions") or list(plugins_registry.readers)
     for path in iter_files(list(paths), extensions):

@@ -11,7 +11,6 @@ Formatters that want it set ``needs_rules = True`` and receive it as the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from factrules.engine import Engine, effective_severity
@@ -50,10 +49,9 @@ def rule_catalog(
     plugins: Iterable[str] = (),
 ) -> dict[str, dict[str, Any]]:
     """The rules a ``check`` over ``paths`` with these options runs, resolved as ``check_paths`` resolves them."""
-    from factrules.api import _options, build_engine, resolve_config
+    from factrules.api import _options, build_engine, run_config
 
     options = _options(date, rules, select, ignore, enable, config, plugins)
     paths = list(paths)
-    first = Path(paths[0]) if paths and paths[0] != "-" else Path.cwd()
-    base_config = resolve_config(options, first if first.exists() else Path.cwd())
+    base_config = run_config(options, paths)
     return describe_engine(build_engine(options, base_config))
