@@ -78,6 +78,18 @@ def test_text_format_is_ruff_like_with_source_line_and_caret(cli, write) -> None
     assert "\x1b[" not in result.out and result.err == ""
 
 
+def test_text_format_caret_counts_terminal_cells_for_wide_characters(cli, write) -> None:
+    """Columns count code points, but an emoji or a CJK character takes two cells on a terminal."""
+    draft = write("wide.txt", "🇸🇾 東京 It reportedly fell.\n")
+    result = cli("check", draft)
+    assert f"{draft}:1:10: warning [hedges.reportedly]" in result.out  # 9 code points before it
+    lines = result.out.splitlines()
+    source_line = next(line for line in lines if line.startswith("1 | "))
+    caret_line = lines[lines.index(source_line) + 1]
+    # the flag 🇸🇾 is 2 cells, 東京 is 4: 'reportedly' starts after 2+1+4+1+2+1 = 11 cells, not 9
+    assert caret_line == "  | " + " " * 11 + "^" * 10
+
+
 def test_text_format_clean_file(cli, write) -> None:
     result = cli("check", write("clean.txt", "The minister resigned, her office said.\n"))
     assert (result.code, result.out.strip()) == (0, "No findings.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import IO, Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 
@@ -30,12 +31,14 @@ def format_text(report: dict[str, Any], stream: IO[str], *, color: bool = False,
         document = sources.get(finding["path"])
         if document is not None:
             line_text = document.source_line(start["line"]).expandtabs(1)
-            width = (end["column"] if end["line"] == start["line"] else len(line_text) + 1) - start["column"]
+            end_column = end["column"] if end["line"] == start["line"] else len(line_text) + 1
+            # columns count code points; the caret must count terminal cells (an emoji or a CJK character is two)
+            before = cell_len(line_text[: start["column"] - 1])
+            caret = "^" * max(cell_len(line_text[start["column"] - 1 : end_column - 1]), 1)
             gutter = str(start["line"])
             console.print(f"[blue]{' ' * len(gutter)} |[/]")
             console.print(f"[blue]{gutter} |[/] {escape(line_text)}")
-            caret = "^" * max(width, 1)
-            console.print(f"[blue]{' ' * len(gutter)} |[/] {' ' * (start['column'] - 1)}[{style}]{caret}[/]")
+            console.print(f"[blue]{' ' * len(gutter)} |[/] {' ' * before}[{style}]{caret}[/]")
             console.print()
     for error in report["errors"]:
         level = error.get("severity", "error")
