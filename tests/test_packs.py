@@ -76,6 +76,12 @@ def test_yaml_words_on_off_yes_no_stay_strings(tmp_path: Path) -> None:
          "    phrases: [foo]\n    examples: {match: [foo]}\n", 6, "a", "'everywhere' is not one of"),
         ("pack: p\ndefaults: {category: c}\nrules:\n  - id: a\n    kind: pattern\n    pattern: '(foo'\n"
          "    examples: {match: [foo]}\n", 6, "a", "does not compile"),
+        ("pack: p\ndefaults: {category: c}\nrules:\n  - id: a\n    kind: pattern\n    pattern:\n"
+         "      - 'foo'\n      - {regex: '(bar', prefilter: [bar]}\n    examples: {match: [foo]}\n", 6, "a",
+         "pattern 2 does not compile"),
+        ("pack: p\ndefaults: {category: c}\nrules:\n  - id: a\n    kind: pattern\n    pattern:\n"
+         "      - {regex: 'foo', prefilters: [foo]}\n    examples: {match: [foo]}\n", 7, "a",
+         "'prefilters' was unexpected"),
         ("pack: p\ndefaults: {category: c}\nrules:\n  - id: a\n    kind: phrase\n    phrases: [foo]\n"
          "    unless: ['[z-a]']\n    examples: {match: [foo]}\n", 7, "a", "'unless' pattern does not compile"),
         ("pack: p\ndefaults: {category: c}\nrules:\n  - id: a\n    kind: frobnicate\n"
@@ -92,7 +98,8 @@ def test_yaml_words_on_off_yes_no_stay_strings(tmp_path: Path) -> None:
         ("pack: p\ndefaults: {category: c}\nrules:\n  - id: a\n    kind: near\n    a: [x]\n"
          "    examples: {match: [foo]}\n", 4, "a", "'b' is a required property"),
     ],
-    ids=["unclosed-list", "tab", "no-examples", "bad-severity", "bad-scope", "bad-regex", "bad-unless",
+    ids=["unclosed-list", "tab", "no-examples", "bad-severity", "bad-scope", "bad-regex", "bad-regex-in-mapping",
+         "unknown-key-in-pattern-mapping", "bad-unless",
          "unknown-kind", "duplicate-id", "no-category", "empty-match", "unknown-key", "near-without-b"],
 )
 def test_pack_errors_name_file_line_and_rule(tmp_path: Path, text: str, line: int, rule: str, words: str) -> None:

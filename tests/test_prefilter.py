@@ -41,8 +41,8 @@ def documents() -> list[Document]:
     return [Document(path=f"doc{i}", text=text) for i, text in enumerate(texts)]
 
 
-def test_every_builtin_pattern_rule_has_a_prefilter() -> None:
-    missing = [m.rule["id"] for m in builtin_pattern_matchers() if not m.prefilter]
+def test_every_builtin_pattern_runs_behind_a_prefilter() -> None:
+    missing = [m.rule["id"] for m in builtin_pattern_matchers() if not all(m.pattern_prefilters)]
     assert missing == []
 
 
@@ -109,9 +109,52 @@ def test_the_time_limit_is_one_budget_per_rule_and_document_not_per_sentence() -
     document = Document(path="x", text=text)
     from factrules.matchers.pattern import _windows
 
-    assert len(_windows(document, slow, KeywordIndex(["zq"]).hits(document))) == 40
+    assert len(_windows(document, slow, slow.prefilter, KeywordIndex(["zq"]).hits(document))) == 40
     start = time.perf_counter()
     results = list(PatternGroup([slow]).find(document))
     elapsed = time.perf_counter() - start
     assert [type(x) for _, x in results] == [RuleTimeout]
     assert elapsed < 1.5  # a limit per call would let all 40 windows run, several seconds, and report nothing
+
+
+def per_pattern_rule(**extra) -> PatternMatcher:
+    return PatternMatcher({"id": "p", "kind": "pattern", "pattern": [
+        {"regex": r"\baccording\s+to\s+sources\b", "prefilter": ["according"]},
+        {"regex": r"\bspeaking\s+anonymously\b", "prefilter": ["speaking"]},
+        r"\bsources\s+said\b",
+    ], **extra})
+
+
+def test_a_pattern_with_its_own_prefilter_runs_only_where_its_words_are() -> None:
+    seen: list[tuple[int, object]] = []
+
+    class Recording(PatternMatcher):
+        def find_in(self, document, windows):
+            seen.append(windows)
+            return super().find_in(document, windows)
+
+    matcher = Recording(per_pattern_rule(prefilter=["sources"]).rule)
+    text = "It fell, according to sources. Nothing here. A man, speaking anonymously, agreed."
+    document = Document(path="x", text=text)
+    found = [(m.rule["id"], text[x.start:x.end]) for m, x in PatternGroup([matcher]).find(document)]
+    assert found == [("p", "according to sources"), ("p", "speaking anonymously")]
+    (windows,) = seen
+    first, second, third = ([text[s:e] for s, e in w] for w in windows)
+    assert first == ["It fell, according to sources."]  # not the third sentence: "according" is not there
+    assert second == ["A man, speaking anonymously, agreed."]
+    assert third == ["It fell, according to sources."]  # the plain string runs behind the rule's prefilter
+
+
+def test_a_pattern_without_any_prefilter_still_scans_everything() -> None:
+    matcher = per_pattern_rule()  # no rule prefilter: the plain-string pattern has none
+    assert matcher.pattern_prefilters[2] == ()
+    document = Document(path="x", text="Nothing here. Sources said so.")
+    found = [document.text[x.start:x.end] for _, x in PatternGroup([matcher]).find(document)]
+    assert found == ["Sources said"]
+
+
+def test_a_pattern_mapping_without_a_regex_is_a_rule_error() -> None:
+    from factrules.matchers.base import RuleError
+
+    with pytest.raises(RuleError, match="pattern 2: .*needs 'regex'"):
+        PatternMatcher({"id": "p", "kind": "pattern", "pattern": [r"\bx\b", {"prefilter": ["x"]}]})

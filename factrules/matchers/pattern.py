@@ -16,6 +16,8 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import regex
+
 from factrules.keywords import KeywordIndex
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError, RuleTimeout, compile_pattern
 
@@ -26,16 +28,27 @@ class PatternMatcher(Matcher):
     def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(rule, **kwargs)
         patterns = rule.get("pattern")
-        if isinstance(patterns, str):
+        if isinstance(patterns, (str, dict)):
             patterns = [patterns]
         if not patterns:
             raise RuleError("a pattern rule needs 'pattern'")
         ignorecase = not rule.get("case_sensitive", False)
-        self.patterns = [compile_pattern(p, ignorecase=ignorecase) for p in patterns]
-        prefilter = rule.get("prefilter") or []
-        if prefilter and not ignorecase:
-            raise RuleError("'prefilter' works case-insensitively; it cannot be used with case_sensitive")
-        self.prefilter = [" ".join(p.lower().replace("’", "'").split()) for p in prefilter]
+        self.prefilter = _keywords(rule.get("prefilter") or [], ignorecase)
+        self.patterns: list[regex.Pattern[str]] = []
+        #: per pattern, the prefilter words it runs behind (its own, else the rule's); empty: it scans everything
+        self.pattern_prefilters: list[tuple[str, ...]] = []
+        for number, item in enumerate(patterns, 1):
+            if isinstance(item, dict):
+                source, own = item.get("regex"), item.get("prefilter")
+                if not isinstance(source, str) or not source:
+                    raise RuleError(f"pattern {number}: a pattern given as a mapping needs 'regex'")
+            else:
+                source, own = item, None
+            what = f"pattern {number}" if len(patterns) > 1 else "pattern"
+            self.patterns.append(compile_pattern(source, ignorecase=ignorecase, what=what))
+            self.pattern_prefilters.append(_keywords(own, ignorecase) if own else self.prefilter)
+        #: every word any pattern runs behind: the group's keyword pass looks for all of them
+        self.keywords = tuple(dict.fromkeys(k for words in self.pattern_prefilters for k in words))
         #: where the pattern must look when a prefilter word is found: its sentence, or its paragraph when
         #: the rule's scope lets a match run past a sentence (quotes span sentences), or everything
         self.window = {"sentence": "sentence", "document": "document"}.get(rule.get("scope", "sentence"), "paragraph")
@@ -46,16 +59,22 @@ class PatternMatcher(Matcher):
                 raise match
             yield match
 
-    def find_in(self, document, windows: Sequence[tuple[int, int]] | None) -> list[Match]:
-        """Every pattern's hits (in ``windows`` only, when given); overlapping hits of this rule are one finding."""
+    def find_in(self, document, windows: Sequence[Sequence[tuple[int, int]] | None] | None) -> list[Match]:
+        """Every pattern's hits; overlapping hits of this rule are one finding.
+
+        ``windows`` gives, per pattern, the spans it runs in (``None``: the whole text); ``None`` for the
+        whole argument runs every pattern over the whole text, as a rule without a prefilter does.
+        """
         text = document.text
         spans: list[tuple[int, int]] = []
+        whole = [(0, len(text))]
         # One time budget per rule and document, shared by all its patterns and windows: a limit per
         # regex call would let a careless pattern run for the limit times the number of sentences.
         deadline = time.perf_counter() + self.timeout
-        for compiled in self.patterns:
+        for index, compiled in enumerate(self.patterns):
             group = "match" if "match" in compiled.groupindex else 0
-            for start, end in windows if windows is not None else [(0, len(text))]:
+            where = windows[index] if windows is not None else None
+            for start, end in where if where is not None else whole:
                 remaining = deadline - time.perf_counter()
                 try:
                     if remaining <= 0:
@@ -82,7 +101,7 @@ class PatternGroup(MatcherGroup):
 
     def __init__(self, matchers: Sequence[Matcher]) -> None:
         super().__init__(matchers)
-        self.index = KeywordIndex(k for m in matchers for k in getattr(m, "prefilter", ()))
+        self.index = KeywordIndex(k for m in matchers for k in getattr(m, "keywords", ()))
 
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match | RuleTimeout]]:
         hits = self.index.hits(document) if self.index.keywords else None
@@ -90,10 +109,11 @@ class PatternGroup(MatcherGroup):
         located: dict[tuple[str, str], set[tuple[int, int]]] = {}
         for matcher in self.matchers:
             assert isinstance(matcher, PatternMatcher)
-            windows = None
-            if matcher.prefilter and hits is not None:
-                windows = _windows(document, matcher, hits, located)
-                if not windows:
+            windows: list[list[tuple[int, int]] | None] | None = None
+            if matcher.keywords and hits is not None:
+                windows = [_windows(document, matcher, words, hits, located) if words else None
+                           for words in matcher.pattern_prefilters]
+                if not any(w is None or w for w in windows):
                     continue
             try:
                 found = matcher.find_in(document, windows)
@@ -104,13 +124,20 @@ class PatternGroup(MatcherGroup):
                 yield matcher, match
 
 
-def _windows(document, matcher: PatternMatcher, hits: dict[str, list[int]],
-             located: dict[tuple[str, str], set[tuple[int, int]]] | None = None) -> list[tuple[int, int]] | None:
-    """The sentences (or paragraphs) holding one of the rule's prefilter words, merged, in order.
+def _keywords(words: Sequence[str], ignorecase: bool) -> tuple[str, ...]:
+    """Prefilter words as the keyword pass folds them (lower case, straight apostrophes, single spaces)."""
+    if words and not ignorecase:
+        raise RuleError("'prefilter' works case-insensitively; it cannot be used with case_sensitive")
+    return tuple(dict.fromkeys(" ".join(w.lower().replace("’", "'").split()) for w in words))
+
+
+def _windows(document, matcher: PatternMatcher, words: Sequence[str], hits: dict[str, list[int]],
+             located: dict[tuple[str, str], set[tuple[int, int]]] | None = None) -> list[tuple[int, int]]:
+    """The sentences (or paragraphs) holding one of ``words``, merged, in order.
 
     ``located`` caches, per document, the windows each keyword was found in, for the other rules.
     """
-    keywords = [keyword for keyword in matcher.prefilter if hits.get(keyword)]
+    keywords = [keyword for keyword in words if hits.get(keyword)]
     if not keywords or matcher.window == "document":
         return [(0, len(document.text))] if keywords else []
     kind = matcher.window
