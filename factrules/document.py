@@ -76,9 +76,10 @@ class Document:
     def folded(self) -> str | None:
         """The text lower-cased, curly apostrophes straightened; ``None`` if that would change its length.
 
-        Keyword prefilters search this copy so their offsets are offsets into ``text``.
+        Keyword prefilters search this copy so their offsets are offsets into ``text``.  The long s
+        becomes "s", as the ``regex`` module's case-insensitive matching reads it ("ſaid" is "said").
         """
-        lowered = self.text.lower().replace("’", "'")
+        lowered = self.text.lower().replace("’", "'").replace("ſ", "s")
         return lowered if len(lowered) == len(self.text) else None
 
     @cached_property

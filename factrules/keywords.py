@@ -50,3 +50,36 @@ class KeywordIndex:
                 continue  # inside a word: "unsaid" does not start with "said"
             found.setdefault(keyword, []).append(start)
         return found
+
+
+class StartIndex:
+    """Where a match of a literal alternation can begin: the offsets where one of its first words occurs.
+
+    The phrase and ``near`` passes are tries of literal words that the ``regex`` module tries at every
+    position of the text; their first words are rare, so one Aho–Corasick pass over the folded text
+    finds the few positions worth trying, and the compiled alternation is then matched (anchored) there
+    alone.  Every position where the alternation can match is among them: its first word, lower-cased,
+    is in the folded text there.  No word-boundary test here: the alternation's own look-behind decides.
+    """
+
+    def __init__(self, first_words: Iterable[str]) -> None:
+        words = {_fold(word) for word in first_words}
+        #: ``None``: some first word is not plain ASCII, where lower-casing and the regex's case folding can
+        #: disagree; then the caller scans the whole text as before
+        self.usable = bool(words) and all(word.isascii() and word for word in words)
+        self._automaton = ahocorasick.Automaton()
+        if self.usable:
+            for word in words:
+                self._automaton.add_word(word, len(word) - 1)
+            self._automaton.make_automaton()
+
+    def starts(self, document: Document) -> list[int] | None:
+        """The candidate start offsets, ascending; ``None`` when they cannot be found this way."""
+        text = document.folded
+        if text is None or not self.usable:
+            return None
+        return sorted({end - back for end, back in self._automaton.iter(text)})
+
+
+def _fold(word: str) -> str:
+    return word.lower().replace("’", "'")

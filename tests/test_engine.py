@@ -82,6 +82,7 @@ def test_all_phrase_rules_share_one_group_and_one_pass(engine_for, monkeypatch: 
     assert len(groups[0]._passes) == 1  # every phrase is case-insensitive: a single compiled alternation
 
     scans: list[str] = []
+    tried: list[int] = []
 
     class Spy:
         def __init__(self, compiled: Any) -> None:
@@ -91,9 +92,16 @@ def test_all_phrase_rules_share_one_group_and_one_pass(engine_for, monkeypatch: 
             scans.append(text)
             return self.compiled.finditer(text, **kwargs)
 
-    groups[0]._passes = [(Spy(c), owners, cs) for c, owners, cs in groups[0]._passes]
-    findings = check(engine, "It reportedly fell, allegedly. People familiar with it said so.")
-    assert len(scans) == 1 and built == [len(phrase_rules)]  # one scan per document, no group rebuilt
+        def match(self, text: str, position: int) -> Any:
+            tried.append(position)
+            return self.compiled.match(text, position)
+
+    groups[0]._passes = [(Spy(c), owners, cs, starts) for c, owners, cs, starts in groups[0]._passes]
+    text = "It reportedly fell, allegedly. People familiar with it said so."
+    findings = check(engine, text)
+    assert built == [len(phrase_rules)]  # no group rebuilt per document
+    # no scan of every position: the alternation is tried only where a phrase's first word is
+    assert scans == [] and tried == [text.index("reportedly"), text.index("allegedly"), text.index("People")]
     # a phrase two rules share is reported for both rules from that one scan
     assert sorted(f.rule for f in findings if f.text == "reportedly") == sorted(
         ["t.hedge", "u.other", *(r.full_id for r in phrase_rules if "reportedly" in r.matcher.phrases

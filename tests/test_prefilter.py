@@ -158,3 +158,62 @@ def test_a_pattern_mapping_without_a_regex_is_a_rule_error() -> None:
 
     with pytest.raises(RuleError, match="pattern 2: .*needs 'regex'"):
         PatternMatcher({"id": "p", "kind": "pattern", "pattern": [r"\bx\b", {"prefilter": ["x"]}]})
+
+
+# -- phrase and near passes: matched only where a first word is, they must find what a full scan finds ----
+
+def builtin_groups(kind: str) -> list:
+    engine = build_engine(Options(), Config())
+    return [g for g in engine._stages["sentence"] if g.matchers and g.matchers[0].kind == kind]
+
+
+def full_phrase_scan(group, document: Document) -> list[tuple[str, int, int]]:
+    from factrules.keywords import StartIndex
+
+    unusable = StartIndex(["é"])  # a non-ASCII first word: the pass falls back to scanning everything
+    passes, group._passes = group._passes, [(c, o, cs, unusable) for c, o, cs, _ in group._passes]
+    try:
+        return sorted((m.rule["id"], x.start, x.end) for m, x in group.find(document))
+    finally:
+        group._passes = passes
+
+
+@pytest.mark.parametrize("document", documents(), ids=lambda d: d.path)
+def test_phrase_pass_from_first_words_finds_what_a_full_scan_finds(document: Document) -> None:
+    (group,) = builtin_groups("phrase")
+    found = sorted((m.rule["id"], x.start, x.end) for m, x in group.find(document))
+    assert found == full_phrase_scan(group, document)
+
+
+@pytest.mark.parametrize("document", documents(), ids=lambda d: d.path)
+def test_near_pass_from_first_words_finds_what_a_full_scan_finds(document: Document) -> None:
+    from factrules.keywords import StartIndex
+
+    for group in builtin_groups("near"):
+        (matcher,) = group.matchers
+        found = [(x.start, x.end) for x in matcher.find(document)]
+        saved, matcher.second_starts = matcher.second_starts, StartIndex(["é"])
+        try:
+            assert found == [(x.start, x.end) for x in matcher.find(document)]
+        finally:
+            matcher.second_starts = saved
+
+
+def test_phrase_candidates_cover_case_folding_and_curly_apostrophes() -> None:
+    from factrules.matchers.phrase import PhraseMatcher
+
+    matcher = PhraseMatcher({"id": "p", "kind": "phrase", "phrases": ["supposedly", "can't say", "reportedly"]})
+    text = "It \u017fupposedly fell. They CAN\u2019T  SAY. Unreportedly, REPORTEDLY."
+    found = [text[m.start:m.end] for m in matcher.find(Document(path="x", text=text))]
+    assert found == ["\u017fupposedly", "CAN\u2019T  SAY", "REPORTEDLY"]
+
+
+def test_phrases_with_a_non_ascii_first_word_scan_everything() -> None:
+    from factrules.keywords import StartIndex
+    from factrules.matchers.phrase import PhraseMatcher
+
+    assert not StartIndex(["ΟΔΟΣ", "said"]).usable
+    matcher = PhraseMatcher({"id": "p", "kind": "phrase", "phrases": ["όπως αναφέρεται", "reportedly"]})
+    text = "ΌΠΩΣ ΑΝΑΦΈΡΕΤΑΙ, it reportedly fell."
+    found = [text[m.start:m.end] for m in matcher.find(Document(path="x", text=text))]
+    assert found == ["ΌΠΩΣ ΑΝΑΦΈΡΕΤΑΙ", "reportedly"]

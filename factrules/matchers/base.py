@@ -108,4 +108,5 @@ def phrase_regex_source(phrase: str) -> str:
 
 def phrase_key(text: str) -> str:
     """Normalise matched text so it can be looked up among a rule set's phrases."""
-    return " ".join(text.replace("’", "'").lower().split())
+    # the long s: the regex module's case-insensitive matching reads "ſaid" as "said", so must the lookup
+    return " ".join(text.replace("’", "'").lower().replace("ſ", "s").split())

@@ -12,6 +12,7 @@ from typing import Any
 
 import regex
 
+from factrules.keywords import StartIndex
 from factrules.matchers.base import Match, Matcher, RuleError, RuleTimeout
 from factrules.matchers.phrase import alternation_source
 
@@ -26,6 +27,22 @@ def _term_regex(terms: Any, name: str) -> regex.Pattern[str]:
     return regex.compile(source, regex.IGNORECASE)
 
 
+def _term_hits(terms: regex.Pattern[str], starts: list[int] | None, text: str,
+               timeout: float) -> Iterable[regex.Match[str]]:
+    """``terms.finditer(text)``, matched only at the candidate ``starts`` when there are some."""
+    if starts is None:
+        yield from terms.finditer(text, timeout=timeout)
+        return
+    covered = 0
+    for start in starts:
+        if start < covered:
+            continue  # inside the previous hit: finditer goes on from its end
+        hit = terms.match(text, start, timeout=timeout)
+        if hit is not None:
+            covered = hit.end() if hit.end() > start else start + 1
+            yield hit
+
+
 class NearMatcher(Matcher):
     kind = "near"
 
@@ -33,6 +50,8 @@ class NearMatcher(Matcher):
         super().__init__(rule, **kwargs)
         self.first = _term_regex(rule.get("a"), "a")
         self.second = _term_regex(rule.get("b"), "b")
+        #: where a ``b`` term can begin: the first words of the terms (found in one Aho–Corasick pass)
+        self.second_starts = StartIndex(term.split()[0] for term in rule["b"])
         self.within = int(rule.get("within", 8))
         self.order = rule.get("order", "any")
         self.report = rule.get("report", "b")
@@ -50,7 +69,8 @@ class NearMatcher(Matcher):
         text = document.text
         seen: set[tuple[int, int]] = set()
         try:
-            for b_hit in self.second.finditer(text, timeout=self.timeout):
+            b_starts = self.second_starts.starts(document)
+            for b_hit in _term_hits(self.second, b_starts, text, self.timeout):
                 b_start, b_end = b_hit.span()
                 s_start, s_end = document.sentence_at(b_start)
                 for a_hit in self.first.finditer(text, s_start, s_end, timeout=self.timeout):

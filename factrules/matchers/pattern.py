@@ -107,12 +107,22 @@ class PatternGroup(MatcherGroup):
         hits = self.index.hits(document) if self.index.keywords else None
         #: (keyword, window kind) -> the windows holding it: rules share keywords ("said"), located once
         located: dict[tuple[str, str], set[tuple[int, int]]] = {}
+        #: (prefilter words, window kind) -> their merged windows: a rule's patterns mostly share its words
+        merged: dict[tuple[tuple[str, ...], str], list[tuple[int, int]]] = {}
         for matcher in self.matchers:
             assert isinstance(matcher, PatternMatcher)
             windows: list[list[tuple[int, int]] | None] | None = None
             if matcher.keywords and hits is not None:
-                windows = [_windows(document, matcher, words, hits, located) if words else None
-                           for words in matcher.pattern_prefilters]
+                windows = []
+                for words in matcher.pattern_prefilters:
+                    if not words:
+                        windows.append(None)
+                        continue
+                    key = (words, matcher.window)
+                    found = merged.get(key)
+                    if found is None:
+                        found = merged[key] = _windows(document, matcher, words, hits, located)
+                    windows.append(found)
                 if not any(w is None or w for w in windows):
                     continue
             try:

@@ -13,6 +13,7 @@ from typing import Any
 
 import regex
 
+from factrules.keywords import StartIndex
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError, phrase_key, phrase_regex_source
 
 
@@ -80,7 +81,7 @@ class PhraseGroup(MatcherGroup):
 
     def __init__(self, matchers: Sequence[Matcher]) -> None:
         super().__init__(matchers)
-        self._passes: list[tuple[regex.Pattern[str], dict[str, list[PhraseMatcher]], bool]] = []
+        self._passes: list[tuple[regex.Pattern[str], dict[str, list[PhraseMatcher]], bool, StartIndex]] = []
         for case_sensitive in (False, True):
             owners: dict[str, list[PhraseMatcher]] = defaultdict(list)
             for matcher in matchers:
@@ -95,12 +96,21 @@ class PhraseGroup(MatcherGroup):
                 continue
             source = r"(?<!\w)(?:" + alternation_source(list(owners), ignorecase=not case_sensitive) + r")(?!\w)"
             flags = 0 if case_sensitive else regex.IGNORECASE
-            self._passes.append((regex.compile(source, flags), dict(owners), case_sensitive))
+            starts = StartIndex(phrase.split()[0] for phrase in owners)
+            self._passes.append((regex.compile(source, flags), dict(owners), case_sensitive, starts))
 
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match]]:
         text = document.text
-        for compiled, owners, case_sensitive in self._passes:
-            for hit in compiled.finditer(text, overlapped=True):
+        for compiled, owners, case_sensitive, start_index in self._passes:
+            starts = start_index.starts(document)
+            if starts is None:
+                hits: Iterable[regex.Match[str] | None] = compiled.finditer(text, overlapped=True)
+            else:
+                # an overlapped scan tries every position; only these can begin a phrase
+                hits = (compiled.match(text, start) for start in starts)
+            for hit in hits:
+                if hit is None:
+                    continue
                 matched = hit.group()
                 key = " ".join(matched.replace("’", "'").split()) if case_sensitive else phrase_key(matched)
                 for matcher in owners.get(key, ()):
