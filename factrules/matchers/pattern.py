@@ -79,10 +79,12 @@ class PatternMatcher(Matcher):
                 try:
                     if remaining <= 0:
                         raise TimeoutError
-                    hits = list(compiled.finditer(text, start, end, timeout=remaining))
+                    for hit in compiled.finditer(text, start, end, timeout=remaining):
+                        span = hit.span(group)
+                        if span[1] > span[0]:
+                            spans.append(span)
                 except TimeoutError:
                     raise RuleTimeout(f"pattern ran past its {self.timeout:g} s time limit") from None
-                spans.extend(span for span in (hit.span(group) for hit in hits) if span[1] > span[0])
         merged: list[list[int]] = []
         for start, end in sorted(spans):
             if merged and start < merged[-1][1]:
@@ -107,7 +109,7 @@ class PatternGroup(MatcherGroup):
         hits = self.index.hits(document) if self.index.keywords else None
         #: (keyword, window kind) -> the windows holding it: rules share keywords ("said"), located once
         located: dict[tuple[str, str], set[tuple[int, int]]] = {}
-        #: (prefilter words, window kind) -> their merged windows: a rule's patterns mostly share its words
+        #: (prefilter words found, window kind) -> their merged windows: patterns mostly share the words found
         merged: dict[tuple[tuple[str, ...], str], list[tuple[int, int]]] = {}
         for matcher in self.matchers:
             assert isinstance(matcher, PatternMatcher)
@@ -118,10 +120,14 @@ class PatternGroup(MatcherGroup):
                     if not words:
                         windows.append(None)
                         continue
-                    key = (words, matcher.window)
+                    present = tuple(word for word in words if word in hits)
+                    if not present:
+                        windows.append([])
+                        continue
+                    key = (present, matcher.window)
                     found = merged.get(key)
                     if found is None:
-                        found = merged[key] = _windows(document, matcher, words, hits, located)
+                        found = merged[key] = _windows(document, matcher, present, hits, located)
                     windows.append(found)
                 if not any(w is None or w for w in windows):
                     continue
