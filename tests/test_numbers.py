@@ -252,6 +252,19 @@ def test_prefilter_finds_exactly_what_the_full_pattern_finds():
     assert [m.span() for m in _hits(text)] == [m.span() for m in SCAN.finditer(text)]
 
 
+@pytest.mark.parametrize("text", [
+    "In excess of 5,000 fled; in the 12 towns, the 40 dead, in 2019 the best part of 300 left.",
+    "THE BEST  PART OF 300 left, In\nexcess of 20 stayed, the\tbest part of a dozen, the beſt part of 9.",
+    "They stayed in excess, of 5 days; the best, 300; In 40 towns at most 3 died; in excess of\n\n12.",
+    "Up to 40, up 40, well over 12, well 12, no more than 7, no 7, not less than 3, not 3, close to 9, close 9.",
+])
+def test_skipping_lead_words_that_only_open_longer_phrases_loses_nothing(text: str) -> None:
+    """"the" / "in" before a figure are tried only when "best" / "excess" follow, and the result is unchanged."""
+    from factrules.matchers.number import SCAN, _hits
+
+    assert [m.span() for m in _hits(text)] == [m.span() for m in SCAN.finditer(text)]
+
+
 def test_an_event_verb_across_a_clause_break_belongs_to_the_other_figure():
     events = {f.text: f.data.get("event") for f in numbers(
         "At least one person was killed and dozens more were injured.")}

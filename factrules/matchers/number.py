@@ -606,6 +606,28 @@ _LEAD_WORDS = frozenset(
     {phrase.split()[0] for phrase in _BEFORE_KIND} | {"between", "from", "a", "an", "half", "tens", "hundreds",
                                                      "several", "many", "some"}
 )
+_OTHER_OPENERS = frozenset({"between", "from", "a", "an", "half", "tens", "hundreds", "several", "many", "some"})
+
+
+def _second_words() -> dict[str, frozenset[str]]:
+    """Lead words that open only approximator phrases of two words or more -> the words that can follow them.
+
+    "the" opens only "the best part of", "in" only "in excess of": before a figure they are everywhere, and
+    trying the full pattern at each was a third of the number scan.  A lead word that opens anything else
+    (a range, a vague quantity, a number, a one-word approximator) is not listed and is always tried.
+    """
+    phrases: dict[str, list[list[str]]] = {}
+    for phrase in _BEFORE_KIND:
+        words = phrase.split()
+        phrases.setdefault(words[0], []).append(words)
+    return {
+        first: frozenset(words[1] for words in group)
+        for first, group in phrases.items()
+        if first not in _OTHER_OPENERS and first not in _CORE_WORDS and all(len(words) > 1 for words in group)
+    }
+
+
+_SECOND_WORDS = _second_words()
 _CURRENCY_SIGNS = frozenset("$£€¥₹₽")
 #: Where ``_CORE`` can match: a core word (found by Aho–Corasick, wherever it occurs), the start of a run of
 #: digits and currency signs, a currency sign and the character after it.
@@ -684,7 +706,18 @@ def _hits(text: str) -> Iterable[regex.Match[str]]:
                 yield hit
             continue
         words = list(_WORD_START.finditer(lowered, window_start, core_start))[-5:]
-        starts = [word.start() for word in words if word.group() in _LEAD_WORDS]
+        starts = []
+        for index, word in enumerate(words):
+            lead = word.group()
+            if lead not in _LEAD_WORDS:
+                continue
+            seconds = _SECOND_WORDS.get(lead)
+            if seconds is not None:
+                following = (words[index + 1].group() if index + 1 < len(words)
+                             else (lowered[core_start : core_start + 40].split(None, 1) or [""])[0])
+                if following.replace("ſ", "s") not in seconds:
+                    continue  # "the 12 dead": not "the best part of", so nothing can start at "the"
+            starts.append(word.start())
         if words and lowered[core_start] in _CURRENCY_SIGNS and words[-1].end() == core_start:
             starts.append(words[-1].start())  # "US$5": the currency's prefix is part of the figure
         starts.append(core_start)
