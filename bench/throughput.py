@@ -1,7 +1,7 @@
 """Throughput of the built-in rule set on one core, against a single-regex reference (and proselint).
 
 Usage:
-    python bench/throughput.py [PATH ...] [--generate MB] [--repeat N] [--profile OUT.html]
+    python bench/throughput.py [PATH ...] [--generate MB] [--repeat N] [--stages] [--profile OUT.html]
 
 PATHs are real news text (files, directories, .jsonl corpora such as
 ../shared/corpus/ where a machine has it); without them, ``--generate MB``
@@ -11,6 +11,10 @@ the same run over the same text, one pass of a single compiled ``regex``
 alternation of every phrase in the built-in packs (the reference limit) and
 proselint if it is installed, with the ratios.  Timings are the best of
 ``--repeat`` runs; nothing here is asserted.
+
+``--stages`` adds where a full run spends its time (each matcher group,
+segmentation, building findings and their fingerprints) and the floor: the
+same generator's neutral sentences alone, copy with almost nothing to flag.
 """
 
 from __future__ import annotations
@@ -53,6 +57,68 @@ def check_all(engine, documents: list[str]) -> int:
         findings, _ = engine.check(Document(path=f"doc{index}", text=text, metadata={}))
         count += len(findings)
     return count
+
+
+def stage_times(engine, documents: list[str], repeat: int) -> tuple[float, dict[str, float]]:
+    """Seconds per stage of a full run (best of ``repeat`` per stage), measured by wrapping the engine's steps.
+
+    The wrappers cost a little themselves, so the stages add up to slightly more than a plain run.
+    """
+    import factrules.engine as engine_module
+
+    spent: dict[str, float] = {}
+    run_group, make_finding = engine_module.Engine._run_group, engine_module.Engine.make_finding
+    fingerprints = engine_module.assign_fingerprints
+    building = [0.0]
+
+    def timed_group(self, group, document, prior, errors):
+        start = time.perf_counter()
+        building_before = building[0]
+        try:
+            return run_group(self, group, document, prior, errors)
+        finally:
+            packs = ",".join(sorted({self._rule_of[id(m)].pack for m in group.matchers}))
+            name = f"{type(group).__name__} ({packs})"
+            # findings built inside the group are counted under "building findings", not twice
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - start - (building[0] - building_before)
+
+    def timed_finding(self, rule, document, match):
+        start = time.perf_counter()
+        try:
+            return make_finding(self, rule, document, match)
+        finally:
+            building[0] += time.perf_counter() - start
+
+    def timed_fingerprints(findings):
+        start = time.perf_counter()
+        fingerprints(findings)
+        building[0] += time.perf_counter() - start
+
+    best: dict[str, float] = {}
+    total = float("inf")
+    engine_module.Engine._run_group, engine_module.Engine.make_finding = timed_group, timed_finding
+    engine_module.assign_fingerprints = timed_fingerprints
+    try:
+        for _ in range(repeat):
+            spent.clear()
+            building[0] = 0.0
+            segmenting = 0.0
+            began = time.perf_counter()
+            for index, text in enumerate(documents):
+                document = Document(path=f"doc{index}", text=text, metadata={})
+                start = time.perf_counter()
+                document.sentences, document.folded  # noqa: B018 - computed once, cached on the document
+                segmenting += time.perf_counter() - start
+                engine.check(document)
+            total = min(total, time.perf_counter() - began)
+            spent["segmentation"] = segmenting
+            spent["building findings and fingerprints"] = building[0]
+            for name, seconds in spent.items():
+                best[name] = min(best.get(name, float("inf")), seconds)
+    finally:
+        engine_module.Engine._run_group, engine_module.Engine.make_finding = run_group, make_finding
+        engine_module.assign_fingerprints = fingerprints
+    return total, best
 
 
 def reference_regex(packs) -> regex.Pattern[str]:
@@ -102,6 +168,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", metavar="OUT.html", help="write a pyinstrument profile of one full run")
     parser.add_argument("--no-proselint", action="store_true")
+    parser.add_argument("--stages", action="store_true", help="time each stage, and the floor on neutral copy")
     args = parser.parse_args()
 
     documents = corpus.read(args.paths) if args.paths else corpus.generate(args.generate)
@@ -144,6 +211,23 @@ def main() -> int:
             seconds = time.perf_counter() - start
             print(f"proselint: {seconds:.2f} s  {size_mb / seconds:.2f} MB/s  "
                   f"(factrules' throughput is {seconds / full:.2f}x proselint's)")
+
+    if args.stages:
+        total, stages = stage_times(engine, documents, args.repeat)
+        print(f"stages of a full run ({total:.2f} s with the timers):")
+        for name, seconds in sorted(stages.items(), key=lambda item: -item[1]):
+            print(f"  {name:52} {seconds:6.2f} s  {seconds / total:6.1%}")
+        rest = total - sum(stages.values())
+        print(f"  {'the rest (sorting, suppressions, per-document setup)':52} {rest:6.2f} s  {rest / total:6.1%}")
+        per_finding = stages["building findings and fingerprints"] / max(findings, 1) * 1e6
+        print(f"building one finding (locate, explain, fingerprint): {per_finding:.1f} µs")
+        neutral = corpus.generate(size_mb, claim_share=0.0)
+        neutral_mb = sum(len(d.encode("utf-8")) for d in neutral) / 1e6
+        neutral_findings = check_all(engine, neutral)
+        floor = best_of(args.repeat, lambda: check_all(engine, neutral))
+        print(f"floor, the generator's neutral sentences alone ({neutral_mb:.2f} MB, "
+              f"{neutral_findings / neutral_mb / 1000:.1f} findings per KB): {floor:.2f} s  "
+              f"{neutral_mb / floor:.2f} MB/s")
 
     print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     if args.profile:

@@ -154,6 +154,14 @@ _FIRST_WORDS = frozenset(
 ) | frozenset(cal.WEEKDAYS)
 
 
+#: First words that open a candidate only before one of a few words ("the other day", "the end of",
+#: "of late"): before a key they are everywhere, and trying ``CANDIDATES`` at each was most of its misses.
+_ONLY_BEFORE = {
+    "the": re.compile(r"\s+(?:other|day|start|beginning|end|middle)"),
+    "of": re.compile(r"\s+late"),
+}
+
+
 def candidates(low: str) -> Iterator[re.Match[str]]:
     """Candidate matches of ``CANDIDATES`` in lower-cased text, found through the ``KEYS`` around them.
 
@@ -179,6 +187,9 @@ def candidates(low: str) -> Iterator[re.Match[str]]:
                 continue
             first = word.group()
             if first not in _FIRST_WORDS and not first[0].isdigit():
+                continue
+            only_before = _ONLY_BEFORE.get(first)
+            if only_before is not None and not only_before.match(low, word.end()):
                 continue
             match = CANDIDATES.match(low, word_start, stop)
             if match is None:

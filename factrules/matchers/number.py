@@ -104,6 +104,10 @@ _TIME_AFTER = regex.compile(r"^\s*(?:[ap]\.?\s?m\b\.?|o['’]clock|gmt\b|utc\b|b
 _AGE_BEFORE = regex.compile(r"\b(?:aged|age|ages|age\s+of)\s+$", regex.IGNORECASE)
 _AGE_AFTER = regex.compile(r"^[\s-]*(?:years?|yrs?|months?)[\s-]*old\b", regex.IGNORECASE)
 _COMPOUND_AFTER = regex.compile(r"^-\p{L}")
+#: ``_COMPOUND_AFTER``, ``_AGE_AFTER`` or ``_TIME_AFTER`` in one call: each one drops the figure
+_NOT_A_COUNT_AFTER = regex.compile(
+    "|".join(f"(?:{p.pattern})" for p in (_COMPOUND_AFTER, _AGE_AFTER, _TIME_AFTER)), regex.IGNORECASE
+)
 _PERCENT_AFTER = regex.compile(r"^\s*(?:%|percent\b|per\s+cent\b|percentage\s+points?\b|pc\b)", regex.IGNORECASE)
 #: ``_ID_BEFORE`` and ``_YEAR_BEFORE`` end at ``$`` and are only asked whether they match: searching from
 #: the end (REVERSE) finds the same answer without trying the long alternation at every position first
@@ -508,9 +512,7 @@ def _context_allows(candidate: _Candidate, text: str, noun: str | None, first: s
     start, end = candidate.start, candidate.end
     before = text[max(0, start - 24) : start]
     after = text[end : end + 24]
-    if _COMPOUND_AFTER.match(after) or _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
-        return False
-    if _TIME_AFTER.match(after):
+    if _NOT_A_COUNT_AFTER.match(after) or _AGE_BEFORE.search(before):
         return False
     if noun in TIME_UNITS or (first is not None and singular(first) in TIME_UNITS):
         return False
