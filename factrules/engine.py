@@ -20,7 +20,7 @@ import regex
 from factrules.document import Document
 from factrules.errors import FactrulesError
 from factrules.findings import Finding, assign_fingerprints
-from factrules.matchers.base import DEFAULT_TIMEOUT, Match, Matcher, MatcherGroup, RuleTimeout
+from factrules.matchers.base import DEFAULT_TIMEOUT, Match, Matcher, MatcherGroup, RuleTimeout, time_budget
 from factrules.packs import Pack, Rule
 from factrules.plugins import Registry
 
@@ -203,7 +203,8 @@ class Engine:
             except TimeoutError:
                 # ``unless`` patterns ran past the limit: the whole rule is skipped, as for its own pattern.
                 timed_out.add(rule.full_id)
-                limit = f"its 'unless' patterns ran past their {rule.matcher.timeout:g} s time limit"
+                budget = time_budget(rule.matcher.timeout, len(document.text))
+                limit = f"its 'unless' patterns ran past their {budget:.3g} s time limit"
                 errors.append(_timeout_error(rule, document, limit))
                 continue
             if keep:
@@ -232,9 +233,10 @@ class Engine:
             s_start, s_end = min(s_start, start), max(s_end, end)
             text = document.text
             began = time.process_time()  # the clock the regex module's timeout counts (CPU, not wall)
+            allowed = time_budget(rule.matcher.timeout, len(text))
 
             def budget() -> float:
-                left = rule.matcher.timeout - spent[rule.full_id] - (time.process_time() - began)
+                left = allowed - spent[rule.full_id] - (time.process_time() - began)
                 if left <= 0:
                     raise TimeoutError
                 return left

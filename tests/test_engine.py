@@ -478,6 +478,27 @@ def test_catastrophic_unless_pattern_times_out_cleanly(engine_for) -> None:
     assert [e["kind"] for e in errors] == ["rule-timeout"] and "unless" in errors[0]["message"]
 
 
+def test_the_time_limit_grows_with_the_document() -> None:
+    """A flat second per rule and document made healthy rules time out on 20 MB pastes."""
+    from factrules.matchers.base import time_budget
+
+    assert time_budget(1.0, 30_001) == 1.0
+    assert time_budget(1.0, 1_000_000) == 1.0
+    assert time_budget(1.0, 20_000_000) == 20.0
+    assert time_budget(0.05, 3_000_000) == pytest.approx(0.15)
+
+
+@pytest.mark.parametrize("padding", [0, 2_970_000])
+def test_a_timeout_names_the_limit_it_was_given(engine_for, padding: int) -> None:
+    """The same runaway pattern stops at 0.05 s on a short draft and at 0.15 s on a 3 MB one, and says so."""
+    engine = engine_for(CATASTROPHIC)
+    text = "It reportedly fell.\n\n" + "a" * 30_000 + "!" + "\n\nNothing here." * (padding // 15)
+    findings, errors = engine.check(Document(path="big.txt", text=text))
+    assert texts(findings) == ["reportedly"]
+    limit = "0.15 s" if padding else "0.05 s"
+    assert [e["kind"] for e in errors] == ["rule-timeout"] and f"its {limit} time limit" in errors[0]["message"]
+
+
 # -- the suite's own schema check can fail ---------------------------------------------------
 def test_conftest_records_invalid_findings(engine_for, audit, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = engine_for(pack(PHRASE))

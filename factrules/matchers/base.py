@@ -21,6 +21,20 @@ if TYPE_CHECKING:  # pragma: no cover
     from factrules.findings import Finding
 
 DEFAULT_TIMEOUT = 1.0
+#: A rule's time limit covers this much text; a longer document gives its rules proportionally more.
+BUDGET_CHARACTERS = 1_000_000
+
+
+def time_budget(timeout: float, characters: int) -> float:
+    """Seconds a rule may spend on a document of ``characters``: ``timeout`` per million, ``timeout`` at least.
+
+    The limit is there to stop a regex whose cost explodes (``(a+)+$`` on 30,000 a's), not one doing honest
+    work in proportion to a huge input: with a flat second per rule and document, a 20 MB paste lost its
+    anonymous-source rule to the limit while the rule ran as fast as ever.  Healthy rules scan tens of MB
+    a second, so a second per MB leaves them ten times the room they need, and a runaway pattern is still
+    cut off after a time proportional to the text it was given.
+    """
+    return timeout * max(1.0, characters / BUDGET_CHARACTERS)
 
 
 class RuleError(ValueError):

@@ -13,7 +13,7 @@ from typing import Any
 import regex
 
 from factrules.keywords import StartIndex
-from factrules.matchers.base import Match, Matcher, RuleError, RuleTimeout
+from factrules.matchers.base import Match, Matcher, RuleError, RuleTimeout, time_budget
 from factrules.matchers.phrase import alternation_source
 
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
@@ -68,12 +68,13 @@ class NearMatcher(Matcher):
         """
         text = document.text
         seen: set[tuple[int, int]] = set()
+        limit = time_budget(self.timeout, len(text))
         try:
             b_starts = self.second_starts.starts(document)
-            for b_hit in _term_hits(self.second, b_starts, text, self.timeout):
+            for b_hit in _term_hits(self.second, b_starts, text, limit):
                 b_start, b_end = b_hit.span()
                 s_start, s_end = document.sentence_at(b_start)
-                for a_hit in self.first.finditer(text, s_start, s_end, timeout=self.timeout):
+                for a_hit in self.first.finditer(text, s_start, s_end, timeout=limit):
                     a_start, a_end = a_hit.span()
                     if a_start < b_end and b_start < a_end:
                         continue
@@ -94,4 +95,4 @@ class NearMatcher(Matcher):
                         yield Match(*span, data={"near": text[a_start:a_end]})
                     break
         except TimeoutError:
-            raise RuleTimeout(f"near terms ran past the {self.timeout:g} s time limit") from None
+            raise RuleTimeout(f"near terms ran past the {limit:.3g} s time limit") from None

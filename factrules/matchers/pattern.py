@@ -19,7 +19,15 @@ from typing import Any
 import regex
 
 from factrules.keywords import KeywordIndex
-from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError, RuleTimeout, compile_pattern
+from factrules.matchers.base import (
+    Match,
+    Matcher,
+    MatcherGroup,
+    RuleError,
+    RuleTimeout,
+    compile_pattern,
+    time_budget,
+)
 
 
 class PatternMatcher(Matcher):
@@ -70,7 +78,8 @@ class PatternMatcher(Matcher):
         whole = [(0, len(text))]
         # One time budget per rule and document, shared by all its patterns and windows: a limit per
         # regex call would let a careless pattern run for the limit times the number of sentences.
-        deadline = time.perf_counter() + self.timeout
+        budget = time_budget(self.timeout, len(text))
+        deadline = time.perf_counter() + budget
         for index, compiled in enumerate(self.patterns):
             group = "match" if "match" in compiled.groupindex else 0
             where = windows[index] if windows is not None else None
@@ -84,7 +93,7 @@ class PatternMatcher(Matcher):
                         if span[1] > span[0]:
                             spans.append(span)
                 except TimeoutError:
-                    raise RuleTimeout(f"pattern ran past its {self.timeout:g} s time limit") from None
+                    raise RuleTimeout(f"pattern ran past its {budget:.3g} s time limit") from None
         merged: list[list[int]] = []
         for start, end in sorted(spans):
             if merged and start < merged[-1][1]:
