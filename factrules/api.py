@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +55,9 @@ class Report:
     fail_on: str = "warning"
     #: the documents checked, by path, when the caller asked to keep them (the text format shows lines)
     sources: dict[str, Document] = field(default_factory=dict)
+    #: findings handed to an ``on_findings`` callback instead of kept: their count and worst severity
+    streamed: int = 0
+    streamed_worst: int = -1
 
     def to_dict(self) -> dict[str, Any]:
         return build_report(self.findings, self.errors, self.files)
@@ -66,6 +69,8 @@ class Report:
         if self.fail_on == "never":
             return 0
         threshold = SEVERITY_RANK[self.fail_on]
+        if self.streamed_worst >= threshold:
+            return 1
         return 1 if any(SEVERITY_RANK[f.severity] >= threshold for f in self.findings) else 0
 
 
@@ -279,12 +284,17 @@ def check_paths(
     format: str | None = None,
     stdin: Any = None,
     keep_sources: bool = False,
+    on_findings: Callable[[list[Finding]], list[Finding]] | None = None,
 ) -> Report:
     """Check files, directories (recursively, by extension) and ``-`` (standard input).
 
     Problems with one input (missing, binary, undecodable) become errors in
     the report and the other inputs are still checked.  A broken rule pack
     or config is not per-file: it raises ``PackError``/``ConfigError``.
+
+    ``on_findings`` receives each file's findings as soon as that file is checked and returns the ones
+    it wrote (a baseline may drop some); those are counted for the exit status, not kept in the report,
+    so a run over many files or one huge file never holds all its findings at once.
     """
     options = _options(date, rules, select, ignore, enable, config, plugins, fail_on, format)
     plugins_registry = registry(options.plugins)
@@ -312,7 +322,12 @@ def check_paths(
             report.errors.append({"path": path, "kind": "rule-error", "rule": error.rule, "severity": "error",
                                   "message": str(error)})
             continue
-        report.findings.extend(findings)
+        if on_findings is not None:
+            written = on_findings(findings)
+            report.streamed += len(written)
+            report.streamed_worst = max([report.streamed_worst, *(SEVERITY_RANK[f.severity] for f in written)])
+        else:
+            report.findings.extend(findings)
         report.errors.extend(errors)
         if keep_sources:
             report.sources[path] = document

@@ -112,17 +112,30 @@ def load_baseline(path: str | Path) -> dict[str, Counter[str]]:
     return {name: Counter(entry["fingerprint"] for entry in entries) for name, entries in data["files"].items()}
 
 
+class BaselineFilter:
+    """Drops the findings a baseline accounts for, across several calls (one per file, when output streams).
+
+    Each recorded fingerprint accounts for as many findings as it was recorded times, once each.
+    """
+
+    def __init__(self, baseline: dict[str, Counter[str]]) -> None:
+        self.remaining = {name: Counter(counts) for name, counts in baseline.items()}
+
+    def new(self, findings: list[Finding]) -> list[Finding]:
+        """The findings the baseline does not account for, in their original order."""
+        kept = []
+        for finding in findings:
+            accepted = self.remaining.get(normalise_path(finding.path))
+            if accepted is not None and finding.fingerprint and accepted[finding.fingerprint] > 0:
+                accepted[finding.fingerprint] -= 1
+                continue
+            kept.append(finding)
+        return kept
+
+
 def new_findings(findings: list[Finding], baseline: dict[str, Counter[str]]) -> list[Finding]:
     """The findings the baseline does not account for, in their original order."""
-    remaining = {name: Counter(counts) for name, counts in baseline.items()}
-    kept = []
-    for finding in findings:
-        accepted = remaining.get(normalise_path(finding.path))
-        if accepted is not None and finding.fingerprint and accepted[finding.fingerprint] > 0:
-            accepted[finding.fingerprint] -= 1
-            continue
-        kept.append(finding)
-    return kept
+    return BaselineFilter(baseline).new(findings)
 
 
 def cmd_baseline_create(args: argparse.Namespace, stdout: IO[str]) -> int:

@@ -119,6 +119,8 @@ def cmd_check(args: argparse.Namespace, stdout: IO[str]) -> int:
     from factrules.baseline import load_baseline, new_findings
 
     baseline = load_baseline(args.baseline) if args.baseline else None
+    if getattr(formatter, "stream", None) is not None:
+        return _check_streaming(args, formatter.stream, baseline, stdout)
     report = check_paths(
         args.paths,
         args.date,
@@ -146,6 +148,46 @@ def cmd_check(args: argparse.Namespace, stdout: IO[str]) -> int:
         for error in report.errors:
             if error.get("kind") != "empty-file":
                 print(f"factrules: {error['message']}", file=sys.stderr)
+    return report.exit_code
+
+
+def _check_streaming(args: argparse.Namespace, write: Any, baseline: Any, stdout: IO[str]) -> int:
+    """``check`` for a line format: each file's findings are written as soon as it is checked, then dropped.
+
+    With ``--output`` the lines go to a temporary file renamed into place at the end, so a run that fails
+    (a broken pack in a subdirectory's config, an interrupt) leaves no half-written report behind.
+    """
+    from factrules.api import check_paths
+    from factrules.baseline import BaselineFilter
+
+    keep = BaselineFilter(baseline).new if baseline is not None else None
+
+    def run(handle: IO[str]) -> Any:
+        def on_findings(findings: list[Any]) -> list[Any]:
+            written = keep(findings) if keep is not None else findings
+            write((finding.to_dict() for finding in written), handle)
+            return written
+
+        return check_paths(
+            args.paths,
+            args.date,
+            fail_on=args.fail_on,
+            format=args.input_format,
+            stdin=sys.stdin.buffer if "-" in args.paths else None,
+            on_findings=on_findings,
+            **rule_kwargs(args),
+        )
+
+    if args.output:
+        from factrules.output import write_atomically
+
+        with write_atomically(Path(args.output)) as handle:
+            report = run(handle)
+    else:
+        report = run(stdout)
+    for error in report.errors:
+        if error.get("kind") != "empty-file":
+            print(f"factrules: {error['message']}", file=sys.stderr)
     return report.exit_code
 
 

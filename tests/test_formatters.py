@@ -369,6 +369,57 @@ def test_jsonl_is_one_valid_finding_per_line(cli: Any, drafts: Path) -> None:
     assert parsed == findings
 
 
+def test_jsonl_writes_each_file_as_it_is_checked_and_keeps_nothing(drafts: Path) -> None:
+    """The API behind the CLI's streaming: one call per file, in order; the report keeps only the counts."""
+    from factrules.api import check_paths
+
+    calls: list[list[str]] = []
+
+    def on_findings(findings: list[Any]) -> list[Any]:
+        calls.append([f.path for f in findings])
+        return findings
+
+    report = check_paths(["drafts"], rules=["house.yaml"], on_findings=on_findings)
+    whole = check_paths(["drafts"], rules=["house.yaml"])
+    assert [set(paths) for paths in calls] == [{"drafts/a.txt"}, set()]  # b.txt: checked, nothing found
+    assert report.findings == [] and report.streamed == len(whole.findings) > 0
+    assert report.exit_code == whole.exit_code == 1
+
+
+@pytest.mark.parametrize(("extra", "code"), [
+    ((), 1), (("--fail-on", "error"), 1), (("--fail-on", "never"), 0),
+    (("--select", "hedges", "--fail-on", "error"), 0), (("--select", "hedges"), 1),
+])
+def test_streamed_jsonl_keeps_the_exit_status(cli: Any, drafts: Path, extra: tuple[str, ...], code: int) -> None:
+    """Streamed findings are not kept, but still decide the exit status as the JSON report's do."""
+    whole = cli("check", *ARGS, "--format", "json", *extra)
+    result = cli("check", *ARGS, "--format", "jsonl", *extra)
+    assert result.code == whole.code == code
+    assert [json.loads(line) for line in result.out.splitlines()] == whole.json["findings"]
+
+
+def test_streamed_jsonl_honours_a_baseline_across_files(cli: Any, drafts: Path) -> None:
+    assert cli("baseline", "create", "drafts/a.txt", "--rules", "house.yaml", "-o", "base.json").code == 0
+    (drafts / "drafts" / "a.txt").write_text(DRAFT_A + "It allegedly rained.\n", encoding="utf-8")
+    result = cli("check", *ARGS, "--format", "jsonl", "--baseline", "base.json")
+    new = [json.loads(line) for line in result.out.splitlines()]
+    assert result.code == 1
+    assert [(f["path"], f["text"]) for f in new if f["path"] == "drafts/a.txt"] == [("drafts/a.txt", "allegedly")]
+    assert new == cli("check", *ARGS, "--format", "json", "--baseline", "base.json").json["findings"]
+
+
+def test_streamed_jsonl_leaves_no_half_written_output_when_the_run_fails(cli: Any, drafts: Path) -> None:
+    """The first file's lines are written before the second file's config turns out to be broken."""
+    (drafts / "out.jsonl").write_text("previous run\n", encoding="utf-8")
+    (drafts / "drafts" / "z").mkdir()
+    (drafts / "drafts" / "z" / "c.txt").write_text("It reportedly fell.\n", encoding="utf-8")
+    (drafts / "drafts" / "z" / ".factrules.yaml").write_text("select: [\n", encoding="utf-8")
+    result = cli("check", *ARGS, "--format", "jsonl", "--output", "out.jsonl")
+    assert result.code == 2 and ".factrules.yaml" in result.err and "Traceback" not in result.err
+    assert (drafts / "out.jsonl").read_text(encoding="utf-8") == "previous run\n"
+    assert [p.name for p in drafts.iterdir() if p.name.startswith(".out.jsonl")] == []
+
+
 def test_formats_write_to_output_files(cli: Any, drafts: Path) -> None:
     result = cli("check", *ARGS, "--format", "sarif", "--output", "out.sarif")
     assert result.code == 1 and result.out == ""
