@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factrules import segment
 from factrules.document import Document
@@ -183,3 +185,44 @@ def test_sentence_and_paragraph_lookup() -> None:
     document = Document(path="x", text=text)
     assert document.sentence_at(text.index("Two")) == (5, 9)
     assert document.paragraph_at(text.index("Three")) == (11, 17)
+
+
+# -- quotations: the search-based scan against its character-by-character definition ----------------
+def quotations_by_character(text: str) -> list[tuple[int, int]]:
+    """The definition the fast scan must keep: step through every character of each paragraph."""
+    spans = []
+    for para_start, para_end in segment.paragraphs(text):
+        index = para_start
+        while index < para_end:
+            char = text[index]
+            closer = segment._OPENERS.get(char)
+            if closer and segment._can_open(text, index, char, para_start):
+                close_at = None
+                for candidate in range(index + 1, para_end):
+                    if text[candidate] != closer:
+                        continue
+                    if closer in "'’":
+                        after = text[candidate + 1] if candidate + 1 < para_end else " "
+                        if after.isalnum() or text[candidate - 1].isspace():
+                            continue
+                    close_at = candidate
+                    break
+                end = close_at + 1 if close_at is not None else para_end
+                spans.append((index, end))
+                index = end
+                continue
+            index += 1
+    return spans
+
+
+QUOTE_TEXT = st.lists(
+    st.sampled_from(["\"", "'", "“", "”", "‘", "’", "«", "»", " ", "\n\n", "a", "B", "9", "'90s", "em", "n't",
+                     "Syria's", ".", ","]) | st.text(max_size=3),
+    max_size=40,
+).map("".join)
+
+
+@given(QUOTE_TEXT)
+@settings(max_examples=400, deadline=None)
+def test_quotation_scan_equals_its_character_by_character_definition(text: str) -> None:
+    assert segment.quotations(text) == quotations_by_character(text)
