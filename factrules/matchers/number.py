@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import ahocorasick
@@ -285,8 +286,12 @@ def _show(value: float | None) -> str:
     return f"{number:,}" if isinstance(number, int) else f"{number:,.6g}"
 
 
+@lru_cache(maxsize=8192)
 def singular(word: str) -> str:
-    """A rough singular for comparing counted nouns: "contractors" -> "contractor"."""
+    """A rough singular for comparing counted nouns: "contractors" -> "contractor".
+
+    Cached: it runs on the word after every figure, and the same few words ("people", "years") recur.
+    """
     word = word.lower().strip(_STRIP)
     if word in _IRREGULAR:
         return _IRREGULAR[word]
