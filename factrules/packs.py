@@ -33,11 +33,11 @@ class PackError(Exception):
         super().__init__(f"{where}:{what} {message}")
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping and key (for error messages)."""
+class _Lines:
+    """Remembers the line of every mapping and key (for error messages); mixed into both loaders below."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
+        mapping = super().construct_mapping(node, deep=deep)  # type: ignore[misc]
         mapping[_LINE_KEY] = node.start_mark.line + 1
         mapping[_KEY_LINES] = {
             key.value: key.start_mark.line + 1 for key, _ in node.value if isinstance(key.value, str)
@@ -45,15 +45,25 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
+class _LineLoader(_Lines, yaml.SafeLoader):
+    """The pure-Python safe loader: its error messages and marks are the ones users see."""
+
+
+#: libyaml's parser when PyYAML has it (five times faster: loading the built-in packs was half of the
+#: start-up of every ``check``, worker and server); a pack it rejects is parsed again by ``_LineLoader``
+#: so that errors read the same either way.
+_FastLineLoader: type = type("_FastLineLoader", (_Lines, getattr(yaml, "CSafeLoader", yaml.SafeLoader)), {})
+
 # YAML 1.1 reads on/off/yes/no as booleans, so ``id: off`` or ``phrases: [no]`` would silently become
 # False; pack authors write words, so only true/false are booleans here (as in YAML 1.2).
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_LineLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", regex.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+for _loader in (_LineLoader, _FastLineLoader):
+    _loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", regex.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
 
 
 def _strip_lines(value: Any) -> Any:
@@ -111,7 +121,10 @@ def read_pack_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     except OSError as error:
         raise PackError(shown, f"cannot read: {error.strerror or error}") from None
     try:
-        with_lines = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        try:
+            with_lines = yaml.load(raw, Loader=_FastLineLoader)  # noqa: S506 - a (C)SafeLoader subclass
+        except yaml.YAMLError:
+            with_lines = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if error.context_mark and mark and "flow" in str(error.context) and error.context_mark.line < mark.line:

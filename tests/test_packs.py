@@ -168,3 +168,18 @@ def test_builtin_packs_load_and_cover_the_three_categories() -> None:
     categories = {r.category for p in packs for r in p.rules}
     assert {"hedge", "unverified", "denial"} <= categories
     assert all(r.examples.get("match") for p in packs for r in p.rules)
+
+
+def test_the_fast_yaml_parser_reads_every_built_in_pack_as_the_python_one_does() -> None:
+    """libyaml parses the packs when PyYAML has it; rules, values and remembered lines must not change."""
+    import yaml
+
+    from factrules.packs import _FastLineLoader, _LineLoader, pack_files
+    from factrules.plugins import registry
+
+    paths = [file for path in registry().pack_paths for file in pack_files(Path(path))]
+    paths += sorted((Path(__file__).resolve().parent.parent / "plugins" / "factrules-example").rglob("*.yaml"))
+    assert len(paths) >= 7
+    for path in paths:
+        raw = path.read_text(encoding="utf-8")
+        assert yaml.load(raw, Loader=_FastLineLoader) == yaml.load(raw, Loader=_LineLoader), path  # noqa: S506
