@@ -66,11 +66,26 @@ def _append_trimmed(text: str, start: int, end: int, spans: list[Span]) -> None:
         spans.append((start, end))
 
 
-def _ends_with_abbreviation(text: str, period_at: int, paragraph_start: int) -> bool:
+def _word_before(text: str, period_at: int, paragraph_start: int) -> str | None:
+    """``_WORD_BEFORE``'s group (letters and periods ending at the period), found without a regex when it can be.
+
+    Most periods follow a plain word after a space: then the word is that run of letters.  Anything else
+    (a period inside the word, a digit, a quote, the paragraph's start) takes the regex.
+    """
+    space = text.rfind(" ", paragraph_start, period_at)
+    if space >= 0:
+        word = text[space + 1 : period_at]
+        if word.isalpha():
+            return word + "."
     match = _WORD_BEFORE.search(text, paragraph_start, period_at + 1)
-    if not match:
+    return match.group(1) if match else None
+
+
+def _ends_with_abbreviation(text: str, period_at: int, paragraph_start: int) -> bool:
+    found = _word_before(text, period_at, paragraph_start)
+    if not found:
         return False
-    word = match.group(1).rstrip(".")
+    word = found.rstrip(".")
     if not word:
         return False
     lower = word.lower()
@@ -87,8 +102,8 @@ def _ends_with_abbreviation(text: str, period_at: int, paragraph_start: int) -> 
 
 def _can_end_sentence(text: str, period_at: int, paragraph_start: int, paragraph_end: int) -> bool:
     """An initialism ("U.S.") or "Inc." ends a sentence when a typical sentence opener follows."""
-    match = _WORD_BEFORE.search(text, paragraph_start, period_at + 1)
-    word = match.group(1).rstrip(".") if match else ""
+    found = _word_before(text, period_at, paragraph_start)
+    word = found.rstrip(".") if found else ""
     if not (word.lower() in _FINAL_ABBREVIATIONS or (len(word) > 2 and _INITIALISM.match(word + "."))):
         return False
     following = _NEXT_WORD.match(text, period_at + 1, paragraph_end)

@@ -226,3 +226,13 @@ QUOTE_TEXT = st.lists(
 @settings(max_examples=400, deadline=None)
 def test_quotation_scan_equals_its_character_by_character_definition(text: str) -> None:
     assert segment.quotations(text) == quotations_by_character(text)
+
+
+@given(st.lists(st.sampled_from(["U.S", "Feb", "etc", "é", "e\u0301", " ", "\t", "\n", "a", "Zq", "9", "'", "."])
+                | st.text(max_size=2), max_size=12).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_the_word_before_a_period_is_what_the_regex_finds(text: str) -> None:
+    """The shortcut for "a plain word after a space" must agree with ``_WORD_BEFORE`` everywhere."""
+    text += "."
+    match = segment._WORD_BEFORE.search(text, 0, len(text))
+    assert segment._word_before(text, len(text) - 1, 0) == (match.group(1) if match else None)
