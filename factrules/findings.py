@@ -83,9 +83,10 @@ def assign_fingerprints(findings: list[Finding]) -> None:
     the line number), plus the occurrence count of that triple, so adding
     lines above a finding keeps it, and changing the flagged words changes it.
     """
-    seen: Counter[tuple[str, str, str, str]] = Counter()
+    seen: dict[tuple[str, str, str, str], int] = {}
     #: findings share sentences (and often words): each distinct string is normalised once
     normalised: dict[str, str] = {}
+    sha256 = hashlib.sha256
     for finding in sorted(findings, key=lambda f: (f.path, f.span["start"], f.rule)):
         text, sentence = finding.text, finding.sentence or ""
         text_key = normalised.get(text)
@@ -95,11 +96,11 @@ def assign_fingerprints(findings: list[Finding]) -> None:
         if sentence_key is None:
             sentence_key = normalised[sentence] = _normalise(sentence)
         key = (finding.path, finding.rule, text_key, sentence_key)
-        occurrence = seen[key]
-        seen[key] += 1
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
         # surrogatepass: a Document built in code may carry lone surrogates, and hashing must not fail on them
-        digest = hashlib.sha256("\x1f".join((*key[1:], str(occurrence))).encode("utf-8", "surrogatepass")).hexdigest()
-        finding.fingerprint = digest[:20]
+        identity = f"{finding.rule}\x1f{text_key}\x1f{sentence_key}\x1f{occurrence}"
+        finding.fingerprint = sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def _registry() -> Registry:
