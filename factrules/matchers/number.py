@@ -373,7 +373,8 @@ def _scale_factor(text: str) -> float:
 class _Candidate:
     """A regex hit being turned into a Quantity (or dropped)."""
 
-    __slots__ = ("hit", "start", "end", "kind", "low", "high", "value", "digits", "vague_name")
+    __slots__ = ("hit", "start", "end", "kind", "low", "high", "value", "digits", "vague_name", "pre_text",
+                 "num_text")
 
     def __init__(self, hit: regex.Match[str]) -> None:
         self.hit = hit
@@ -384,26 +385,32 @@ class _Candidate:
         self.value: float | None = None
         self.digits = False
         self.vague_name = ""
+        #: the hit's ``pre`` and ``num`` groups, read once by ``_interval``
+        self.pre_text: str | None = None
+        self.num_text: str | None = None
 
 
 def _interval(candidate: _Candidate, text: str) -> bool:
     """Value a hit; False when it is not a quantity after all (a score, a year range, a pronoun 'one')."""
     hit = candidate.hit
-    pre = " ".join(hit.group("pre").lower().split()) if hit.group("pre") else None
-    post = hit.group("post")
+    # one call for every group: each ``group(name)`` call costs as much as the lookups it saves
+    raw_pre, post, lo1, lo2, hi1, hi2, between, vague, number = hit.group(
+        "pre", "post", "lo1", "lo2", "hi1", "hi2", "between", "vague", "num")
+    candidate.pre_text, candidate.num_text = raw_pre, number
+    pre = " ".join(raw_pre.lower().split()) if raw_pre else None
     post_kind = _AFTER_KIND.get(" ".join(post.lower().replace("-", " ").split())) if post else None
-    lo_text = hit.group("lo1") or hit.group("lo2")
+    lo_text = lo1 or lo2
     if lo_text:
-        hi_text = hit.group("hi1") or hit.group("hi2")
+        hi_text = hi1 or hi2
         low, high = parse_number(lo_text), parse_number(hi_text)
         if low is None or high is None:
             return False
-        dashed = bool(hit.group("lo2")) and not _TO_OR.search(hit.group())
+        dashed = bool(lo2) and not _TO_OR.search(hit.group())
         if dashed and lo_text.strip()[:1].isdigit() != hi_text.strip()[:1].isdigit():
             return False  # "7-Eleven": a name, not a range
         if not _SCALE_WORD.search(lo_text) and _SCALE_WORD.search(hi_text):
             low *= _scale_factor(hi_text)
-        if low >= high or (hit.group("between") or "").lower() == "from":
+        if low >= high or (between or "").lower() == "from":
             return False  # a score ("3-1"), a vote, or a change ("from 5 to 10"), not a range
         if all(_year_like(t) for t in (lo_text, hi_text)):
             return False
@@ -417,10 +424,8 @@ def _interval(candidate: _Candidate, text: str) -> bool:
         elif pre in _BEFORE["lower"]:
             candidate.high = None
         return True
-    vague = hit.group("vague")
     if vague:
         return _vague(candidate, vague, pre)
-    number = hit.group("num")
     value = parse_number(number)
     if value is None:
         return False
@@ -530,9 +535,9 @@ def _context_allows(candidate: _Candidate, text: str, noun: str | None, first: s
         return True
     if _DATE_BEFORE.search(before) or _DATE_AFTER.match(after):
         return False
-    number = candidate.hit.group("num")
+    number = candidate.num_text
     if number is not None:
-        if not candidate.hit.group("pre") and _ID_BEFORE.search(before):
+        if not candidate.pre_text and _ID_BEFORE.search(before):
             return False
         if _year_like(number) and (noun is None or _YEAR_BEFORE.search(before)):
             return False
@@ -686,6 +691,25 @@ def _core_starts(lowered: str) -> list[int]:
     return starts
 
 
+def _may_open(words: list[str], lowered: str, core_start: int) -> bool:
+    """Whether a quantity can start at one of ``words`` (the last words before a core hit), as ``_hits`` decides.
+
+    The same test ``_hits`` makes word by word, on the split words alone: most figures have a "the" or an
+    "in" before them that cannot open one, and then the positions of the words are never needed.
+    """
+    for index, lead in enumerate(words):
+        if lead not in _LEAD_WORDS:
+            continue
+        seconds = _SECOND_WORDS.get(lead)
+        if seconds is None:
+            return True
+        following = (words[index + 1] if index + 1 < len(words)
+                     else (lowered[core_start : core_start + 40].split(None, 1) or [""])[0])
+        if following.replace("ſ", "s") in seconds:
+            return True
+    return False
+
+
 def _hits(text: str) -> Iterable[regex.Match[str]]:
     """The matches of ``SCAN`` in ``text``, found from the prefilter's hits instead of at every position.
 
@@ -704,8 +728,8 @@ def _hits(text: str) -> Iterable[regex.Match[str]]:
         if core_start < covered:
             continue
         window_start = max(covered, core_start - 48)
-        if split_ok and lowered[core_start] not in _CURRENCY_SIGNS and _LEAD_WORDS.isdisjoint(
-                lowered[window_start:core_start].split()[-5:]):
+        if split_ok and lowered[core_start] not in _CURRENCY_SIGNS and not _may_open(
+                lowered[window_start:core_start].split()[-5:], lowered, core_start):
             # the common case, no word before the hit that can open a quantity: only the hit itself
             hit = SCAN.match(text, core_start)
             if hit and hit.end() > core_start:
