@@ -103,8 +103,8 @@ class Document:
         sentences = self.sentences
         if not sentences:
             return 0, len(self.text)
-        index = max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
-        return sentences[index]
+        index = bisect.bisect_right(self._sentence_starts, offset) - 1
+        return sentences[index if index > 0 else 0]
 
     @cached_property
     def _paragraph_starts(self) -> list[int]:

@@ -522,8 +522,8 @@ def _context_allows(candidate: _Candidate, text: str, noun: str | None, first: s
     start, end = candidate.start, candidate.end
     before = text[max(0, start - 24) : start]
     after = text[end : end + 24]
-    if _NOT_A_COUNT_AFTER.match(after) or _AGE_BEFORE.search(before):
-        return False
+    if _NOT_A_COUNT_AFTER.match(after) or ("age" in before.lower() and _AGE_BEFORE.search(before)):
+        return False  # every form of _AGE_BEFORE holds "age": most figures skip the search
     if noun in TIME_UNITS or (first is not None and singular(first) in TIME_UNITS):
         return False
     if candidate.kind in ("vague", "unknown"):
