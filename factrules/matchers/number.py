@@ -551,6 +551,18 @@ def _context_allows(candidate: _Candidate, text: str, noun: str | None, first: s
     return True
 
 
+def _a_year(candidate: _Candidate, text: str) -> bool:
+    """A figure ``_context_allows`` drops as a year whatever noun follows it ("in 2019", "since 1962,").
+
+    Years are the most common figure in copy; ruling them out before looking for the counted noun
+    saves that search.  Only a shortcut: every figure it drops, ``_context_allows`` drops too.
+    """
+    number = candidate.num_text
+    if number is None or candidate.kind in ("vague", "unknown") or not _year_like(number):
+        return False
+    return bool(_YEAR_BEFORE.search(text[max(0, candidate.start - 24) : candidate.start]))
+
+
 def _event(text: str, quantity_start: int, noun_end: int, sentence: tuple[int, int], stop: int,
            lowered: str | None = None) -> str | None:
     """The event word nearest a quantity: up to 4 words before it or 12 after, within its sentence.
@@ -777,6 +789,8 @@ def scan(document: Any) -> list[Quantity]:
             candidates.append(candidate)
     quantities: list[Quantity] = []
     for index, candidate in enumerate(candidates):
+        if _a_year(candidate, text):
+            continue
         noun, first, noun_end = counted_noun(text, candidate.end)
         if not _context_allows(candidate, text, noun, first, noun_end):
             continue
