@@ -12,6 +12,9 @@ import random
 from pathlib import Path
 
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factrules import dates_resolve as cal
 from factrules.api import check_text
@@ -371,3 +374,36 @@ def test_weekend_by_tense() -> None:
 )
 def test_format_interval(start: tuple[int, int, int], end: tuple[int, int, int], text: str) -> None:
     assert cal.format_interval(dt.date(*start), dt.date(*end)) == text
+
+
+# -- the past-tense markers: read word by word, as the regex defined them --------------------------------
+ORIGINAL_PAST = regex.compile(
+    r"(?<!\b(?:be|been|being|get|gets)\s+)\b(?:said|told|was|were|had|did|ago|began|came|went|took|made|met|held"
+    r"|left|fell|saw|gave|got|won|lost|hit|struck|fought|shot|sent|spoke|wrote|ran|broke|(?!(?:need|seed|speed|feed"
+    r"|bleed|breed|indeed|hundred|sacred|naked|wicked|kindred|planned|scheduled|expected)\b)[a-z]{2,}ed)\b"
+)
+PAST_PIECES = ["said", "Said", "was", "be", "been", "get", "gets", "being", "killed", "Killed", "needed", "need",
+               "seed", "ed", "red", "bed", "reed", "re-elected", "planned", "killed2", "kill_ed", "naïved", "é",
+               "e\u0301d", "tested\u0301", " ", "  ", "\n", "\t", "\x1c", ".", ",", "'", "-", "2", "ſaid", "SAID"]
+
+
+@given(st.lists(st.sampled_from(PAST_PIECES) | st.text(max_size=2), max_size=25).map("".join),
+       st.integers(0, 60), st.integers(0, 60))
+@settings(max_examples=500, deadline=None)
+def test_past_markers_are_what_the_regex_finds(text: str, start: int, length: int) -> None:
+    from factrules.matchers.date import _past_markers
+
+    start = min(start, len(text))
+    end = min(len(text), start + length)
+    expected = [m.span() for m in ORIGINAL_PAST.finditer(text, start, end)]
+    assert list(_past_markers(text, start, end)) == expected
+
+
+def test_past_markers_on_news_copy() -> None:
+    from factrules.matchers.date import _past_markers
+
+    text = ("The army said on Sunday it had pulled back; the strikes will be held and were expected, "
+            "officials reported. Talks resumed after they got delayed, and the bill was being debated. "
+            "Needed repairs were planned; 300 people were killed and hundreds fled, a spokesman added.")
+    assert list(_past_markers(text, 0, len(text))) == [m.span() for m in ORIGINAL_PAST.finditer(text)]
+    assert len(list(_past_markers(text, 0, len(text)))) >= 8

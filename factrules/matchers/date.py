@@ -242,11 +242,39 @@ _FUTURE = regex.compile(
     r"|(?:is|are)\s+to|(?:is|are)\s+\w+ing)\b|['’]ll\b",
     regex.IGNORECASE,
 )
-_PAST = regex.compile(  # a participle after "be" ("will be held") takes its tense from the auxiliary
-    r"(?<!\b(?:be|been|being|get|gets)\s+)\b(?:said|told|was|were|had|did|ago|began|came|went|took|made|met|held"
-    r"|left|fell|saw|gave|got|won|lost|hit|struck|fought|shot|sent|spoke|wrote|ran|broke|(?!(?:need|seed|speed|feed|bleed|breed|indeed|hundred|sacred"
-    r"|naked|wicked|kindred|planned|scheduled|expected)\b)[a-z]{2,}ed)\b"
+_PAST_WORDS = frozenset(
+    "said told was were had did ago began came went took made met held left fell saw gave got won lost hit struck "
+    "fought shot sent spoke wrote ran broke".split()
 )
+#: words ending in "ed" that are not past tenses, or whose tense is read elsewhere ("planned" is a plan)
+_NOT_PAST_ED = frozenset(
+    "need seed speed feed bleed breed indeed hundred sacred naked wicked kindred planned scheduled expected".split()
+)
+#: The definition ``_past_markers`` follows, word for word (kept for the tests that hold it to it).
+_PAST = regex.compile(  # a participle after "be" ("will be held") takes its tense from the auxiliary
+    r"(?<!\b(?:be|been|being|get|gets)\s+)\b(?:" + "|".join(sorted(_PAST_WORDS, key=len, reverse=True))
+    + r"|(?!(?:" + "|".join(sorted(_NOT_PAST_ED)) + r")\b)[a-z]{2,}ed)\b"
+)
+_WORD_RUN = regex.compile(r"\b\w+")
+#: matches (empty) where ``_PAST``'s look-behind holds: no "be"/"been"/"get" just before
+_NOT_AFTER_BE = regex.compile(r"(?<!\b(?:be|been|being|get|gets)\s+)")
+
+
+def _past_markers(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The spans ``_PAST.finditer(text, start, end)`` finds, from the words of the window.
+
+    A marker is a whole word of lower-case ASCII letters (the regex's ``[a-z]`` between two word
+    boundaries), so each word is tested as a string instead of the regex trying its alternation and
+    look-behind at every character; the look-behind itself runs only on the few words that qualify.
+    """
+    for word in _WORD_RUN.finditer(text, start, end):
+        token = word.group()
+        if not (token in _PAST_WORDS or (len(token) >= 4 and token.endswith("ed") and token not in _NOT_PAST_ED)):
+            continue
+        if not (token.isascii() and token.isalpha() and token.islower()):
+            continue
+        if _NOT_AFTER_BE.match(text, word.start()):
+            yield word.span()
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,11 +385,12 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int, default
     """
     s_start, s_end = min(sentence[0], start), max(sentence[1], end)
     best: tuple[int, str] | None = None
-    for pattern, tense in ((_FUTURE, "future"), (_PAST, "past")):
-        for marker in pattern.finditer(text, s_start, s_end):
-            if marker.start() < end and start < marker.end():
+    future = (marker.span() for marker in _FUTURE.finditer(text, s_start, s_end))
+    for markers, tense in ((future, "future"), (_past_markers(text, s_start, s_end), "past")):
+        for marker_start, marker_end in markers:
+            if marker_start < end and start < marker_end:
                 continue
-            distance = start - marker.end() if marker.end() <= start else marker.start() - end
+            distance = start - marker_end if marker_end <= start else marker_start - end
             if best is None or distance < best[0]:
                 best = (distance, tense)
     return best[1] if best else default
