@@ -165,7 +165,9 @@ def _check_streaming(args: argparse.Namespace, write: Any, baseline: Any, stdout
     def run(handle: IO[str]) -> Any:
         def on_findings(findings: list[Any]) -> list[Any]:
             written = keep(findings) if keep is not None else findings
-            write((finding.to_dict() for finding in written), handle)
+            if written:
+                write((finding.to_dict() for finding in written), handle)
+                handle.flush()  # a pipe (``| jq``) sees each file's lines now, not when a buffer fills
             return written
 
         return check_paths(

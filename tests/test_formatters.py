@@ -386,6 +386,34 @@ def test_jsonl_writes_each_file_as_it_is_checked_and_keeps_nothing(drafts: Path)
     assert report.exit_code == whole.exit_code == 1
 
 
+def test_streamed_jsonl_reaches_a_pipe_file_by_file(drafts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file's lines are flushed before the next file is read, so ``| jq`` sees them during the run."""
+    import sys
+
+    from factrules import api
+    from factrules.cli import main
+
+    (drafts / "drafts" / "b.txt").write_text("It reportedly rained.\n", encoding="utf-8")
+    events: list[str] = []
+
+    class Pipe(io.StringIO):
+        def flush(self) -> None:
+            events.append("flush")
+
+    read = api.read_document
+
+    def reading(data: bytes, path: str, *args: Any, **kwargs: Any) -> Any:
+        events.append(f"read {Path(path).name}")
+        return read(data, path, *args, **kwargs)
+
+    pipe = Pipe()
+    monkeypatch.setattr(sys, "stdout", pipe)
+    monkeypatch.setattr(api, "read_document", reading)
+    assert main(["check", *ARGS, "--format", "jsonl"]) == 1
+    assert events[:4] == ["read a.txt", "flush", "read b.txt", "flush"]
+    assert {json.loads(line)["path"] for line in pipe.getvalue().splitlines()} == {"drafts/a.txt", "drafts/b.txt"}
+
+
 @pytest.mark.parametrize(("extra", "code"), [
     ((), 1), (("--fail-on", "error"), 1), (("--fail-on", "never"), 0),
     (("--select", "hedges", "--fail-on", "error"), 0), (("--select", "hedges"), 1),
