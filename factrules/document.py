@@ -20,6 +20,12 @@ from factrules import segment
 _LINE_BREAK = regex.compile(r"\r\n|\r|\n")
 
 
+def fold(text: str) -> str:
+    """``text`` as every prefilter and phrase lookup compares it: lower case, the curly apostrophe straight,
+    the long s as "s" (the ``regex`` module's case-insensitive matching reads "ſaid" as "said")."""
+    return text.lower().replace("’", "'").replace("ſ", "s")
+
+
 @dataclass
 class Document:
     """A decoded source file and the plain text extracted from it.
@@ -76,10 +82,9 @@ class Document:
     def folded(self) -> str | None:
         """The text lower-cased, curly apostrophes straightened; ``None`` if that would change its length.
 
-        Keyword prefilters search this copy so their offsets are offsets into ``text``.  The long s
-        becomes "s", as the ``regex`` module's case-insensitive matching reads it ("ſaid" is "said").
+        Keyword prefilters search this copy (``fold``) so their offsets are offsets into ``text``.
         """
-        lowered = self.text.lower().replace("’", "'").replace("ſ", "s")
+        lowered = fold(self.text)
         return lowered if len(lowered) == len(self.text) else None
 
     @cached_property

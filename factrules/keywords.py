@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 import ahocorasick
 
-from factrules.document import Document
+from factrules.document import Document, fold
+from factrules.matchers.base import phrase_key
 
 _WORD_CHAR_CACHE: dict[str, bool] = {}
 
@@ -29,7 +30,7 @@ class KeywordIndex:
     """Finds, in one pass, the offsets where a word starting with any of the keywords begins."""
 
     def __init__(self, keywords: Iterable[str]) -> None:
-        self.keywords = sorted({" ".join(k.lower().replace("’", "'").split()) for k in keywords if k.strip()})
+        self.keywords = sorted({phrase_key(k) for k in keywords if k.strip()})
         self._automaton = ahocorasick.Automaton()
         for keyword in self.keywords:
             self._automaton.add_word(keyword, keyword)
@@ -63,7 +64,7 @@ class StartIndex:
     """
 
     def __init__(self, first_words: Iterable[str]) -> None:
-        words = {_fold(word) for word in first_words}
+        words = {fold(word) for word in first_words}
         #: ``None``: some first word is not plain ASCII, where lower-casing and the regex's case folding can
         #: disagree; then the caller scans the whole text as before
         self.usable = bool(words) and all(word.isascii() and word for word in words)
@@ -79,7 +80,3 @@ class StartIndex:
         if text is None or not self.usable:
             return None
         return sorted({end - back for end, back in self._automaton.iter(text)})
-
-
-def _fold(word: str) -> str:
-    return word.lower().replace("’", "'")

@@ -275,15 +275,24 @@ def test_a_dash_between_digits_and_a_word_is_a_name_not_a_range():
     assert flagged("The 7-Eleven store on the corner sold out.") == []
 
 
-def test_ruling_out_years_early_changes_no_quantity(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``_a_year`` only skips the noun search for figures ``_context_allows`` would drop anyway."""
+def test_years_are_ruled_out_before_the_noun_is_looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A figure read as a year by the words before it ("in 2019") never costs the counted-noun search,
+    and the figures kept are the same as when every test saw the noun."""
     from factrules.document import Document
     from factrules.matchers import number
 
     text = ("In 2019, 40 people died. Since 1962 the bridge has stood; by 2030 there will be 2030 seats. "
             "The 1990 fighters (2001) left in 1,200 boats, from 1998 to 2004; about 2000 people, some 1850 "
             "workers and the class of 2010 graduates. Founded in 1870 people, 1870 people came.")
-    found = [(q.start, q.end, q.kind, q.noun, q.event) for q in number.scan(Document(path="a", text=text))]
-    monkeypatch.setattr(number, "_a_year", lambda candidate, text: False)
-    assert [(q.start, q.end, q.kind, q.noun, q.event) for q in number.scan(Document(path="b", text=text))] == found
-    assert any(text[start:end] == "40" for start, end, *_ in found)
+    looked_after: list[str] = []
+    original = number.counted_noun
+
+    def spying(text: str, end: int) -> tuple[str | None, str | None, int]:
+        looked_after.append(text[:end].split()[-1])
+        return original(text, end)
+
+    monkeypatch.setattr(number, "counted_noun", spying)
+    found = [(text[q.start:q.end], q.kind, q.noun, q.event) for q in number.scan(Document(path="a", text=text))]
+    assert found == [("40", "exact", "person", "killed"), ("2030", "exact", "seat", None),
+                     ("1,200", "exact", "boat", None), ("about 2000", "approximate", "person", None)]
+    assert "40" in looked_after and not {"2019", "1962", "1870"} & set(looked_after)

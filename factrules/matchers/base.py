@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import regex
 
+from factrules.document import fold
 from factrules.matchers.regex_limits import check_expansion
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,5 +123,4 @@ def phrase_regex_source(phrase: str) -> str:
 
 def phrase_key(text: str) -> str:
     """Normalise matched text so it can be looked up among a rule set's phrases."""
-    # the long s: the regex module's case-insensitive matching reads "ſaid" as "said", so must the lookup
-    return " ".join(text.replace("’", "'").lower().replace("ſ", "s").split())
+    return " ".join(fold(text).split())

@@ -250,18 +250,17 @@ _PAST_WORDS = frozenset(
 _NOT_PAST_ED = frozenset(
     "need seed speed feed bleed breed indeed hundred sacred naked wicked kindred planned scheduled expected".split()
 )
-#: The definition ``_past_markers`` follows, word for word (kept for the tests that hold it to it).
-_PAST = regex.compile(  # a participle after "be" ("will be held") takes its tense from the auxiliary
-    r"(?<!\b(?:be|been|being|get|gets)\s+)\b(?:" + "|".join(sorted(_PAST_WORDS, key=len, reverse=True))
-    + r"|(?!(?:" + "|".join(sorted(_NOT_PAST_ED)) + r")\b)[a-z]{2,}ed)\b"
-)
 _WORD_RUN = regex.compile(r"\b\w+")
-#: matches (empty) where ``_PAST``'s look-behind holds: no "be"/"been"/"get" just before
+#: matches (empty) where no "be"/"been"/"get" stands just before: a participle after "be" ("will be held")
+#: takes its tense from the auxiliary
 _NOT_AFTER_BE = regex.compile(r"(?<!\b(?:be|been|being|get|gets)\s+)")
 
 
 def _past_markers(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """The spans ``_PAST.finditer(text, start, end)`` finds, from the words of the window.
+    """Past-tense markers in ``text[start:end]``: whole lower-case words in ``_PAST_WORDS``, or ending in "ed".
+
+    This reads, word by word, what a regex used to find (``tests/test_dates.py`` keeps that regex as the
+    definition and holds this function to it, windows and look-behind included).
 
     A marker is a whole word of lower-case ASCII letters (the regex's ``[a-z]`` between two word
     boundaries), so each word is tested as a string instead of the regex trying its alternation and

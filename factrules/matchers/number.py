@@ -517,50 +517,48 @@ def _leading_zero(text: str) -> bool:
     return len(stripped) > 1 and stripped[0] == "0" and stripped[1] != "."
 
 
-def _context_allows(candidate: _Candidate, text: str, noun: str | None, first: str | None, noun_end: int) -> bool:
-    """Drop dates, times, ages, years, identifiers, phone numbers, durations and compound modifiers."""
+def _count_context(candidate: _Candidate, text: str) -> tuple[str | None, str | None, int] | None:
+    """``None`` for a figure its context rules out as a count (a date, time, age, year, identifier, phone
+    number, duration or compound modifier); else its counted noun, the word after it and where the noun ends.
+
+    The tests that need no noun come first, and the noun is looked for only when they pass: years are the
+    commonest figure in copy, and "in 2019" is ruled out whatever follows it.
+    """
     start, end = candidate.start, candidate.end
     before = text[max(0, start - 24) : start]
     after = text[end : end + 24]
     if _NOT_A_COUNT_AFTER.match(after) or ("age" in before.lower() and _AGE_BEFORE.search(before)):
-        return False  # every form of _AGE_BEFORE holds "age": most figures skip the search
+        return None  # every form of _AGE_BEFORE holds "age": most figures skip the search
+    vague = candidate.kind in ("vague", "unknown")
+    number = candidate.num_text
+    if not vague:
+        if _DATE_BEFORE.search(before) or _DATE_AFTER.match(after):
+            return None
+        if number is not None and not candidate.pre_text and _ID_BEFORE.search(before):
+            return None
+        if number is not None and _year_like(number) and _YEAR_BEFORE.search(before):
+            return None
+    noun, first, noun_end = counted = counted_noun(text, end)
     if noun in TIME_UNITS or (first is not None and singular(first) in TIME_UNITS):
-        return False
-    if candidate.kind in ("vague", "unknown"):
+        return None
+    if vague:
         if candidate.vague_name in _WEAK_VAGUE:
             if noun is None and first not in _AUX_AFTER:
-                return False
+                return None
             if noun in ABSTRACT or _SPEECH_AFTER.match(text[noun_end : noun_end + 16]):
-                return False  # "several reasons", "several officials said": not a count to check
-        return True
-    if _DATE_BEFORE.search(before) or _DATE_AFTER.match(after):
-        return False
-    number = candidate.num_text
-    if number is not None:
-        if not candidate.pre_text and _ID_BEFORE.search(before):
-            return False
-        if _year_like(number) and (noun is None or _YEAR_BEFORE.search(before)):
-            return False
-        if candidate.value is not None and candidate.value <= 24 and noun is None and _AT_BEFORE.search(before):
-            return False  # "at around 7": a time of day
+                return None  # "several reasons", "several officials said": not a count to check
+        return counted
+    if number is not None and noun is None:
+        if _year_like(number):
+            return None
+        if candidate.value is not None and candidate.value <= 24 and _AT_BEFORE.search(before):
+            return None  # "at around 7": a time of day
     if candidate.digits:
         window_start = max(0, start - 20)
         for phone in _PHONE.finditer(text, window_start, min(len(text), end + 20)):
             if phone.start() < end and start < phone.end():
-                return False
-    return True
-
-
-def _a_year(candidate: _Candidate, text: str) -> bool:
-    """A figure ``_context_allows`` drops as a year whatever noun follows it ("in 2019", "since 1962,").
-
-    Years are the most common figure in copy; ruling them out before looking for the counted noun
-    saves that search.  Only a shortcut: every figure it drops, ``_context_allows`` drops too.
-    """
-    number = candidate.num_text
-    if number is None or candidate.kind in ("vague", "unknown") or not _year_like(number):
-        return False
-    return bool(_YEAR_BEFORE.search(text[max(0, candidate.start - 24) : candidate.start]))
+                return None
+    return counted
 
 
 def _event(text: str, quantity_start: int, noun_end: int, sentence: tuple[int, int], stop: int,
@@ -703,23 +701,26 @@ def _core_starts(lowered: str) -> list[int]:
     return starts
 
 
-def _may_open(words: list[str], lowered: str, core_start: int) -> bool:
-    """Whether a quantity can start at one of ``words`` (the last words before a core hit), as ``_hits`` decides.
+def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
+    """Which of ``words`` (the last words before a core hit starting at ``core_start``) can open a quantity.
 
-    The same test ``_hits`` makes word by word, on the split words alone: most figures have a "the" or an
-    "in" before them that cannot open one, and then the positions of the words are never needed.
+    A lead word opens one unless it opens only longer approximator phrases and the next word does not fit
+    ("the 12 dead": not "the best part of", so nothing can start at "the").  ``_hits`` asks this first of
+    the split words alone: most figures have a "the" or an "in" before them that opens nothing, and then
+    the positions of the words are never needed.
     """
+    found = []
     for index, lead in enumerate(words):
         if lead not in _LEAD_WORDS:
             continue
         seconds = _SECOND_WORDS.get(lead)
-        if seconds is None:
-            return True
-        following = (words[index + 1] if index + 1 < len(words)
-                     else (lowered[core_start : core_start + 40].split(None, 1) or [""])[0])
-        if following.replace("ſ", "s") in seconds:
-            return True
-    return False
+        if seconds is not None:
+            following = (words[index + 1] if index + 1 < len(words)
+                         else (lowered[core_start : core_start + 40].split(None, 1) or [""])[0])
+            if following.replace("ſ", "s") not in seconds:
+                continue
+        found.append(index)
+    return found
 
 
 def _hits(text: str) -> Iterable[regex.Match[str]]:
@@ -740,7 +741,7 @@ def _hits(text: str) -> Iterable[regex.Match[str]]:
         if core_start < covered:
             continue
         window_start = max(covered, core_start - 48)
-        if split_ok and lowered[core_start] not in _CURRENCY_SIGNS and not _may_open(
+        if split_ok and lowered[core_start] not in _CURRENCY_SIGNS and not _openers(
                 lowered[window_start:core_start].split()[-5:], lowered, core_start):
             # the common case, no word before the hit that can open a quantity: only the hit itself
             hit = SCAN.match(text, core_start)
@@ -749,18 +750,7 @@ def _hits(text: str) -> Iterable[regex.Match[str]]:
                 yield hit
             continue
         words = list(_WORD_START.finditer(lowered, window_start, core_start))[-5:]
-        starts = []
-        for index, word in enumerate(words):
-            lead = word.group()
-            if lead not in _LEAD_WORDS:
-                continue
-            seconds = _SECOND_WORDS.get(lead)
-            if seconds is not None:
-                following = (words[index + 1].group() if index + 1 < len(words)
-                             else (lowered[core_start : core_start + 40].split(None, 1) or [""])[0])
-                if following.replace("ſ", "s") not in seconds:
-                    continue  # "the 12 dead": not "the best part of", so nothing can start at "the"
-            starts.append(word.start())
+        starts = [words[index].start() for index in _openers([word.group() for word in words], lowered, core_start)]
         if words and lowered[core_start] in _CURRENCY_SIGNS and words[-1].end() == core_start:
             starts.append(words[-1].start())  # "US$5": the currency's prefix is part of the figure
         starts.append(core_start)
@@ -789,11 +779,10 @@ def scan(document: Any) -> list[Quantity]:
             candidates.append(candidate)
     quantities: list[Quantity] = []
     for index, candidate in enumerate(candidates):
-        if _a_year(candidate, text):
+        counted = _count_context(candidate, text)
+        if counted is None:
             continue
-        noun, first, noun_end = counted_noun(text, candidate.end)
-        if not _context_allows(candidate, text, noun, first, noun_end):
-            continue
+        noun, first, noun_end = counted
         end = candidate.end
         unit = "count"
         percent = _PERCENT_AFTER.match(text[end : end + 24]) if candidate.kind not in ("vague", "unknown") else None

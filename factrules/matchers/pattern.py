@@ -26,6 +26,7 @@ from factrules.matchers.base import (
     RuleError,
     RuleTimeout,
     compile_pattern,
+    phrase_key,
     time_budget,
 )
 
@@ -153,7 +154,7 @@ def _keywords(words: Sequence[str], ignorecase: bool) -> tuple[str, ...]:
     """Prefilter words as the keyword pass folds them (lower case, straight apostrophes, single spaces)."""
     if words and not ignorecase:
         raise RuleError("'prefilter' works case-insensitively; it cannot be used with case_sensitive")
-    return tuple(dict.fromkeys(" ".join(w.lower().replace("’", "'").split()) for w in words))
+    return tuple(dict.fromkeys(phrase_key(w) for w in words))
 
 
 def _windows(document, matcher: PatternMatcher, words: Sequence[str], hits: dict[str, list[int]],
