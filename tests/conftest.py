@@ -234,3 +234,11 @@ def probe(tmp_path: Path) -> Path:
     pack = tmp_path / "probe.yaml"
     pack.write_text(PROBE_PACK, encoding="utf-8")
     return pack
+
+
+def run_outside(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run a command of an installed venv as a user would: without this checkout on PYTHONPATH, no colour."""
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    env["NO_COLOR"] = "1"
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)

@@ -13,14 +13,13 @@ with ``plugins=`` (the API's ``--plugin``) from its source tree.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import textwrap
 from importlib import metadata
 from pathlib import Path
 
 import pytest
+from conftest import run_outside
 
 from factrules import check_text
 from factrules.findings import validator
@@ -44,17 +43,6 @@ DRAFT = textwrap.dedent(
 UNATTRIBUTED = '"Nobody told us the pumps were off."'
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    env["NO_COLOR"] = "1"
-    return env
-
-
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, env=_env(), capture_output=True, text=True, timeout=300)
-
-
 def _validate_report(report: dict) -> None:
     errors = [e.message for e in validator("report").iter_errors(report)]
     assert not errors, errors
@@ -76,10 +64,10 @@ def test_plugin_is_absent_from_the_main_environment(tmp_path: Path) -> None:
     assert PLUGIN_MODULE not in names
     with pytest.raises(metadata.PackageNotFoundError):
         metadata.distribution("factrules-example")
-    listing = _run([sys.executable, "-m", "factrules", "rules", "list"], tmp_path)
+    listing = run_outside([sys.executable, "-m", "factrules", "rules", "list"], tmp_path)
     assert listing.returncode == 0, listing.stderr
     assert RULE not in listing.stdout
-    imported = _run([sys.executable, "-c", "import factrules_example"], tmp_path)
+    imported = run_outside([sys.executable, "-c", "import factrules_example"], tmp_path)
     assert imported.returncode != 0
 
 
@@ -91,10 +79,10 @@ def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A venv over the system packages with the example plugin pip-installed (not editable)."""
     venv = tmp_path_factory.mktemp("plugin-venv") / "venv"
     work = venv.parent
-    made = _run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], work)
+    made = run_outside([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], work)
     assert made.returncode == 0, made.stderr
     python = venv / "bin" / "python"
-    installed = _run(
+    installed = run_outside(
         [str(python), "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--disable-pip-version-check",
          "--no-input", "-q", str(PLUGIN_DIR)],
         work,
@@ -105,7 +93,8 @@ def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_installed_plugin_is_the_venv_copy(plugin_venv: Path) -> None:
     python = plugin_venv / "bin" / "python"
-    where = _run([str(python), "-c", "import factrules_example.plugin as p; print(p.PACKS_DIR)"], plugin_venv.parent)
+    where = run_outside([str(python), "-c", "import factrules_example.plugin as p; print(p.PACKS_DIR)"],
+                        plugin_venv.parent)
     assert where.returncode == 0, where.stderr
     packs_dir = Path(where.stdout.strip())
     assert plugin_venv in packs_dir.parents, packs_dir
@@ -116,7 +105,7 @@ def test_venv_cli_check_reports_the_plugin_rule(plugin_venv: Path, tmp_path: Pat
     draft = tmp_path / "flood.txt"
     draft.write_text(DRAFT, encoding="utf-8")
     python = str(plugin_venv / "bin" / "python")
-    result = _run([python, "-m", "factrules", "check", str(draft), "--format", "json"], tmp_path)
+    result = run_outside([python, "-m", "factrules", "check", str(draft), "--format", "json"], tmp_path)
     assert result.returncode in (0, 1), result.stderr
     report = json.loads(result.stdout)
     _validate_report(report)
@@ -137,9 +126,9 @@ def test_venv_cli_exit_status_follows_the_plugin_rule_severity(plugin_venv: Path
     draft.write_text(DRAFT, encoding="utf-8")
     python = str(plugin_venv / "bin" / "python")
     base = [python, "-m", "factrules", "check", str(draft), "--select", "attribution", "--format", "json"]
-    relaxed = _run(base, tmp_path)
+    relaxed = run_outside(base, tmp_path)
     assert relaxed.returncode == 0, relaxed.stderr  # info is below the default --fail-on warning
-    strict = _run([*base, "--fail-on", "info"], tmp_path)
+    strict = run_outside([*base, "--fail-on", "info"], tmp_path)
     assert strict.returncode == 1, strict.stderr
     report = json.loads(strict.stdout)
     _validate_report(report)
@@ -148,20 +137,20 @@ def test_venv_cli_exit_status_follows_the_plugin_rule_severity(plugin_venv: Path
 
 def test_venv_rules_list_and_explain_show_the_plugin(plugin_venv: Path, tmp_path: Path) -> None:
     python = str(plugin_venv / "bin" / "python")
-    listing = _run([python, "-m", "factrules", "rules", "list"], tmp_path)
+    listing = run_outside([python, "-m", "factrules", "rules", "list"], tmp_path)
     assert listing.returncode == 0, listing.stderr
     line = next(line for line in listing.stdout.splitlines() if line.startswith(RULE))
     assert line.split()[1:4] == ["unattributed-quote", "attribution", "info"]
-    explain = _run([python, "-m", "factrules", "rules", "explain", RULE], tmp_path)
+    explain = run_outside([python, "-m", "factrules", "rules", "explain", RULE], tmp_path)
     assert explain.returncode == 0, explain.stderr
     assert "speech verb" in explain.stdout
 
 
 def test_venv_rules_test_runs_the_plugin_pack_examples(plugin_venv: Path, tmp_path: Path) -> None:
     python = str(plugin_venv / "bin" / "python")
-    where = _run([python, "-c", "import factrules_example.plugin as p; print(p.PACKS_DIR)"], tmp_path)
+    where = run_outside([python, "-c", "import factrules_example.plugin as p; print(p.PACKS_DIR)"], tmp_path)
     pack = Path(where.stdout.strip()) / "attribution.yaml"
-    result = _run([python, "-m", "factrules", "rules", "test", str(pack)], tmp_path)
+    result = run_outside([python, "-m", "factrules", "rules", "test", str(pack)], tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "6 examples of 1 rules in 1 packs, 0 failed" in result.stdout
 
@@ -185,7 +174,7 @@ def test_venv_rules_test_names_a_failing_plugin_example(plugin_venv: Path, tmp_p
         ),
         encoding="utf-8",
     )
-    result = _run([python, "-m", "factrules", "rules", "test", str(broken)], tmp_path)
+    result = run_outside([python, "-m", "factrules", "rules", "test", str(broken)], tmp_path)
     assert result.returncode == 1
     assert "pack 'house' rule 'quote-check': match example 1 should match but does not" in result.stdout
 

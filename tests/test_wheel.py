@@ -12,15 +12,14 @@ read, are inside the venv.
 from __future__ import annotations
 
 import json
-import os
 import shlex
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run_outside
 
 from factrules.findings import validator
 
@@ -33,17 +32,6 @@ DRAFT = (
 )
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    env["NO_COLOR"] = "1"
-    return env
-
-
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, env=_env(), capture_output=True, text=True, timeout=300)
-
-
 def _builtin_pack_names() -> set[str]:
     names = set()
     for path in sorted((ROOT / "rules").glob("*.y*ml")):
@@ -54,7 +42,7 @@ def _builtin_pack_names() -> set[str]:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    built = _run(
+    built = run_outside(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--disable-pip-version-check",
          "--no-input", "-q", str(ROOT), "-w", str(out)],
         out,
@@ -69,9 +57,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv over the system packages (for the dependencies) with the wheel installed into it."""
     venv = tmp_path_factory.mktemp("wheel-venv") / "venv"
-    made = _run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], venv.parent)
+    made = run_outside([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)],
+                       venv.parent)
     assert made.returncode == 0, made.stderr
-    installed = _run(
+    installed = run_outside(
         [str(venv / "bin" / "python"), "-m", "pip", "install", "--no-deps", "--force-reinstall",
          "--disable-pip-version-check", "--no-input", "-q", str(wheel)],
         venv.parent,
@@ -106,7 +95,7 @@ def test_venv_imports_the_installed_copy_not_the_checkout(venv: Path, elsewhere:
         "import json, factrules, factrules.resources as r;"
         "print(json.dumps([factrules.__file__, str(r.data_dir('rules')), str(r.data_dir('schemas'))]))"
     )
-    result = _run([str(venv / "bin" / "python"), "-c", probe], elsewhere)
+    result = run_outside([str(venv / "bin" / "python"), "-c", probe], elsewhere)
     assert result.returncode == 0, result.stderr
     module, rules, schemas = (Path(p) for p in json.loads(result.stdout))
     assert venv in module.parents and ROOT not in module.parents, module
@@ -120,7 +109,7 @@ def test_venv_console_script_checks_a_draft_from_another_directory(venv: Path, e
     (elsewhere / "draft.txt").write_text(DRAFT, encoding="utf-8")
     factrules = venv / "bin" / "factrules"
     assert factrules.is_file()
-    result = _run([str(factrules), "check", "draft.txt", "--format", "json", "--date", "2026-03-13"], elsewhere)
+    result = run_outside([str(factrules), "check", "draft.txt", "--format", "json", "--date", "2026-03-13"], elsewhere)
     assert result.returncode == 1, result.stderr  # hedge and sourcing findings are warnings
     report = json.loads(result.stdout)
     assert not list(validator("report").iter_errors(report))
@@ -130,24 +119,24 @@ def test_venv_console_script_checks_a_draft_from_another_directory(venv: Path, e
     assert {"hedge", "unverified", "denial"} <= categories
     assert all(f["path"] == "draft.txt" for f in report["findings"])
 
-    text = _run([str(factrules), "check", "draft.txt"], elsewhere)
+    text = run_outside([str(factrules), "check", "draft.txt"], elsewhere)
     assert text.returncode == 1
     assert "draft.txt:1:" in text.stdout and "reportedly" in text.stdout
 
 
 def test_venv_rules_list_and_test_use_the_packaged_packs(venv: Path, elsewhere: Path) -> None:
     factrules = str(venv / "bin" / "factrules")
-    listing = _run([factrules, "rules", "list"], elsewhere)
+    listing = run_outside([factrules, "rules", "list"], elsewhere)
     assert listing.returncode == 0, listing.stderr
     listed = {line.split()[0].split(".")[0] for line in listing.stdout.splitlines() if line.strip()}
     assert _builtin_pack_names() <= listed
-    explain = _run([factrules, "rules", "explain", "hedges.reportedly"], elsewhere)
+    explain = run_outside([factrules, "rules", "explain", "hedges.reportedly"], elsewhere)
     assert explain.returncode == 0, explain.stderr
     assert "_data" in explain.stdout and str(venv) in explain.stdout  # "Defined in <installed pack>"
 
 
 def test_venv_reports_bad_input_without_a_traceback(venv: Path, elsewhere: Path) -> None:
-    result = _run([str(venv / "bin" / "factrules"), "check", "missing.txt"], elsewhere)
+    result = run_outside([str(venv / "bin" / "factrules"), "check", "missing.txt"], elsewhere)
     assert result.returncode == 2
     assert "missing.txt" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
@@ -174,7 +163,7 @@ def test_quick_start_draft_shows_every_category_whose_pack_is_installed(venv: Pa
     ships without the draft exercising it fails here; hedge, unverified, denial and date always ship.
     """
     factrules = str(venv / "bin" / "factrules")
-    listing = _run([factrules, "rules", "list"], elsewhere)
+    listing = run_outside([factrules, "rules", "list"], elsewhere)
     installed = {line.split()[2] for line in listing.stdout.splitlines() if line.strip()}
     expected = installed & {"hedge", "unverified", "denial", "number", "date", "consistency"}
     assert {"hedge", "unverified", "denial", "date"} <= expected
@@ -182,7 +171,7 @@ def test_quick_start_draft_shows_every_category_whose_pack_is_installed(venv: Pa
     (elsewhere / "examples" / "draft.txt").write_bytes((ROOT / "examples" / "draft.txt").read_bytes())
     program, *arguments = shlex.split(QUICK_START_INSTALL.split(" && ", 1)[1])
     assert program == "factrules"
-    result = _run([factrules, *arguments, "--format", "json"], elsewhere)
+    result = run_outside([factrules, *arguments, "--format", "json"], elsewhere)
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert not list(validator("report").iter_errors(report))
