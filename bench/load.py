@@ -28,7 +28,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from factrules.server_process import ServerProcess  # noqa: E402
+from factrules.testing import ServerProcess  # noqa: E402
 
 #: sentence templates for a synthetic news draft: most are plain, some carry what the rules flag
 PLAIN = [

@@ -6,9 +6,8 @@ The public Python API is ``check_text`` and ``check_paths`` (see
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from factrules.api import Report, check_paths, check_text  # noqa: E402
-from factrules.findings import Finding  # noqa: E402
+from factrules._version import __version__
+from factrules.api import Report, check_paths, check_text
+from factrules.findings import Finding
 
 __all__ = ["Finding", "Report", "__version__", "check_paths", "check_text"]

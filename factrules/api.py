@@ -44,6 +44,36 @@ class Options:
     fail_on: str | None = None
     format_hint: str | None = None
 
+    @classmethod
+    def from_values(
+        cls,
+        date: str | dt.date | None = None,
+        rules: Iterable[str | os.PathLike[str]] = (),
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] = (),
+        enable: Iterable[str] = (),
+        config: str | os.PathLike[str] | None = None,
+        plugins: Iterable[str] = (),
+        fail_on: str | None = None,
+        format_hint: str | None = None,
+    ) -> Options:
+        """Options from loosely typed values (lists, paths, an ISO date string), as every front-end has them.
+
+        The one place that normalises them, so the API, the command line, ``scan`` and the servers build
+        equal (hashable, cache-keyed) ``Options`` from equal input; a bad date raises ``ConfigError``.
+        """
+        return cls(
+            rules=tuple(str(r) for r in rules),
+            select=tuple(select) if select is not None else None,
+            ignore=tuple(ignore),
+            enable=tuple(enable),
+            date=parse_date(date),
+            config=str(config) if config else None,
+            plugins=tuple(plugins),
+            fail_on=fail_on,
+            format_hint=format_hint,
+        )
+
 
 @dataclass
 class Report:
@@ -184,22 +214,6 @@ def _fail_on(options: Options, config: Config) -> str:
     return options.fail_on or config.get("fail_on", "warning")
 
 
-def _options(date: Any, rules: Iterable[str], select: Iterable[str] | None, ignore: Iterable[str],
-             enable: Iterable[str], config: str | None, plugins: Iterable[str], fail_on: str | None = None,
-             format_hint: str | None = None) -> Options:
-    return Options(
-        rules=tuple(str(r) for r in rules),
-        select=tuple(select) if select is not None else None,
-        ignore=tuple(ignore),
-        enable=tuple(enable),
-        date=parse_date(date),
-        config=str(config) if config else None,
-        plugins=tuple(plugins),
-        fail_on=fail_on,
-        format_hint=format_hint,
-    )
-
-
 def text_bytes(text: str) -> bytes:
     """The bytes a reader expects for a draft given as a string, such that spans still index ``text``.
 
@@ -235,7 +249,7 @@ def check_text(
     and configuration problems raise ``PackError``/``ConfigError``.  Spans
     index ``text`` itself; NUL and lone surrogates read as U+FFFD.
     """
-    options = _options(date, rules, select, ignore, enable, config, plugins, format_hint=format)
+    options = Options.from_values(date, rules, select, ignore, enable, config, plugins, format_hint=format)
     find_config_file.cache_clear()  # each call sees config files created or removed since the last one
     config_obj = resolve_config(options, Path.cwd())
     document = read_document(text_bytes(text), path, registry(options.plugins), format)
@@ -296,7 +310,7 @@ def check_paths(
     it wrote (a baseline may drop some); those are counted for the exit status, not kept in the report,
     so a run over many files or one huge file never holds all its findings at once.
     """
-    options = _options(date, rules, select, ignore, enable, config, plugins, fail_on, format)
+    options = Options.from_values(date, rules, select, ignore, enable, config, plugins, fail_on, format)
     plugins_registry = registry(options.plugins)
     report = Report()
     find_config_file.cache_clear()  # memoised within one run only: a long-lived process sees config edits

@@ -16,19 +16,18 @@ run both from the same directory (the repository root in CI).
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 from collections import Counter
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import jsonschema
 
-from factrules import __version__
-from factrules.errors import FactrulesError
+from factrules._version import __version__
+from factrules.errors import BaselineError
 from factrules.findings import Finding
+from factrules.output import write_atomically
 
 FORMAT_VERSION = 1
 
@@ -52,10 +51,6 @@ BASELINE_SCHEMA: dict[str, Any] = {
         },
     },
 }
-
-
-class BaselineError(FactrulesError):
-    """A baseline file that is missing, unreadable or not a factrules baseline."""
 
 
 def normalise_path(path: str) -> str:
@@ -83,8 +78,6 @@ def baseline_data(findings: list[Finding]) -> dict[str, Any]:
 
 def write_baseline(findings: list[Finding], path: Path) -> dict[str, Any]:
     """Write the baseline atomically (a crash never leaves a truncated file behind) and return it."""
-    from factrules.output import write_atomically
-
     data = baseline_data(findings)
     with write_atomically(path) as stream:
         json.dump(data, stream, ensure_ascii=False, indent=2)
@@ -136,52 +129,3 @@ class BaselineFilter:
 def new_findings(findings: list[Finding], baseline: dict[str, Counter[str]]) -> list[Finding]:
     """The findings the baseline does not account for, in their original order."""
     return BaselineFilter(baseline).new(findings)
-
-
-def cmd_baseline_create(args: argparse.Namespace, stdout: IO[str]) -> int:
-    """``factrules baseline create PATH... -o FILE``: record today's findings."""
-    from factrules.api import FATAL_ERROR_KINDS, check_paths
-    from factrules.cli import rule_kwargs
-
-    report = check_paths(
-        args.paths,
-        args.date,
-        fail_on="never",
-        format=args.input_format,
-        stdin=sys.stdin.buffer if "-" in args.paths else None,
-        **rule_kwargs(args),
-    )
-    fatal = [e for e in report.errors if e.get("kind") in FATAL_ERROR_KINDS]
-    for error in report.errors:
-        if error.get("kind") != "empty-file":
-            print(f"factrules: {error['message']}", file=sys.stderr)
-    if fatal:
-        print(f"factrules: error: baseline not written: {len(fatal)} input error(s)", file=sys.stderr)
-        return 2
-    data = write_baseline(report.findings, Path(args.output))
-    count = sum(len(entries) for entries in data["files"].values())
-    print(f"Wrote {count} finding{'s' if count != 1 else ''} in {len(data['files'])} file"
-          f"{'s' if len(data['files']) != 1 else ''} to {args.output}.", file=stdout)
-    return 0
-
-
-def register(commands: argparse._SubParsersAction) -> None:
-    """Add ``factrules baseline create`` to the command line."""
-    from factrules.cli import _add_rule_options
-
-    baseline = commands.add_parser("baseline", help="accept today's findings so `check --baseline` shows new ones")
-    sub = baseline.add_subparsers(dest="baseline_command", metavar="SUBCOMMAND", parser_class=type(baseline))
-    create = sub.add_parser("create", help="record the findings in PATH... to a baseline file")
-    create.add_argument("paths", nargs="+", metavar="PATH")
-    create.add_argument("--output", "-o", required=True, metavar="FILE", help="baseline file to write (JSON)")
-    create.add_argument("--input-format", dest="input_format", default=None,
-                        help="reader to use for every input (text, markdown, html, ...)")
-    _add_rule_options(create)
-    create.set_defaults(handler=cmd_baseline_create)
-
-    def missing_subcommand(args: argparse.Namespace, stdout: IO[str]) -> int:
-        from factrules.errors import UsageError
-
-        raise UsageError("factrules baseline: choose create")
-
-    baseline.set_defaults(handler=missing_subcommand)

@@ -1,4 +1,9 @@
-"""Errors a user can cause and fix; each carries a one-line message meant for them."""
+"""Every error a user can cause and fix, as one tree under ``FactrulesError``.
+
+Each carries a one-line message meant for the user: the command line prints
+``factrules: error: <message>`` and exits 2 for any of them, the language
+server shows it in the editor, the HTTP server answers with it.
+"""
 
 from __future__ import annotations
 
@@ -21,3 +26,21 @@ class ConfigError(FactrulesError):
 
 class UsageError(FactrulesError):
     """A command-line usage error (unknown option, bad value)."""
+
+
+class PackError(FactrulesError):
+    """A rule pack that cannot be used; ``str()`` is the one-line message for the user."""
+
+    def __init__(self, path: str, message: str, *, line: int | None = None, rule: str | None = None):
+        self.path, self.line, self.rule, self.detail = path, line, rule, message
+        where = f"{path}:{line}" if line else path
+        what = f" rule '{rule}':" if rule else ""
+        super().__init__(f"{where}:{what} {message}")
+
+
+class BaselineError(FactrulesError):
+    """A baseline file that is missing, unreadable or not a factrules baseline."""
+
+
+class PluginError(FactrulesError):
+    """A plugin that cannot be loaded or registered: its import raised, or it implements an unknown hook."""

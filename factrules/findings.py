@@ -11,7 +11,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from factrules import __version__
+from factrules._version import __version__
 from factrules.resources import load_schema
 
 SEVERITIES = ("info", "warning", "error")

@@ -1,8 +1,9 @@
 """The whole plugin contract of factrules, in one module.
 
 Built-in readers, matcher kinds, rule packs and formatters are registered
-through exactly these hooks (see ``factrules/builtin.py``), so a third-party
-plugin has the same powers as the core.  Plugins are found through the
+through exactly these hooks (see ``factrules/builtin.py``), and so are the
+subcommands of the command line (``factrules/cli/commands/``), so a
+third-party plugin has the same powers as the core.  Plugins are found through the
 entry-point group ``factrules``.
 """
 
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover - imports for annotations only
+    import argparse
+
     from factrules.document import Document
     from factrules.findings import Finding
 
@@ -70,3 +73,20 @@ def factrules_document_findings(document: Document, findings: list[Finding]) -> 
 @hookspec
 def factrules_config_schema() -> dict[str, Any]:
     """Return JSON Schema ``properties`` for config keys the plugin adds."""
+
+
+@hookspec
+def factrules_add_commands(commands: argparse._SubParsersAction) -> None:
+    """Add subcommands to the ``factrules`` command line.
+
+    ``commands`` is argparse's subparsers object.  Add a parser with
+    ``parser = commands.add_parser(name, help=...)`` and give it a handler,
+    ``parser.set_defaults(handler=run)``, where ``run(args, stdout) -> int``
+    returns the exit status (0 clean, 1 findings, 2 errors).  Raise a
+    ``factrules.errors.FactrulesError`` for a user error: it is printed as one
+    line and the exit status is 2.  ``factrules.cli.options.add_rule_options``
+    adds ``--rules/--select/--ignore/--enable/--config/--plugin`` and
+    ``options_from_args`` turns them into ``factrules.api.Options``.  The
+    built-in commands (``check``, ``rules``, ``eval``, ...) are registered
+    through this same hook by the modules of ``factrules/cli/commands/``.
+    """

@@ -16,21 +16,12 @@ import jsonschema
 import regex
 import yaml
 
+from factrules.errors import PackError
 from factrules.findings import validator
 from factrules.matchers.base import DEFAULT_TIMEOUT, Matcher, RuleError, compile_pattern
 
 _LINE_KEY = "__line__"
 _KEY_LINES = "__key_lines__"
-
-
-class PackError(Exception):
-    """A rule pack that cannot be used; ``str()`` is the one-line message for the user."""
-
-    def __init__(self, path: str, message: str, *, line: int | None = None, rule: str | None = None):
-        self.path, self.line, self.rule, self.detail = path, line, rule, message
-        where = f"{path}:{line}" if line else path
-        what = f" rule '{rule}':" if rule else ""
-        super().__init__(f"{where}:{what} {message}")
 
 
 class _Lines:

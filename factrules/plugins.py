@@ -1,8 +1,15 @@
-"""The plugin manager: built-ins first, then entry points of group ``factrules``, then ``--plugin``.
+"""The plugin manager: ``DEFAULT_PLUGINS``, then entry points of group ``factrules``, then ``--plugin``.
 
 Registries (matcher kinds, readers, formatters, pack paths) are collected
 from the hooks once per manager, so the rest of the code asks the
 ``Registry`` instead of calling hooks itself.
+
+Loading is strict, because a plugin problem found late is found by a
+reader of the wrong report: a plugin whose import raises, or that
+implements a hook that does not exist (a misspelt name pluggy would
+otherwise ignore, see ``check_pending``), is one ``PluginError`` naming the
+plugin and where it came from; the command line prints it as one line and
+exits 2, which CI does not mistake for "findings".
 """
 
 from __future__ import annotations
@@ -11,14 +18,125 @@ import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pluggy
 
 from factrules import hookspecs
-from factrules.errors import ConfigError
+from factrules.errors import PluginError
 from factrules.matchers.base import Matcher
+
+#: the core's own plugins, registered first: every later plugin may override what they provide
+DEFAULT_PLUGINS: tuple[str, ...] = ("factrules.builtin", "factrules.suppressions")
+#: the entry-point group installed plugins declare (``[project.entry-points.factrules]``)
+ENTRY_POINT_GROUP = hookspecs.PROJECT_NAME
+
+
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager, remembering where each plugin came from (for errors and ``factrules plugins``)."""
+
+    def __init__(self) -> None:
+        super().__init__(hookspecs.PROJECT_NAME)
+        self.add_hookspecs(hookspecs)
+        #: plugin name -> how it was found: "built-in", "entry point NAME = VALUE (DIST VERSION)", "--plugin"
+        self.origins: dict[str, str] = {}
+
+    def describe(self, name: str) -> str:
+        """``plugin 'NAME' (ORIGIN)``: how errors name a plugin."""
+        origin = self.origins.get(name)
+        return f"plugin '{name}'" + (f" ({origin})" if origin else "")
+
+    def add(self, plugin: object, name: str, origin: str) -> None:
+        """Register ``plugin``; a hook with wrong arguments is a ``PluginError`` naming it."""
+        self.origins[name] = origin
+        try:
+            self.register(plugin, name=name)
+        except pluggy.PluginValidationError as error:
+            raise PluginError(f"{self.describe(name)} cannot be registered: {_one_line(error)}") from None
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def import_plugin(manager: PluginManager, name: str, origin: str) -> None:
+    """Import the module ``name`` and register it (once) under that name."""
+    try:
+        module = importlib.import_module(name)
+    except Exception as error:  # any failure of a plugin's import is the plugin's, reported as one line
+        manager.origins.setdefault(name, origin)
+        raise PluginError(f"{manager.describe(name)} cannot be imported: {_one_line(error)}") from None
+    if not manager.is_registered(module):
+        manager.add(module, name, origin)
+
+
+def load_entry_points(manager: PluginManager) -> None:
+    """Register every installed plugin of the entry-point group, as ``load_setuptools_entrypoints`` would."""
+    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if manager.get_plugin(entry_point.name) is not None or manager.is_blocked(entry_point.name):
+            continue
+        dist = getattr(entry_point, "dist", None)
+        origin = f"entry point {entry_point.name} = {entry_point.value}"
+        if dist is not None:
+            origin += f" in {dist.metadata['Name']} {dist.version}"
+        manager.origins[entry_point.name] = origin
+        try:
+            plugin = entry_point.load()
+        except Exception as error:
+            raise PluginError(f"{manager.describe(entry_point.name)} cannot be loaded: {_one_line(error)}") from None
+        manager.add(plugin, entry_point.name, origin)
+
+
+def check_pending(manager: PluginManager) -> None:
+    """Fail on a hook implementation no hookspec matches: a misspelt hook would otherwise never run."""
+    try:
+        manager.check_pending()
+    except pluggy.PluginValidationError as error:
+        name = manager.get_name(error.plugin) or repr(error.plugin)
+        unknown = sorted(
+            caller.name
+            for caller in vars(manager.hook).values()
+            if isinstance(caller, pluggy.HookCaller) and not caller.has_spec()
+            and any(impl.plugin is error.plugin and not impl.optionalhook for impl in caller.get_hookimpls())
+        )
+        raise PluginError(f"{manager.describe(name)} implements {', '.join(map(repr, unknown))}, which is not a "
+                          "factrules hook (see factrules/hookspecs.py)") from None
+
+
+def make_manager(extra_plugins: Iterable[str] = (), internal: Iterable[str] = DEFAULT_PLUGINS) -> PluginManager:
+    """A manager with the ``internal`` plugins, the installed entry points and the ``--plugin`` modules, checked."""
+    manager = PluginManager()
+    for name in internal:
+        import_plugin(manager, name, "built-in")
+    load_entry_points(manager)
+    for name in extra_plugins:
+        import_plugin(manager, name, "--plugin")
+    check_pending(manager)
+    return manager
+
+
+@dataclass
+class PluginInfo:
+    """One loaded plugin, as ``factrules plugins`` shows it."""
+
+    name: str
+    origin: str
+    hooks: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "origin": self.origin, "hooks": self.hooks}
+
+
+def plugin_infos(manager: PluginManager) -> list[PluginInfo]:
+    """Every registered plugin in registration order, with the hooks it implements."""
+    infos = []
+    for name, plugin in manager.list_name_plugin():
+        hooks = sorted(caller.name for caller in manager.get_hookcallers(plugin) or [])
+        infos.append(PluginInfo(name=name, origin=manager.origins.get(name, ""), hooks=hooks))
+    return infos
 
 
 @dataclass
@@ -46,27 +164,6 @@ def _merge(results: Iterable[dict[str, Any] | None]) -> dict[str, Any]:
     for result in reversed(list(results)):  # pluggy returns last-registered first
         merged.update(result or {})
     return merged
-
-
-def make_manager(extra_plugins: Iterable[str] = ()) -> pluggy.PluginManager:
-    """Create a manager with the built-ins, installed entry points and named modules."""
-    manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)
-    manager.add_hookspecs(hookspecs)
-    from factrules import builtin
-
-    manager.register(builtin, name="factrules.builtin")
-    from factrules import suppressions
-
-    manager.register(suppressions, name="factrules.suppressions")
-    manager.load_setuptools_entrypoints(hookspecs.PROJECT_NAME)
-    for name in extra_plugins:
-        try:
-            module = importlib.import_module(name)
-        except ImportError as error:
-            raise ConfigError(f"plugin '{name}' cannot be imported: {error}") from None
-        if not manager.is_registered(module):
-            manager.register(module, name=name)
-    return manager
 
 
 @cache

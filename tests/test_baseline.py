@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from factrules.api import check_text
-from factrules.baseline import BaselineError, load_baseline
+from factrules.baseline import load_baseline
+from factrules.errors import BaselineError
 
 #: other packs evolve; these tests are about hedges only
 HEDGES = ("--select", "hedges")

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from factrules import __version__
-from factrules.cli import use_color
+from factrules.cli.commands.check import use_color
 
 DRAFT = "Headline\n\nThe minister reportedly resigned. The ministry denied the reports.\n"
 

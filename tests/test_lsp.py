@@ -21,7 +21,7 @@ from pygls import uris
 from pygls.protocol import default_converter
 from pytest_lsp.client import LanguageClient
 
-from factrules.lsp_positions import UTF8, UTF16, UTF32, LineIndex, code_points_in, code_units, from_lsp, to_lsp
+from factrules.lsp.positions import UTF8, UTF16, UTF32, LineIndex, code_points_in, code_units, from_lsp, to_lsp
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -550,7 +550,7 @@ def test_line_index_knows_every_lsp_line_break() -> None:
 
 
 def test_explanation_markdown_keeps_lines_and_lists_apart() -> None:
-    from factrules.lsp_content import explanation_markdown
+    from factrules.lsp.content import explanation_markdown
 
     text = (
         "a.b (phrase, hedge, warning)\n\nWhy *this* matters.\nMessage: '{text}'\n"
@@ -580,9 +580,9 @@ def test_explanation_markdown_keeps_lines_and_lists_apart() -> None:
 def test_buffer_findings_are_valid_and_their_ranges_point_at_the_words(uri: str, language: str, text: str) -> None:
     """The server's check path (in-process here) yields schema-valid findings whose LSP ranges cover the words."""
     from factrules.findings import validator
-    from factrules.lsp_check import check_buffer
-    from factrules.lsp_content import finding_range
-    from factrules.lsp_settings import parse_settings
+    from factrules.lsp.check import check_buffer
+    from factrules.lsp.content import finding_range
+    from factrules.lsp.settings import parse_settings
 
     settings, problems = parse_settings({"factrules": {"select": "hedges,dates", "date": "2018-02-16"}})
     assert problems == []

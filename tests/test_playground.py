@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from factrules.findings import validator
-from factrules.server_process import ServerProcess
+from factrules.testing import ServerProcess
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -32,7 +32,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 TOKEN = "playground-token"
 DATE = "2024-03-15"
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "factrules" / "static" / "example.txt"
+EXAMPLE = ROOT / "factrules" / "server" / "static" / "example.txt"
 ARTIFACTS = ROOT / "test-artifacts"
 
 pytestmark = pytest.mark.timeout(300)
@@ -200,9 +200,9 @@ def test_installed_wheel_serves_the_playground(tmp_path: Path) -> None:
                            capture_output=True, text=True, env=env, timeout=300)
     assert built.returncode == 0, built.stderr
     [wheel] = (tmp_path / "dist").glob("factrules-*.whl")
-    static = sorted(p.name for p in (ROOT / "factrules" / "static").iterdir() if p.is_file())
+    static = sorted(p.name for p in (ROOT / "factrules" / "server" / "static").iterdir() if p.is_file())
     names = zipfile.ZipFile(wheel).namelist()
-    assert all(f"factrules/static/{name}" in names for name in static), names
+    assert all(f"factrules/server/static/{name}" in names for name in static), names
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], check=True)
     python = str(venv / "bin" / "python")
@@ -211,14 +211,14 @@ def test_installed_wheel_serves_the_playground(tmp_path: Path) -> None:
     assert installed.returncode == 0, installed.stderr
     elsewhere = tmp_path / "newsroom"
     elsewhere.mkdir()
-    where = subprocess.run([python, "-c", "import factrules.server as s; print(s.STATIC_DIR)"], cwd=elsewhere,
+    where = subprocess.run([python, "-c", "import factrules.server.app as s; print(s.STATIC_DIR)"], cwd=elsewhere,
                            capture_output=True, text=True, env=env, check=True).stdout.strip()
     assert Path(where).is_relative_to(venv), where
     with ServerProcess(python=python, cwd=str(elsewhere), env={"FACTRULES_TOKEN": None, "PYTHONPATH": None}) as served:
         page = httpx.get(served.url + "/", timeout=30)
         assert page.status_code == 200 and "playground.js" in page.text
         script = httpx.get(served.url + "/static/playground.js", timeout=30)
-        assert script.text == (ROOT / "factrules" / "static" / "playground.js").read_text(encoding="utf-8")
+        assert script.text == (ROOT / "factrules" / "server" / "static" / "playground.js").read_text(encoding="utf-8")
 
 
 def test_caret_on_a_highlight_selects_its_message(page: Page, server: ServerProcess) -> None:

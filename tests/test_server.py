@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
 from factrules.findings import validator
-from factrules.server_process import ServerProcess
+from factrules.testing import ServerProcess
 
 TOKEN = "test-token-8c1f"
 CMS = "https://cms.example"

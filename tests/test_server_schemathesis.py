@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from factrules.server_process import ServerProcess
+from factrules.testing import ServerProcess
 
 TOKEN = "schemathesis-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from factrules.lsp_settings import KNOWN_KEYS
+from factrules.lsp.settings import KNOWN_KEYS
 
 EXTENSION = Path(__file__).resolve().parent.parent / "plugins" / "vscode-factrules"
 #: settings that start the server (or trace it) rather than being passed to it
@@ -63,7 +63,7 @@ def test_settings_are_the_servers_initialization_options() -> None:
 
 
 def test_activation_covers_the_languages_the_server_checks() -> None:
-    from factrules.lsp_check import LANGUAGE_READERS
+    from factrules.lsp.check import LANGUAGE_READERS
 
     events = {e.removeprefix("onLanguage:") for e in _package()["activationEvents"]}
     assert events == set(LANGUAGE_READERS) - {"text"}  # "text" is Helix's id for plain text

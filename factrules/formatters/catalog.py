@@ -49,9 +49,9 @@ def rule_catalog(
     plugins: Iterable[str] = (),
 ) -> dict[str, dict[str, Any]]:
     """The rules a ``check`` over ``paths`` with these options runs, resolved as ``check_paths`` resolves them."""
-    from factrules.api import _options, build_engine, run_config
+    from factrules.api import Options, build_engine, run_config
 
-    options = _options(date, rules, select, ignore, enable, config, plugins)
+    options = Options.from_values(date, rules, select, ignore, enable, config, plugins)
     paths = list(paths)
     base_config = run_config(options, paths)
     return describe_engine(build_engine(options, base_config))

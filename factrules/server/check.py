@@ -18,7 +18,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from factrules import __version__
+from factrules._version import __version__
 from factrules.api import Options, build_engine, read_document, resolve_config, settings_for
 from factrules.engine import Engine, Settings, is_selected
 from factrules.errors import FactrulesError, InputError

@@ -1,7 +1,7 @@
 """What the language server shows: diagnostics, hovers and code actions made from findings.
 
 Each function turns a ``CheckResult`` (one buffer version's findings) into
-LSP objects; the pygls wiring lives in ``factrules.lsp_server``.  Ranges are
+LSP objects; the pygls wiring lives in ``factrules.lsp.server``.  Ranges are
 converted from factrules' 1-based code-point columns to the client's
 negotiated position encoding here, and nowhere else.
 """
@@ -16,10 +16,10 @@ from typing import Any
 
 from lsprotocol import types
 
+from factrules.authoring import explain_text
 from factrules.findings import Finding
-from factrules.lsp_check import CheckResult
-from factrules.lsp_positions import UTF16, code_units, from_lsp, to_lsp
-from factrules.rulecmds import explain_text
+from factrules.lsp.check import CheckResult
+from factrules.lsp.positions import UTF16, code_units, from_lsp, to_lsp
 
 SOURCE = "factrules"
 #: the URI scheme of a rule's explanation when the rule has no ``link`` (the VS Code extension serves it)

@@ -19,8 +19,8 @@ from factrules.api import build_engine, read_document, resolve_config
 from factrules.engine import Engine
 from factrules.errors import FactrulesError
 from factrules.findings import Finding
-from factrules.lsp_positions import LineIndex
-from factrules.lsp_settings import LspSettings
+from factrules.lsp.positions import LineIndex
+from factrules.lsp.settings import LspSettings
 from factrules.packs import PackError, Rule
 from factrules.plugins import registry
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from factrules import __version__
+from factrules._version import __version__
 from factrules.resources import load_schema
-from factrules.server_check import CheckService
+from factrules.server.check import CheckService
 
 _REFS = {
     "finding.schema.json": "#/components/schemas/Finding",

@@ -28,8 +28,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from factrules.server_check import CheckService, RequestError
-from factrules.server_openapi import openapi_document
+from factrules.server.check import CheckService, RequestError
+from factrules.server.openapi import openapi_document
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

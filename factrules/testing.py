@@ -1,12 +1,18 @@
-"""Run ``factrules serve`` as a child process on a free loopback port, for tests and benchmarks.
+"""Helpers for testing factrules and its plugins: a live server and a temporary rule pack.
 
-The suite and ``bench/load.py`` talk to the real server, started the way a
-user starts it; this module starts it with ``--port 0``, reads the port it
-announces, waits for ``/healthz`` and stops it (SIGTERM, then SIGKILL).
+Public for plugin authors, as tox ships ``tox.pytest``; the suite and
+``bench/load.py`` use them too.
+
+- ``ServerProcess`` runs ``factrules serve`` as a child process on a free
+  loopback port, the way a user starts it (``--port 0``), reads the port it
+  announces, waits for ``/healthz`` and stops it (SIGTERM, then SIGKILL).
+- ``temporary_pack`` writes a rule pack into a temporary directory for the
+  length of a ``with`` block, to pass as ``rules=[path]`` or ``--rules``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -14,12 +20,16 @@ import select
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
+
+import yaml
 
 _ANNOUNCE = re.compile(r"serving on (http://\S+?)/? ")
 
@@ -103,3 +113,27 @@ class ServerProcess:
             self.process.stdout.close()
         return self.process.returncode
 
+
+
+@contextlib.contextmanager
+def temporary_pack(rules: str | Sequence[Mapping[str, Any]], *, name: str = "test",
+                   defaults: Mapping[str, Any] | None = None) -> Iterator[Path]:
+    """A rule pack file that exists for the ``with`` block: ``with temporary_pack(...) as path: check_text(...,
+    rules=[path])``.
+
+    ``rules`` is either the whole pack as YAML text (dedented, written as given) or a list of rule mappings,
+    written as pack ``name`` with ``defaults``. The pack is loaded and validated as any other, so a broken one
+    raises ``factrules.errors.PackError`` where it is used.
+    """
+    if isinstance(rules, str):
+        text = textwrap.dedent(rules)
+    else:
+        pack: dict[str, Any] = {"pack": name}
+        if defaults:
+            pack["defaults"] = dict(defaults)
+        pack["rules"] = [dict(rule) for rule in rules]
+        text = yaml.safe_dump(pack, allow_unicode=True, sort_keys=False)
+    with tempfile.TemporaryDirectory(prefix="factrules-pack-") as directory:
+        path = Path(directory) / f"{name}.yaml"
+        path.write_text(text, encoding="utf-8")
+        yield path

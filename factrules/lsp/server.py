@@ -19,10 +19,11 @@ from lsprotocol import types
 from pygls import uris
 from pygls.server import LanguageServer
 
-from factrules import __version__
+from factrules._version import __version__
+from factrules.authoring import explain_text
 from factrules.config import CONFIG_NAMES, find_config_file
-from factrules.lsp_check import CheckResult, check_buffer
-from factrules.lsp_content import (
+from factrules.lsp.check import CheckResult, check_buffer
+from factrules.lsp.content import (
     IGNORE_COMMAND,
     code_actions,
     contains,
@@ -33,9 +34,8 @@ from factrules.lsp_content import (
     overlaps,
     rule_id_of_uri,
 )
-from factrules.lsp_positions import UTF8, UTF16, UTF32
-from factrules.lsp_settings import LspSettings, parse_settings
-from factrules.rulecmds import explain_text
+from factrules.lsp.positions import UTF8, UTF16, UTF32
+from factrules.lsp.settings import LspSettings, parse_settings
 
 log = logging.getLogger(__name__)
 
@@ -281,9 +281,9 @@ def explain_rule(ls: FactrulesServer, params: Any) -> dict[str, str] | None:
         if rule is not None:
             return {"rule": rule.full_id, "text": explain_text(rule)}
     from factrules.api import build_engine, resolve_config
+    from factrules.authoring import find_rule
     from factrules.errors import FactrulesError
     from factrules.packs import PackError
-    from factrules.rulecmds import find_rule
 
     options = ls.settings.options(ls.root)
     try:

@@ -1,63 +1,34 @@
-"""``factrules rules list | explain | test | validate | new``: the rule-pack author's tools."""
+"""The rule-pack author's tools: find and explain a rule, run the packs' examples, write a pack skeleton.
+
+Shared by ``factrules rules ...`` and the language server (hover, the
+explain command), so neither front-end imports the other.
+"""
 
 from __future__ import annotations
 
-import argparse
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
-from factrules.api import Options, build_engine, parse_date, resolve_config
-from factrules.config import Config
+import regex
+
+from factrules.api import Options, parse_date
 from factrules.document import Document
 from factrules.engine import Engine, Settings
 from factrules.errors import UsageError
 from factrules.output import write_atomically
-from factrules.packs import Pack, Rule, load_packs
+from factrules.packs import Pack, Rule
 from factrules.plugins import registry
 
 
-def _options(args: argparse.Namespace) -> Options:
-    from factrules.cli import rule_kwargs
-
-    kwargs = rule_kwargs(args)
-    return Options(rules=tuple(kwargs["rules"]), select=None, ignore=(), enable=(),
-                   config=kwargs["config"], plugins=tuple(kwargs["plugins"]))
-
-
-def _all_packs(args: argparse.Namespace) -> list[Pack]:
-    options = _options(args)
-    return build_engine(options, resolve_config(options, Path.cwd())).packs
-
-
-def run_rules_command(args: argparse.Namespace, stdout: IO[str]) -> int:
-    command = args.rules_command
-    if command == "list":
-        return rules_list(_all_packs(args), stdout)
-    if command == "explain":
-        return rules_explain(_all_packs(args), args.rule_id, stdout)
-    if command == "test":
-        return rules_test(args, stdout)
-    if command == "validate":
-        plugins = registry(tuple(args.plugin))
-        packs = load_packs([Path(p) for p in args.paths], plugins.matchers)
-        for pack in packs:
-            print(f"{pack.path}: ok (pack '{pack.name}', {len(pack.rules)} rules)", file=stdout)
-        return 0
-    if command == "new":
-        return rules_new(args.name, Path(args.dir), stdout)
-    raise UsageError(f"unknown rules subcommand '{command}'")
-
-
-def rules_list(packs: list[Pack], stdout: IO[str]) -> int:
-    for pack in packs:
-        for rule in pack.rules:
-            state = "" if rule.enabled else "  (off by default)"
-            print(f"{rule.full_id:40} {rule.kind:12} {rule.category:12} {rule.severity:8}{state}", file=stdout)
-    return 0
+def rule_line(rule: Rule) -> str:
+    """One rule as ``rules list`` shows it: id, kind, category, severity, and whether it is off by default."""
+    state = "" if rule.enabled else "  (off by default)"
+    return f"{rule.full_id:40} {rule.kind:12} {rule.category:12} {rule.severity:8}{state}"
 
 
 def find_rule(packs: list[Pack], rule_id: str) -> Rule:
+    """The rule whose full id (``pack.rule``) is ``rule_id``; a ``UsageError`` pointing to ``rules list`` if none."""
     for pack in packs:
         for rule in pack.rules:
             if rule.full_id == rule_id:
@@ -83,11 +54,6 @@ def explain_text(rule: Rule) -> str:
     return "\n".join(lines)
 
 
-def rules_explain(packs: list[Pack], rule_id: str, stdout: IO[str]) -> int:
-    print(explain_text(find_rule(packs, rule_id)), file=stdout)
-    return 0
-
-
 @dataclass
 class ExampleFailure:
     rule: Rule
@@ -105,8 +71,9 @@ class ExampleFailure:
                 f"{self.expectation} example {self.index + 1} {what}: {self.text!r}")
 
 
-def test_packs(packs: list[Pack], context_packs: list[Pack], options: Options) -> tuple[int, list[ExampleFailure]]:
-    """Run every example of every rule in ``packs``; return (examples run, failures).
+def test_packs(packs: list[Pack], context_packs: list[Pack], options: Options,
+               wanted: Callable[[Rule], bool] | None = None) -> tuple[int, list[ExampleFailure]]:
+    """Run every example of every rule in ``packs`` (of those ``wanted`` accepts); return (examples run, failures).
 
     All rules run together, off-by-default ones included, as they would in a
     real check (document-level rules need the findings of the others); only
@@ -119,6 +86,8 @@ def test_packs(packs: list[Pack], context_packs: list[Pack], options: Options) -
     count = 0
     for pack in packs:
         for rule in pack.rules:
+            if wanted is not None and not wanted(rule):
+                continue
             date = parse_date(rule.examples.get("date"))
             if date not in engines:
                 engines[date] = Engine(list(all_packs.values()), plugins, Settings(enable=("all",), date=date))
@@ -131,25 +100,6 @@ def test_packs(packs: list[Pack], context_packs: list[Pack], options: Options) -
                     if bool(found) != (expectation == "match"):
                         failures.append(ExampleFailure(rule, expectation, index, example, found))
     return count, failures
-
-
-def rules_test(args: argparse.Namespace, stdout: IO[str]) -> int:
-    options = _options(args)
-    plugins = registry(options.plugins)
-    context = _all_packs(args)
-    if args.paths:
-        packs = load_packs([Path(p) for p in args.paths], plugins.matchers)
-        context = [p for p in context if p.name not in {q.name for q in packs}]
-    else:
-        packs = context
-    count, failures = test_packs(packs, context, options)
-    for failure in failures:
-        print(failure, file=stdout)
-    rules = sum(len(p.rules) for p in packs)
-    status = "failed" if failures else "passed"
-    print(f"rules test: {count} examples of {rules} rules in {len(packs)} packs, "
-          f"{len(failures)} failed: {status}", file=stdout)
-    return 1 if failures else 0
 
 
 SKELETON = """\
@@ -178,9 +128,11 @@ rules:
 """
 
 
-def rules_new(name: str, directory: Path, stdout: IO[str]) -> int:
-    import regex
+def write_pack_skeleton(name: str, directory: Path) -> Path:
+    """Write ``NAME.yaml``, a pack whose two example rules pass ``rules test``, and return its path.
 
+    Refuses a name that is not a valid pack name and an existing file (never overwrites a desk's pack).
+    """
     if not regex.fullmatch(r"[a-z][a-z0-9_-]*", name):
         raise UsageError(f"pack name '{name}' must be lower case letters, digits, '-' or '_'")
     path = directory / f"{name}.yaml"
@@ -188,8 +140,7 @@ def rules_new(name: str, directory: Path, stdout: IO[str]) -> int:
         raise UsageError(f"{path} already exists; not overwriting it")
     with write_atomically(path) as handle:
         handle.write(SKELETON.format(name=name, file=path))
-    print(f"wrote {path}: run `factrules rules test {path}`", file=stdout)
-    return 0
+    return path
 
 
-__all__ = ["Config", "explain_text", "find_rule", "test_packs"]
+__all__ = ["ExampleFailure", "explain_text", "find_rule", "rule_line", "test_packs", "write_pack_skeleton"]

@@ -1,0 +1,43 @@
+"""The ``factrules`` command line (``python -m factrules`` too); ``main`` is the console script.
+
+Every subcommand is a plugin: the modules of ``factrules/cli/commands/``
+add their parsers through the ``factrules_add_commands`` hook, as an
+installed plugin does.  Every user error ends as one line on stderr and
+exit status 2, never a traceback: argparse's own errors and plugin load
+failures included.  Nothing outside this package imports it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from factrules.cli.commands import load_manager
+from factrules.cli.options import plugins_named
+from factrules.cli.parser import build_parser
+from factrules.errors import FactrulesError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status (0 clean, 1 findings, 2 errors)."""
+    stdout = sys.stdout
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        # --plugin is read before parsing: a plugin named there may add the very subcommand being parsed
+        parser = build_parser(load_manager(plugins_named(arguments)))
+        args = parser.parse_args(arguments)
+        if args.command is None:
+            parser.print_help(stdout)
+            return 2
+        return args.handler(args, stdout)
+    except FactrulesError as error:
+        print(f"factrules: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("factrules: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+__all__ = ["main"]

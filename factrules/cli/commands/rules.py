@@ -1,0 +1,117 @@
+"""``factrules rules list | explain | test | validate | new``: the rule-pack author's commands.
+
+The work is ``factrules.authoring``'s (the language server uses it too); this module parses and prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import IO
+
+from factrules.api import Options, build_engine, resolve_config
+from factrules.authoring import explain_text, find_rule, rule_line, test_packs, write_pack_skeleton
+from factrules.cli.options import add_rule_options, options_from_args
+from factrules.cli.parser import choose_subcommand
+from factrules.engine import Settings, is_selected
+from factrules.hookspecs import hookimpl
+from factrules.packs import Pack, Rule, load_packs
+from factrules.plugins import registry
+
+
+@hookimpl
+def factrules_add_commands(commands: argparse._SubParsersAction) -> None:
+    rules = commands.add_parser("rules", help="list, explain, test, validate and create rule packs")
+    choose_subcommand(rules, "list, explain, test, validate or new")
+    sub = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", parser_class=type(rules))
+    listing = sub.add_parser("list", help="list every loaded rule")
+    add_rule_options(listing, date=False)
+    listing.set_defaults(handler=run_list)
+    explain = sub.add_parser("explain", help="explain one rule")
+    explain.add_argument("rule_id", metavar="ID")
+    add_rule_options(explain, date=False)
+    explain.set_defaults(handler=run_explain)
+    test = sub.add_parser("test", help="run every pack's match/no_match examples",
+                          description="Run the match/no_match examples of every loaded pack, or of the packs in "
+                          "PATH... With --select, --ignore or --enable, only the rules a `check` with those "
+                          "options would run have their examples run.")
+    test.add_argument("paths", nargs="*", metavar="PATH")
+    add_rule_options(test, date=False)
+    test.set_defaults(handler=run_test)
+    validate = sub.add_parser("validate", help="validate pack files against the schema")
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    add_rule_options(validate, date=False)
+    validate.set_defaults(handler=run_validate)
+    new = sub.add_parser("new", help="write a pack skeleton NAME.yaml that passes `rules test`")
+    new.add_argument("name", metavar="NAME")
+    new.add_argument("--dir", default=".", help="directory to write it in (default: current)")
+    new.set_defaults(handler=run_new)
+
+
+def _pack_options(args: argparse.Namespace) -> Options:
+    """The run's packs and plugins without its selection: listing and explaining show every loaded rule."""
+    options = options_from_args(args)
+    return Options(rules=options.rules, config=options.config, plugins=options.plugins)
+
+
+def _all_packs(args: argparse.Namespace) -> list[Pack]:
+    options = _pack_options(args)
+    return build_engine(options, resolve_config(options, Path.cwd())).packs
+
+
+def run_list(args: argparse.Namespace, stdout: IO[str]) -> int:
+    for pack in _all_packs(args):
+        for rule in pack.rules:
+            print(rule_line(rule), file=stdout)
+    return 0
+
+
+def run_explain(args: argparse.Namespace, stdout: IO[str]) -> int:
+    print(explain_text(find_rule(_all_packs(args), args.rule_id)), file=stdout)
+    return 0
+
+
+def run_validate(args: argparse.Namespace, stdout: IO[str]) -> int:
+    plugins = registry(tuple(args.plugin))
+    for pack in load_packs([Path(p) for p in args.paths], plugins.matchers):
+        print(f"{pack.path}: ok (pack '{pack.name}', {len(pack.rules)} rules)", file=stdout)
+    return 0
+
+
+def _selection(options: Options) -> Settings | None:
+    """The selection ``--select/--ignore/--enable`` make, as a check would apply it; ``None``: every rule."""
+    if options.select is None and not options.ignore and not options.enable:
+        return None
+    return Settings(select=options.select, ignore=options.ignore, enable=options.enable)
+
+
+def run_test(args: argparse.Namespace, stdout: IO[str]) -> int:
+    options = _pack_options(args)
+    selection = _selection(options_from_args(args))
+    plugins = registry(options.plugins)
+    context = _all_packs(args)
+    if args.paths:
+        packs = load_packs([Path(p) for p in args.paths], plugins.matchers)
+        context = [p for p in context if p.name not in {q.name for q in packs}]
+    else:
+        packs = context
+
+    def wanted(rule: Rule) -> bool:
+        return selection is None or is_selected(rule, selection)
+
+    count, failures = test_packs(packs, context, options, wanted)
+    for failure in failures:
+        print(failure, file=stdout)
+    tested = [[rule for rule in pack.rules if wanted(rule)] for pack in packs]
+    rules = sum(len(pack_rules) for pack_rules in tested)
+    pack_count = len(packs) if selection is None else sum(1 for pack_rules in tested if pack_rules)
+    status = "failed" if failures else "passed"
+    print(f"rules test: {count} examples of {rules} rules in {pack_count} packs, "
+          f"{len(failures)} failed: {status}", file=stdout)
+    return 1 if failures else 0
+
+
+def run_new(args: argparse.Namespace, stdout: IO[str]) -> int:
+    path = write_pack_skeleton(args.name, Path(args.dir))
+    print(f"wrote {path}: run `factrules rules test {path}`", file=stdout)
+    return 0
