@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -342,3 +345,49 @@ def test_main_module_entry_point(cli_proc) -> None:
     result = cli_proc("--version")
     assert result.code == 0 and __version__ in result.out
     assert sys.executable
+
+
+# -- rules test honours the selection; the command line's shared options ---------------------------
+
+
+def test_rules_test_honours_select_ignore_and_enable(cli: Callable[..., Any]) -> None:
+    def counts(*args: str) -> tuple[int, int, int]:
+        """(examples, rules, packs) of the summary line."""
+        result = cli("rules", "test", *args)
+        assert result.code == 0, result.out
+        found = re.fullmatch(r"rules test: (\d+) examples of (\d+) rules in (\d+) packs, 0 failed: passed",
+                             result.out.splitlines()[-1])
+        assert found, result.out
+        return int(found[1]), int(found[2]), int(found[3])
+
+    everything = counts()
+    numbers = counts("--select", "numbers")
+    assert numbers[2] == 1 and numbers[1] < everything[1]
+    # every-figure is off by default, so a check with --select numbers does not run it, nor does rules test
+    assert counts("--select", "numbers", "--ignore", "numbers.every-figure") == numbers
+    with_figure = counts("--select", "numbers", "--enable", "numbers.every-figure")
+    assert with_figure[1] == numbers[1] + 1 and with_figure[0] > numbers[0]
+    ignored = counts("--ignore", "numbers")
+    assert ignored[2] == everything[2] - 1 and ignored[0] < everything[0]
+
+
+def test_plugins_named_reads_plugin_options_before_parsing() -> None:
+    from factrules.cli.options import plugins_named
+
+    assert plugins_named(["check", "a.txt", "--plugin", "one", "--plugin=two", "--", "--plugin", "three"]) == (
+        "one", "two")
+    assert plugins_named(["check", "--plugin"]) == ()
+
+
+def test_options_from_args_is_what_check_uses() -> None:
+    import argparse
+
+    from factrules.api import Options
+    from factrules.cli.options import add_rule_options, options_from_args
+
+    parser = argparse.ArgumentParser()
+    add_rule_options(parser)
+    args = parser.parse_args(["--select", "hedges,numbers", "--select", "dates", "--ignore", "x", "--rules", "p.yaml"])
+    assert options_from_args(args, date="2024-03-01") == Options.from_values(
+        "2024-03-01", rules=["p.yaml"], select=["hedges", "numbers", "dates"], ignore=["x"])
+    assert options_from_args(args).select == ("hedges", "numbers", "dates")

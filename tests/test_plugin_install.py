@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import run_outside
 
+import factrules
 from factrules import check_text
 from factrules.findings import validator
 from factrules.packs import PackError
@@ -82,6 +83,11 @@ def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     made = run_outside([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], work)
     assert made.returncode == 0, made.stderr
     python = venv / "bin" / "python"
+    # The venv must run the factrules under test, not whichever one the system site-packages hold: a .pth
+    # in its own site-packages, read before the system's, puts this checkout's package first.
+    site = run_outside([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], work)
+    (Path(site.stdout.strip()) / "factrules-under-test.pth").write_text(
+        str(Path(factrules.__file__).resolve().parent.parent) + "\n", encoding="utf-8")
     installed = run_outside(
         [str(python), "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--disable-pip-version-check",
          "--no-input", "-q", str(PLUGIN_DIR)],
@@ -93,6 +99,8 @@ def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_installed_plugin_is_the_venv_copy(plugin_venv: Path) -> None:
     python = plugin_venv / "bin" / "python"
+    used = run_outside([str(python), "-c", "import factrules; print(factrules.__file__)"], plugin_venv.parent)
+    assert Path(used.stdout.strip()) == Path(factrules.__file__).resolve()  # the factrules under test
     where = run_outside([str(python), "-c", "import factrules_example.plugin as p; print(p.PACKS_DIR)"],
                         plugin_venv.parent)
     assert where.returncode == 0, where.stderr
@@ -279,3 +287,37 @@ def test_bad_option_is_a_pack_error_naming_file_and_rule(plugin_path: tuple[str,
         check_text("Anything.", plugins=plugin_path, rules=[bad])
     message = str(raised.value)
     assert message.startswith(f"{bad}:4:") and "rule 'q'" in message and "options" in message
+
+
+# -- the plugin's subcommand, from the installed venv -----------------------------------------------
+
+
+def test_venv_plugin_adds_a_subcommand(plugin_venv: Path, tmp_path: Path) -> None:
+    draft = tmp_path / "flood.txt"
+    draft.write_text(DRAFT, encoding="utf-8")
+    quiet = tmp_path / "quiet.txt"
+    quiet.write_text('"We had sandbags ready for every street," the council leader said.\n', encoding="utf-8")
+    python = str(plugin_venv / "bin" / "python")
+    helped = run_outside([python, "-m", "factrules", "--help"], tmp_path)
+    assert helped.returncode == 0, helped.stderr
+    assert "quotes" in helped.stdout and "factrules-example" in helped.stdout
+    listed = run_outside([python, "-m", "factrules", "quotes", "flood.txt", "quiet.txt"], tmp_path)
+    assert listed.returncode == 1, listed.stderr
+    column = DRAFT.splitlines()[2].index('"') + 1
+    assert listed.stdout.splitlines() == [f"flood.txt:3:{column}: {UNATTRIBUTED}", "1 unattributed quotation in 1 file"]
+    clean = run_outside([python, "-m", "factrules", "quotes", "quiet.txt"], tmp_path)
+    assert (clean.returncode, clean.stdout) == (0, "0 unattributed quotations in 0 files\n")
+    bad = run_outside([python, "-m", "factrules", "quotes", "flood.txt", "--date", "soon"], tmp_path)
+    assert bad.returncode == 2 and bad.stderr.startswith("factrules: error: date 'soon'")
+
+
+def test_venv_plugins_command_names_the_entry_point(plugin_venv: Path, tmp_path: Path) -> None:
+    python = str(plugin_venv / "bin" / "python")
+    text = run_outside([python, "-m", "factrules", "plugins"], tmp_path)
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    at = lines.index("example (entry point example = factrules_example.plugin in factrules-example 0.1.0)")
+    assert lines[at + 1] == "  factrules_add_commands, factrules_matchers, factrules_rule_packs"
+    data = json.loads(run_outside([python, "-m", "factrules", "plugins", "--format", "json"], tmp_path).stdout)
+    [example] = [p for p in data["plugins"] if p["name"] == "example"]
+    assert example["hooks"] == ["factrules_add_commands", "factrules_matchers", "factrules_rule_packs"]

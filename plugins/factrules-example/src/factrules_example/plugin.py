@@ -1,11 +1,14 @@
 """The hook implementations factrules finds through the entry point ``factrules = example``.
 
 Nothing here is special to this plugin: the core registers its own
-matchers and packs through exactly these hooks (``factrules/builtin.py``).
+matchers and packs through exactly these hooks (``factrules/builtin.py``),
+and its own subcommands through ``factrules_add_commands``
+(``factrules/cli/commands/``).
 """
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from factrules.hookspecs import hookimpl
@@ -23,3 +26,10 @@ def factrules_matchers() -> dict[str, type]:
 @hookimpl
 def factrules_rule_packs() -> list[str]:
     return [str(PACKS_DIR)]
+
+
+@hookimpl
+def factrules_add_commands(commands: argparse._SubParsersAction) -> None:
+    from factrules_example.command import add_quotes_command
+
+    add_quotes_command(commands)
