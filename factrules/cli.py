@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="score the engine on a gold JSONL file")
     evaluate.add_argument("gold", metavar="GOLD.jsonl")
     evaluate.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N misses and false alarms")
+    evaluate.add_argument("--by-rule", action="store_true",
+                          help="true and false positives per rule (which rule is noisy, which carries a category)")
     _add_rule_options(evaluate, date=False)
 
     from factrules.commands import register_extra_commands
@@ -224,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             config = resolve_config(options, Path.cwd()) if options.config else Config()
             result = evaluate(read_gold(Path(args.gold)), options, config)
-            print(format_evaluation(result, args.errors), file=stdout)
+            print(format_evaluation(result, args.errors, args.by_rule), file=stdout)
             return 0
         return args.handler(args, stdout)
     except (FactrulesError, PackError) as error:
