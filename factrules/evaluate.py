@@ -46,12 +46,34 @@ class Score:
 
 
 @dataclass
+class RuleScore:
+    """How one rule's findings fell on a gold file, so a desk can see which rule is noisy.
+
+    ``true_positive`` counts labelled sentences the rule hit, ``alone`` those of them no other rule
+    of the category hit (what the category would lose without this rule), ``false_positive`` the
+    sentences it hit that carry no label of its category.
+    """
+
+    category: str = ""
+    true_positive: int = 0
+    alone: int = 0
+    false_positive: int = 0
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positive + self.false_positive
+        return self.true_positive / found if found else 1.0
+
+
+@dataclass
 class Evaluation:
     scores: dict[str, Score] = field(default_factory=lambda: defaultdict(Score))
     misses: list[tuple[str, str, str]] = field(default_factory=list)
     #: document-level categories the gold file does not annotate, so not scored
     unscored: list[str] = field(default_factory=list)
     false_alarms: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: per rule id: how its findings fell on the gold (``eval --by-rule``)
+    rules: dict[str, RuleScore] = field(default_factory=lambda: defaultdict(RuleScore))
 
     @property
     def overall(self) -> Score:
@@ -106,6 +128,7 @@ def evaluate(gold: list[dict[str, Any]], options: Options | None = None, config:
                 hits = [f for f in findings if f.category == category
                         and f.plain_span[0] < end and start < f.plain_span[1]]
                 wanted = category in sentence.get("labels", [])
+                _count_rules(result, category, wanted, {f.rule for f in hits})
                 _count(result, category, wanted, bool(hits), document.path, sentence["text"],
                        ", ".join(sorted({f"{f.rule} '{f.text}'" for f in hits})))
         for category in sorted(categories & annotated):
@@ -129,6 +152,17 @@ def _annotated_document_categories(gold: list[dict[str, Any]]) -> set[str]:
     return {c for d in gold for s in d["sentences"] for c in s.get("labels", []) if c in DOCUMENT_LEVEL}
 
 
+def _count_rules(result: Evaluation, category: str, wanted: bool, rules: set[str]) -> None:
+    for rule in rules:
+        score = result.rules[rule]
+        score.category = category
+        if wanted:
+            score.true_positive += 1
+            score.alone += len(rules) == 1
+        else:
+            score.false_positive += 1
+
+
 def _count(result: Evaluation, category: str, wanted: bool, found: bool, doc: str, text: str, why: str) -> None:
     score = result.scores[category]
     if wanted and found:
@@ -141,7 +175,7 @@ def _count(result: Evaluation, category: str, wanted: bool, found: bool, doc: st
         result.false_alarms.append((category, doc, text, why))
 
 
-def format_evaluation(result: Evaluation, errors: int = 0) -> str:
+def format_evaluation(result: Evaluation, errors: int = 0, by_rule: bool = False) -> str:
     lines = [f"{'category':12} {'P':>6} {'R':>6} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4}"]
     for category in sorted(result.scores):
         s = result.scores[category]
@@ -152,9 +186,23 @@ def format_evaluation(result: Evaluation, errors: int = 0) -> str:
                  f"{o.true_positive:4} {o.false_positive:4} {o.false_negative:4}")
     for category in result.unscored:
         lines.append(f"({category}: not annotated in this gold file, not scored)")
+    if by_rule:
+        lines.append("")
+        lines.extend(format_rule_scores(result))
     if errors:
         for category, doc, text in result.misses[:errors]:
             lines.append(f"miss        {category:11} {doc}: {text[:140]}")
         for category, doc, text, why in result.false_alarms[:errors]:
             lines.append(f"false alarm {category:11} {doc}: {text[:140]}  <- {why}")
     return "\n".join(lines)
+
+
+def format_rule_scores(result: Evaluation) -> list[str]:
+    """One line per rule that fired on a sentence: noisiest (most false positives) first."""
+    width = max((len(rule) for rule in result.rules), default=4)
+    lines = [f"{'rule':{width}} {'category':11} {'TP':>4} {'alone':>5} {'FP':>4} {'P':>6}"]
+    ranked = sorted(result.rules.items(), key=lambda item: (-item[1].false_positive, -item[1].true_positive, item[0]))
+    for rule, score in ranked:
+        lines.append(f"{rule:{width}} {score.category:11} {score.true_positive:4} {score.alone:5} "
+                     f"{score.false_positive:4} {score.precision:6.3f}")
+    return lines

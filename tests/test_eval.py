@@ -127,3 +127,24 @@ def test_bad_gold_file(cli, write, content: str) -> None:
         read_gold(gold)
     result = cli("eval", gold)
     assert result.code == 2 and len(result.err.strip().splitlines()) == 1 and f"{gold}: line 2" in result.err
+
+
+def test_eval_by_rule_counts_each_rules_hits_on_the_gold(cli, write) -> None:
+    """`--by-rule` shows which rule carries a category and which one is noisy, noisiest first."""
+    pack = write("desk.yaml", "pack: desk\ndefaults: {category: unverified}\nrules:\n"
+                              "  - id: critics\n    kind: phrase\n    phrases: [critics say]\n"
+                              "    examples: {match: [critics say so], no_match: [the mayor said]}\n"
+                              "  - id: officials\n    kind: phrase\n    phrases: [officials said]\n"
+                              "    examples: {match: [officials said], no_match: [the mayor said]}\n")
+    result = cli("eval", GOLD, "--rules", pack, "--select", "desk", "--by-rule")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    header = lines.index(next(line for line in lines if line.startswith("rule")))
+    assert lines[header].split() == ["rule", "category", "TP", "alone", "FP", "P"]
+    rows = [line.split() for line in lines[header + 1:] if line.strip()]
+    assert rows == [["desk.critics", "unverified", "0", "0", "1", "0.000"],
+                    ["desk.officials", "unverified", "1", "1", "0", "1.000"]]
+
+
+def test_eval_without_by_rule_prints_no_rule_table(cli) -> None:
+    assert not any(line.startswith("rule ") for line in cli("eval", GOLD, *SELECT).out.splitlines())

@@ -18,6 +18,8 @@ def factrules_add_commands(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("eval", help="score the engine on a gold JSONL file")
     parser.add_argument("gold", metavar="GOLD.jsonl")
     parser.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N misses and false alarms")
+    parser.add_argument("--by-rule", action="store_true",
+                        help="true and false positives per rule (which rule is noisy, which carries a category)")
     add_rule_options(parser, date=False)
     parser.set_defaults(handler=run)
 
@@ -27,5 +29,5 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
     # Scores must not depend on the directory eval runs in: only an explicit --config applies.
     config = resolve_config(options, Path.cwd()) if options.config else Config()
     result = evaluate(read_gold(Path(args.gold)), options, config)
-    print(format_evaluation(result, args.errors), file=stdout)
+    print(format_evaluation(result, args.errors, args.by_rule), file=stdout)
     return 0
