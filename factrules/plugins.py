@@ -109,8 +109,8 @@ def check_pending(manager: PluginManager) -> None:
 def make_manager(extra_plugins: Iterable[str] = (), internal: Iterable[str] = DEFAULT_PLUGINS) -> PluginManager:
     """A manager with the ``internal`` plugins, the installed entry points and the ``--plugin`` modules, checked."""
     manager = PluginManager()
-    for name in internal:
-        import_plugin(manager, name, "built-in")
+    for name in internal:  # the core's own modules: a failure here is a bug, so it keeps its traceback
+        manager.add(importlib.import_module(name), name, "built-in")
     load_entry_points(manager)
     for name in extra_plugins:
         import_plugin(manager, name, "--plugin")
