@@ -197,3 +197,16 @@ def test_plugins_command_json(cli: Any) -> None:
     assert [p["name"] for p in plugins][:2] == ["factrules.builtin", "factrules.suppressions"]
     assert [info.to_dict() for info in plugin_infos(make_manager(PLUGIN))] == [
         p for p in plugins if not p["name"].startswith("factrules.cli.")]
+
+
+def test_a_command_without_a_handler_is_one_line(cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    name = _module(tmp_path, monkeypatch, "handless_plugin", """\
+        from factrules.hookspecs import hookimpl
+
+        @hookimpl
+        def factrules_add_commands(commands):
+            commands.add_parser("idle").add_argument("--plugin")
+        """)
+    result = cli("idle", "--plugin", name)
+    assert (result.code, result.err) == (2, "factrules: error: command 'idle' sets no handler "
+                                            "(parser.set_defaults(handler=...))\n")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from factrules.cli.commands import load_manager
 from factrules.cli.options import plugins_named
 from factrules.cli.parser import build_parser
-from factrules.errors import FactrulesError
+from factrules.errors import FactrulesError, PluginError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,7 +29,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help(stdout)
             return 2
-        return args.handler(args, stdout)
+        handler = getattr(args, "handler", None)
+        if handler is None:  # a plugin's parser without set_defaults(handler=...)
+            raise PluginError(f"command '{args.command}' sets no handler (parser.set_defaults(handler=...))")
+        return handler(args, stdout)
     except FactrulesError as error:
         print(f"factrules: error: {error}", file=sys.stderr)
         return 2

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import IO, NoReturn
 
 from factrules._version import __version__
 from factrules.errors import PluginError, UsageError
 from factrules.plugins import PluginManager
-
-#: what a subcommand's parser sets as ``handler``: ``handler(args, stdout) -> exit status``
-Handler = Callable[[argparse.Namespace, IO[str]], int]
 
 
 class Parser(argparse.ArgumentParser):
