@@ -32,9 +32,25 @@ def _generic(quantity: Quantity) -> bool:
     return quantity.noun is None or quantity.noun in GENERIC_NOUNS
 
 
-def figures_conflict(a: Quantity, b: Quantity) -> bool:
-    """Can these two counts of the same event not both be true?"""
+#: Vague words that say "some" rather than a size: "several", "a few", "a number of", "a handful of".
+_LOOSE = regex.compile(r"(?i)(?:several|a\s+few|a\s+couple|a\s+handful|an?\s+(?:\w+\s+)?number|numerous|many|"
+                       r"countless|multiple)\b")
+
+
+def loose(quantity: Quantity, text: str) -> bool:
+    """Is this a vague "some" ("several", "a number of") rather than a size ("dozens", "hundreds")?"""
+    return quantity.kind == "vague" and _LOOSE.match(text, quantity.start, quantity.end) is not None
+
+
+def figures_conflict(a: Quantity, b: Quantity, text: str = "") -> bool:
+    """Can these two counts of one event and one group not both be true?
+
+    A loose vague word ("several", "a number of") is compared only with a count of the same named
+    group ("28 protesters" / "several protesters"): "several were arrested" may be a part of 28.
+    """
     if a.event is None or a.event != b.event or a.unit != "count" or b.unit != "count":
+        return False
+    if text and (loose(a, text) or loose(b, text)) and (a.noun != b.noun or _generic(a)):
         return False
     same_noun = a.noun == b.noun or (_generic(a) and _generic(b))
     if not (same_noun or _generic(a) or _generic(b)):
@@ -55,7 +71,10 @@ _OTHER_COUNT = regex.compile(
     r"\b(?:another|similar|previous|separate|earlier)\s+(?:\w+\s+)?(?:attack|incident|bombing|strike|raid|"
     r"clash|crash|blast|explosion|disaster|quake|earthquake|storm|flood|fire|shooting)s?\b|"
     r"\bso\s+far\s+this\s+year\b|\bthis\s+year\b|\bin\s+total\b|\baltogether\b|\ba\s+total\s+of\b|"
-    r"\boverall\b|\bcumulative\b|\bsince\s+the\s+(?:war|conflict|uprising|fighting|outbreak|start)\b",
+    r"\boverall\b|\bcumulative\b|\bsince\s+the\s+(?:war|conflict|uprising|fighting|outbreak|start)\b|"
+    # those still in a state: a part of the count, later ("seven were still being treated")
+    r"\b(?:still|remain(?:s|ed)?)\s+(?:being\s+)?(?:treated|in\s+(?:hospital|custody|detention)|"
+    r"hospitali[sz]ed|held|detained|missing|unaccounted)\b",
     regex.IGNORECASE,
 )
 
@@ -88,7 +107,7 @@ def figure_matches(document: Any) -> Iterable[Match]:
     rivals_of: dict[tuple[Any, ...], list[tuple[Any, ...]]] = defaultdict(list)
     for index, first in enumerate(signatures):
         for second in signatures[index + 1 :]:
-            if figures_conflict(by_signature[first][0], by_signature[second][0]):
+            if figures_conflict(by_signature[first][0], by_signature[second][0], text):
                 rivals_of[first].append(second)
                 rivals_of[second].append(first)
     if not rivals_of:
@@ -122,7 +141,8 @@ def _figure_match(document: Any, text: str, quantity: Quantity, rivals: list[Qua
         quantity.start,
         quantity.end,
         data={"check": "figures", "event": quantity.event, "noun": quantity.noun, **_interval(quantity),
-              "interval": quantity.interval_text(), "conflicts": conflicts, "conflict_count": len(rivals),
+              "interval": quantity.interval_text(), "conflicts": conflicts, "related": conflicts,
+              "conflict_count": len(rivals),
               "others": others},
     )
 

@@ -274,7 +274,7 @@ def spelling_groups(text: str, lexicon: Lexicon) -> list[list[_Variant]]:
         by_spelling: dict[str, _Variant] = {}
         for occurrence in fresh:
             covered[occurrence.run].append((occurrence.first, occurrence.last))
-            variant = by_spelling.setdefault(occurrence.spelling, _Variant(occurrence.text, []))
+            variant = by_spelling.setdefault(occurrence.spelling, _Variant(" ".join(occurrence.text.split()), []))
             variant.spans.append((occurrence.start, occurrence.end))
         if len(by_spelling) > 1:
             groups.append(list(by_spelling.values()))
