@@ -6,6 +6,8 @@ It runs at the document stage, after the sentence rules.  ``options.check`` pick
   "Maria Okonkwo" / "Maria Okonkow").  ``options.places`` and ``options.given_names`` add words to the
   shipped lists of places/demonyms and given names that tell two words from one name misspelt.
 - ``figures`` (``consistency_figures``): counts of the same event and group that cannot both be true.
+- ``dates`` (``consistency_dates``): one event put on two different weekdays ("The vote is on
+  Wednesday" / "Thursday's vote").
 
 Each finding's ``data.related`` lists the other places it conflicts with (SARIF ``relatedLocations``).
 """
@@ -16,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from factrules.matchers.base import Match, Matcher, RuleError
+from factrules.matchers.consistency_dates import date_matches
 from factrules.matchers.consistency_figures import figure_matches, figures_conflict
 from factrules.matchers.consistency_spelling import spelling_matches
 from factrules.matchers.name_evidence import Lexicon
@@ -23,7 +26,7 @@ from factrules.matchers.name_index import name_key
 
 __all__ = ["CHECKS", "ConsistencyMatcher", "figures_conflict", "name_key"]
 
-CHECKS = ("figures", "spelling")
+CHECKS = ("dates", "figures", "spelling")
 _WORD_LIST = {"type": "array", "items": {"type": "string", "minLength": 1, "pattern": r"^[^\s].*$"}}
 
 
@@ -54,7 +57,7 @@ class ConsistencyMatcher(Matcher):
             self.lexicon = Lexicon(places, given)
             self.check = self._spelling
         else:
-            self.check = figure_matches
+            self.check = figure_matches if check == "figures" else date_matches
 
     def _spelling(self, document: Any) -> Iterable[Match]:
         return spelling_matches(document, self.lexicon)
