@@ -64,19 +64,36 @@ class _Mention:
     future: bool
 
 
+_ANY_DAY = regex.compile(r"(?i)(?:mon|tues|wednes|thurs|fri|satur|sun)day")
+#: How far before and after a weekday an event's words may stand (the patterns' longest reach).
+_BEFORE, _AFTER = 120, 60
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of text around each weekday: most copy names none, and then nothing else is searched."""
+    windows: list[tuple[int, int]] = []
+    for hit in _ANY_DAY.finditer(text):
+        start, end = max(0, hit.start() - _BEFORE), hit.end() + _AFTER
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
 def _mentions(document: Any) -> list[_Mention]:
     text = document.text
     found: dict[int, _Mention] = {}
-    for pattern in _PATTERNS:
-        for hit in pattern.finditer(text):
-            event = _event(hit)
-            if event is None:
-                continue
-            day_start, day_end = hit.span("day")
-            sentence = document.sentence_at(day_start)
-            future = _FUTURE.search(text, sentence[0], sentence[1]) is not None
-            found.setdefault(day_start, _Mention(day_start, day_end, event,
-                                                 WEEKDAYS.index(hit.group("day").lower()), future))
+    windows = _windows(text)
+    hits = (hit for start, end in windows for pattern in _PATTERNS for hit in pattern.finditer(text, start, end))
+    for hit in hits:
+        event = _event(hit)
+        day_start, day_end = hit.span("day")
+        if event is None or day_start in found:
+            continue
+        sentence = document.sentence_at(day_start)
+        future = _FUTURE.search(text, sentence[0], sentence[1]) is not None
+        found[day_start] = _Mention(day_start, day_end, event, WEEKDAYS.index(hit.group("day").lower()), future)
     return sorted(found.values(), key=lambda m: m.start)
 
 

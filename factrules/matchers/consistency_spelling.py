@@ -19,6 +19,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -41,6 +42,7 @@ _LETTERS = regex.compile(r"[^\p{L}]+")
 _LOWER_TAIL = regex.compile(r"-\p{Ll}")
 
 
+@lru_cache(maxsize=16384)
 def fold_word(word: str) -> str:
     """Lower case letters without diacritics or punctuation: what two spellings are measured on."""
     decomposed = unicodedata.normalize("NFKD", word)
@@ -69,15 +71,24 @@ class _Variant:
     spans: list[tuple[int, int]]
 
 
-def _lower_words(text: str) -> set[str]:
-    return {w.strip(PUNCTUATION) for w in text.split() if w[:1].islower()}
+class _LowerWords:
+    """The words a document uses in lower case, built only if a comparison asks (most documents never do)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._words: set[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self._words is None:
+            self._words = {w.strip(PUNCTUATION) for w in self.text.split() if w[:1].islower()}
+        return word in self._words
 
 
 # --- whole names of several words, keyed on transliteration ---------------------------------------
 
 
 def _multiword_groups(text: str, runs: list[list[RawToken]], lexicon: Lexicon,
-                      lower_words: set[str]) -> list[list[_Occurrence]]:
+                      lower_words: _LowerWords) -> list[list[_Occurrence]]:
     """Groups of occurrences of one name of two or more words spelled more than one way, longest first."""
     spellings: dict[str, set[str]] = defaultdict(set)
     for raw_run in runs:
@@ -112,7 +123,7 @@ def _multiword_groups(text: str, runs: list[list[RawToken]], lexicon: Lexicon,
     return groups
 
 
-def _true_variants(occurrences: list[_Occurrence], lexicon: Lexicon, lower_words: set[str]) -> list[_Occurrence]:
+def _true_variants(occurrences: list[_Occurrence], lexicon: Lexicon, lower_words: _LowerWords) -> list[_Occurrence]:
     """The occurrences whose spelling differs from another's by more than a particle or a word's ending."""
     by_spelling: dict[str, _Occurrence] = {}
     for occurrence in occurrences:
@@ -131,7 +142,7 @@ def _true_variants(occurrences: list[_Occurrence], lexicon: Lexicon, lower_words
     return [o for o in occurrences if o.spelling in keep]
 
 
-def _words_differ(a_words: list[str], b_words: list[str], lexicon: Lexicon, lower_words: set[str]) -> bool:
+def _words_differ(a_words: list[str], b_words: list[str], lexicon: Lexicon, lower_words: _LowerWords) -> bool:
     """Is every word that differs between two multi-word spellings a different word, not a variant?"""
     pairs = [(x, y) for x, y in zip(a_words, b_words, strict=False) if x != y]
     if not pairs:
@@ -139,7 +150,7 @@ def _words_differ(a_words: list[str], b_words: list[str], lexicon: Lexicon, lowe
     return all(two_words(_bare_form(x, lower_words), _bare_form(y, lower_words), lexicon) for x, y in pairs)
 
 
-def _bare_form(word: str, lower_words: set[str]) -> Form:
+def _bare_form(word: str, lower_words: _LowerWords) -> Form:
     return Form(word, word, fold_word(word), name_key(word), False, ordinary=word in lower_words)
 
 
@@ -147,22 +158,37 @@ def _bare_form(word: str, lower_words: set[str]) -> Form:
 
 
 def _index_words(text: str, runs: list[list[RawToken]], covered: dict[int, list[tuple[int, int]]]) -> dict[str, Form]:
-    """Every name word of ``MIN_WORD`` letters or more, by spelling; words in a reported longer name skipped."""
-    forms: dict[str, Form] = {}
+    """Name words of ``MIN_WORD`` letters or more that share a first letter with another, by spelling.
+
+    Words in a longer name already reported are skipped, and a ``Form`` is built only for a word that
+    has a rival starting with the same letter: most words of a document have none.
+    """
+    occurrences: dict[str, list[tuple[int, int, int, int]]] = {}
+    tokens: dict[str, tuple[Any, ...]] = {}
     for run_index, run in enumerate(runs):
         spans = covered.get(run_index, ())
         for index, (base, token) in enumerate(run):
-            rel_start, rel_end, key, spelling, bare, particle, connector = token
-            if connector or len(bare) < MIN_WORD or any(i <= index < j for i, j in spans):
+            bare = token[4]
+            if token[6] or len(bare) < MIN_WORD or (spans and any(i <= index < j for i, j in spans)):
                 continue
-            start, end = base + rel_start, base + rel_end
+            start, end = base + token[0], base + token[1]
             written = text[end - len(bare) : end]
-            if written.isupper() or _LOWER_TAIL.search(written):
+            if written.isupper() or ("-" in written and _LOWER_TAIL.search(written)):
                 continue  # an acronym, a headline in capitals, a compound ("Miami-based", "BBB-minus")
-            form = forms.get(spelling)
-            if form is None:
-                form = forms[spelling] = Form(spelling, bare, fold_word(bare), key, particle)
-            form.occurrences.append((start, end, run_index, index))
+            spelling = token[3]
+            found = occurrences.get(spelling)
+            if found is None:
+                found = occurrences[spelling] = []
+                tokens[spelling] = token
+            found.append((start, end, run_index, index))
+    initials: dict[str, int] = defaultdict(int)
+    for token in tokens.values():
+        initials[fold_word(token[4])[:1]] += 1
+    forms: dict[str, Form] = {}
+    for spelling, token in tokens.items():
+        folded = fold_word(token[4])
+        if folded and initials[folded[:1]] > 1:
+            forms[spelling] = Form(spelling, token[4], folded, token[2], token[5], occurrences[spelling])
     return forms
 
 
@@ -196,7 +222,7 @@ def _candidate_pairs(forms: dict[str, Form]) -> Iterable[tuple[Form, Form, int]]
                     yield a, b, distance
 
 
-def _add_context(text: str, runs: list[list[RawToken]], form: Form, lower_words: set[str]) -> None:
+def _add_context(text: str, runs: list[list[RawToken]], form: Form, lower_words: _LowerWords) -> None:
     """What stands around a form's occurrences: first names or titles, following name words, ordinary words."""
     if form.before or form.after or form.beside:
         return
@@ -238,7 +264,7 @@ def _clusters(edges: list[tuple[int, str, str]], apart: set[frozenset[str]]) -> 
 
 
 def _word_groups(text: str, runs: list[list[RawToken]], covered: dict[int, list[tuple[int, int]]],
-                 lexicon: Lexicon, lower_words: set[str]) -> list[list[_Variant]]:
+                 lexicon: Lexicon, lower_words: _LowerWords) -> list[list[_Variant]]:
     forms = _index_words(text, runs, covered)
     edges: list[tuple[int, str, str]] = []
     apart: set[frozenset[str]] = set()
@@ -266,7 +292,7 @@ def spelling_groups(text: str, lexicon: Lexicon) -> list[list[_Variant]]:
     runs = raw_runs(text)
     if not runs:
         return []
-    lower_words = _lower_words(text)
+    lower_words = _LowerWords(text)
     covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
     groups: list[list[_Variant]] = []
     for group in _multiword_groups(text, runs, lexicon, lower_words):

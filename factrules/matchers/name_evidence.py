@@ -118,8 +118,7 @@ def different_companions(a: Form, b: Form, lexicon: Lexicon) -> bool:
     if not (a.after and b.after) or a.after & b.after or a.before & b.before:
         return False
     # an ordinary word ("Technology", "European") heads many names: only a name's own words count here
-    common = lexicon.words | lexicon.places
-    return a.folded not in common and b.folded not in common
+    return not any(word in lexicon.words or word in lexicon.places for word in (a.folded, b.folded))
 
 
 def some_support(a: Form, b: Form) -> bool:

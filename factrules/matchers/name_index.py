@@ -103,7 +103,7 @@ def _vowel_class(run: str) -> str:
     return "A"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _name_tokens(name: str) -> tuple[tuple[Any, ...], ...]:
     """The tokens of one name as (start, end, key, spelling, bare, particle, connector); names repeat, so cached."""
     tokens = []
