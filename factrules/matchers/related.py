@@ -19,7 +19,7 @@ def describe(locations: list[dict[str, Any]]) -> str:
     """"'Deir ez-Zor' (lines 5, 11), 'Dayr az-Zawr' (line 1)": each text with the lines it is on."""
     lines: dict[str, list[int]] = defaultdict(list)
     for place in locations:
-        lines[place["text"]].append(place["line"])
+        lines[" ".join(place["text"].split())].append(place["line"])  # a name may wrap a line
     parts = []
     for text, numbers in lines.items():
         label = "line" if len(set(numbers)) == 1 else "lines"
