@@ -31,15 +31,13 @@ from factrules.matchers.name_evidence import one_name as _one_name
 from factrules.matchers.name_index import MAX_NAME_TOKENS, PUNCTUATION, RawToken, materialise, name_key, raw_runs
 from factrules.matchers.related import describe, location
 
-#: Words shorter than this are not compared; the longer of two must have at least ``MIN_LONGER`` letters.
-MIN_WORD = 4
+#: The longer of two words compared by distance must have at least this many letters.
 MIN_LONGER = 5
 #: Up to this many letters a word may differ by one edit; longer words by two.
 SHORT_WORD = 7
 _WORD_BEFORE = regex.compile(r"([\p{L}]+)\.?[ ]+$")
 _WORD_AFTER = regex.compile(r"^[ ]+([\p{Ll}]+)")
 _LETTERS = regex.compile(r"[^\p{L}]+")
-_LOWER_TAIL = regex.compile(r"-\p{Ll}")
 
 
 @lru_cache(maxsize=16384)
@@ -168,13 +166,10 @@ def _index_words(text: str, runs: list[list[RawToken]], covered: dict[int, list[
     for run_index, run in enumerate(runs):
         spans = covered.get(run_index, ())
         for index, (base, token) in enumerate(run):
-            bare = token[4]
-            if token[6] or len(bare) < MIN_WORD or (spans and any(i <= index < j for i, j in spans)):
+            # token[7]: long enough, not an acronym, a headline in capitals or a compound ("Miami-based")
+            if not token[7] or (spans and any(i <= index < j for i, j in spans)):
                 continue
             start, end = base + token[0], base + token[1]
-            written = text[end - len(bare) : end]
-            if written.isupper() or ("-" in written and _LOWER_TAIL.search(written)):
-                continue  # an acronym, a headline in capitals, a compound ("Miami-based", "BBB-minus")
             spelling = token[3]
             found = occurrences.get(spelling)
             if found is None:

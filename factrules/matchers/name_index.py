@@ -70,6 +70,17 @@ class NameToken:
     bare: str
     particle: bool
     connector: bool = False
+    word: bool = False
+
+
+#: A single word is compared with others only from this many letters.
+MIN_WORD = 4
+_LOWER_TAIL = regex.compile(r"-\p{Ll}")
+
+
+def comparable_word(word: str) -> bool:
+    """Can this word be a name on its own: long enough, not an acronym or a compound ("Miami-based")?"""
+    return len(word) >= MIN_WORD and not word.isupper() and not ("-" in word and _LOWER_TAIL.search(word))
 
 
 @lru_cache(maxsize=8192)
@@ -105,7 +116,11 @@ def _vowel_class(run: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _name_tokens(name: str) -> tuple[tuple[Any, ...], ...]:
-    """The tokens of one name as (start, end, key, spelling, bare, particle, connector); names repeat, so cached."""
+    """The tokens of one name as (start, end, key, spelling, bare, particle, connector, word); cached.
+
+    ``word`` says whether the token may be compared on its own (``comparable_word``); names repeat, so
+    this and the key are worked out once per distinct name.
+    """
     tokens = []
     for hit in _TOKEN.finditer(name):
         word = _POSSESSIVE.sub("", hit.group("word"))
@@ -116,8 +131,9 @@ def _name_tokens(name: str) -> tuple[tuple[Any, ...], ...]:
         spelling_word = unicodedata.normalize("NFC", word).lower()
         spelling = f"{particle.lower()}{'-' if sep in '-‐' else ' '}{spelling_word}" if particle else spelling_word
         token_end = hit.start("word") + len(word)
+        connector = word.islower()
         tokens.append((hit.start(), token_end, name_key(word), spelling, spelling_word, bool(particle),
-                       word.islower()))
+                       connector, not connector and comparable_word(word)))
     return tuple(tokens)
 
 
