@@ -63,6 +63,9 @@ def test_ordinary_misspellings_of_a_name_are_found(text, flagged):
         "Donald Reagan and Ronald Regan were never related.",  # two surnames, two first names
         "Spending rose in March. Speaking in April, the mayor said so.",  # two dictionary words
         "Kiichi Tanaka met Koichi Ishida in Osaka.",  # different surnames after each first name
+        "Snow fell across Kashmir. Many Kashmiris stayed at home.",  # a demonym's plural
+        # two letters apart and only a function word ("of") in common: two firms, however unevenly named
+        "Ostromark Corp will buy Ostrobank. A unit of Ostromark, the parent of Ostrobank, will run it.",
     ],
 )
 def test_different_words_that_look_alike_are_left_alone(text):

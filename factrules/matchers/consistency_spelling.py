@@ -35,6 +35,11 @@ from factrules.matchers.related import describe, location
 MIN_LONGER = 5
 #: Up to this many letters a word may differ by one edit; longer words by two.
 SHORT_WORD = 7
+#: Words too common beside any name to say two forms stand in the same place ("of Equibank", "of Equimark").
+_FUNCTION_WORDS = frozenset(
+    "the a an of and or in on at to for by with from as is was are were be been has had that which who whom "
+    "its his her their said says told".split()
+)
 _WORD_BEFORE = regex.compile(r"([\p{L}]+)\.?[ ]+$")
 _WORD_AFTER = regex.compile(r"^[ ]+([\p{Ll}]+)")
 _LETTERS = regex.compile(r"[^\p{L}]+")
@@ -230,12 +235,15 @@ def _add_context(text: str, runs: list[list[RawToken]], form: Form, lower_words:
             hit = _WORD_BEFORE.search(text, max(0, start - 24), start)
             if hit:
                 word = hit.group(1).lower()
-                (form.before if hit.group(1)[:1].isupper() or word in TITLES else form.beside).add(word)
+                if hit.group(1)[:1].isupper() or word in TITLES:
+                    form.before.add(word)
+                elif word not in _FUNCTION_WORDS:
+                    form.beside.add(word)
         if index + 1 < len(run) and not run[index + 1][1][6]:
             form.after.add(run[index + 1][1][4])
         else:
             hit = _WORD_AFTER.search(text, end, end + 24)
-            if hit:
+            if hit and hit.group(1) not in _FUNCTION_WORDS:
                 form.beside.add(hit.group(1))
 
 

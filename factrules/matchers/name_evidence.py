@@ -4,8 +4,9 @@ Edit distance alone finds as many different words as misspellings: "Argentina"/"
 "Minister"/"Ministry", "Allen"/"Alan", "Reagan"/"Regan".  A pair is kept only when nothing says they
 are two words, and a pair of two real names (two given names, two surnames) or a pair two letters apart
 needs something that says they are one: the same first name or title before both ("Maria Okonkwo" /
-"Maria Okonkow"), the same word after both, the rarer form once against several of the other, or the
-same ordinary word beside both.
+"Maria Okonkow"), the same name word after both, or the same ordinary word beside both.  How often
+each form occurs decides which one is suggested, not whether they are one name: two firms
+("Equibank", "Equimark") are often named unevenly.
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ class Lexicon:
     def given(self) -> frozenset[str]:
         return lexicons.given_names() | self._given
 
+    def is_place(self, word: str) -> bool:
+        """A place or demonym, or the plural of one ("Kashmiris")."""
+        places = self.places
+        return word in places or (word.endswith("s") and (word[:-1] in places or word[:-2] in places))
+
     @property
     def surnames(self) -> frozenset[str]:
         return lexicons.surnames()
@@ -91,8 +97,8 @@ def inflected(a: str, b: str) -> bool:
 def two_words(a: Form, b: Form, lexicon: Lexicon) -> bool:
     """Evidence against, whatever else is known: two places, two inflections of one stem, two real words."""
     x, y = a.folded, b.folded
-    if x in lexicon.places and y in lexicon.places:
-        return True  # "Argentina"/"Argentine", "Austria"/"Australia"
+    if lexicon.is_place(x) and lexicon.is_place(y):
+        return True  # "Argentina"/"Argentine", "Austria"/"Australia", "Kashmir"/"Kashmiris"
     if inflected(x, y):
         return True  # "Commission"/"Commissioner", "Italiana"/"Italiane"
     if a.ordinary and b.ordinary:
@@ -118,13 +124,16 @@ def different_companions(a: Form, b: Form, lexicon: Lexicon) -> bool:
     if not (a.after and b.after) or a.after & b.after or a.before & b.before:
         return False
     # an ordinary word ("Technology", "European") heads many names: only a name's own words count here
-    return not any(word in lexicon.words or word in lexicon.places for word in (a.folded, b.folded))
+    return not any(word in lexicon.words or lexicon.is_place(word) for word in (a.folded, b.folded))
 
 
 def some_support(a: Form, b: Form) -> bool:
-    """Weaker evidence for: one form once against several of the other, or an ordinary word beside both."""
-    counts = sorted((len(a.occurrences), len(b.occurrences)))
-    return (counts[0] == 1 and counts[1] >= 2) or bool(a.beside & b.beside)
+    """Weaker evidence for: the same ordinary word beside both ("governor Hrabanek", "governor Hrabaenk").
+
+    Counts alone (one form once, the other several times) are not enough: two firms ("Equibank",
+    "Equimark") are often named unevenly.
+    """
+    return bool(a.beside & b.beside)
 
 
 def one_name(a: Form, b: Form, distance: int, lexicon: Lexicon) -> bool:
