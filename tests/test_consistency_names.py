@@ -180,3 +180,10 @@ def test_places_on_another_check_is_a_clear_error(tmp_path):
     with pytest.raises(PackError) as error:
         _pack(tmp_path, "{check: figures, places: [Castelmora]}")
     assert "options.places applies to check: spelling only" in str(error.value)
+
+
+def test_a_name_wrapped_across_a_line_is_one_name_and_the_message_stays_on_one_line():
+    text = "The Budget\nCommittee met on Monday. The Budget Commitee left. The Budget\nCommittee voted."
+    found = spelling(text)
+    assert [(f.text, f.suggestion) for f in found] == [("Budget Commitee", "Budget Committee")]
+    assert "\n" not in found[0].message and "'Budget Committee' (lines 1, 2)" in found[0].message

@@ -282,7 +282,7 @@ def _word_groups(text: str, runs: list[list[RawToken]], covered: dict[int, list[
         return []
     groups = []
     for spellings in _clusters(edges, apart):
-        groups.append([_Variant(text[forms[s].occurrences[0][0] : forms[s].occurrences[0][1]],
+        groups.append([_Variant(" ".join(text[forms[s].occurrences[0][0] : forms[s].occurrences[0][1]].split()),
                                 [(o[0], o[1]) for o in forms[s].occurrences]) for s in sorted(spellings)])
     return groups
 
