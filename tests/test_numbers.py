@@ -258,7 +258,10 @@ def test_prefilter_finds_exactly_what_the_full_pattern_finds():
         "workers died; a large number of pupils left; tens of thousands fled; several hundred stayed; as many as "
         "100 or so; no fewer than twenty-five; the best part of 300 people; a handful of men; 100-odd militants; "
         "200-plus migrants; from 5 to 10; 3–4 days; half a million; a dozen eggs; at least several hundred homes; "
-        "well over a thousand; £3m; 45%; nearly 40 per cent; Numerous guards; scores of shops; dozens upon dozens."
+        "well over a thousand; £3m; 45%; nearly 40 per cent; Numerous guards; scores of shops; dozens upon dozens. "
+        "Nearly half left, more than a third stayed, about two-thirds of them, the first quarter, a third of it; "
+        "in the range of 2 to 3 billion, ranging from 3.80 to 4.80 dlrs, 2.10 dlrs to 2.25 dlrs, between 50 mln and "
+        "75 mln dlrs; a clutch of men; multi-billion deals; below $700m; about 80p; 25bn rupees or thereabouts."
     )
     assert [m.span() for m in _hits(text)] == [m.span() for m in SCAN.finditer(text)]
 

@@ -118,7 +118,7 @@ SCAN = regex.compile(
       | (?P<lo2>{NUMBER})(?:\s*(?P<lu2>{_RANGE_UNIT})(?=\s+to\s))?
           (?:\s*[-–—]\s*|\s+(?:to|or)\s+)(?P<hi2>{NUMBER})(?![-–./]\d)(?(lu2)(?=\s*(?P=lu2)(?!\p{{L}})))
       | (?P<vague>{_VAGUE_SOURCE})(?![\p{{L}}-])
-      | (?P<frac>{_FRACTION})(?![\p{{L}}-])
+      | (?(pre)(?P<frac>{_FRACTION})(?![\p{{L}}-])|(?!))
       | (?P<num>{NUMBER})
     )
     (?:\s*(?P<post>{_POST})(?![\p{{L}}]))?
@@ -785,6 +785,9 @@ def _second_words() -> dict[str, frozenset[str]]:
 
 
 _SECOND_WORDS = _second_words()
+#: Core words that can only be a share ("quarter", "thirds"): a quantity never starts at one ("half" can:
+#: "half a million").
+_SHARE_WORDS = tuple(word for word in FRACTIONS if not word.startswith("half"))
 #: "in the range of 1.2 to 5.2": "in" also opens a range, when "range" is its third word.
 _SECOND_WORDS["in"] = _SECOND_WORDS.get("in", frozenset()) | {"the", "a"}
 _THIRD_WORDS = {("in", "the"): "range", ("in", "a"): "range"}
@@ -886,6 +889,8 @@ def _hits(text: str) -> Iterable[regex.Match[str]]:
         if split_ok and lowered[core_start] not in _CURRENCY_SIGNS and not _openers(
                 lowered[window_start:core_start].split()[-5:], lowered, core_start):
             # the common case, no word before the hit that can open a quantity: only the hit itself
+            if lowered.startswith(_SHARE_WORDS, core_start):
+                continue  # "the first quarter": a share needs an approximator before it, and there is none
             hit = SCAN.match(text, core_start)
             if hit and hit.end() > core_start:
                 covered = hit.end()
