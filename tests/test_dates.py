@@ -254,6 +254,8 @@ def test_approximate_offset_says_about() -> None:
         "The claim appeared in the Mail on Sunday.",
         "The Independent on Sunday ran the story.",
         "The last quarter of the match was dull.",
+        "The jet could fly to Tokyo in two hours.",  # a duration, though the sentence looks ahead
+        "Output rose 0.6 pct from the previous three months.",  # counted from the period reported
     ],
 )
 def test_not_a_relative_date(text: str) -> None:

@@ -66,7 +66,7 @@ CANDIDATES = re.compile(
     (?<![\w-])(?:
       # "in the past two weeks", "over the next few days": a span that ends or starts today
       (?P<span>(?:(?P<span_prep>in|over|during|within|throughout|for)\s+
-           |(?=the\s+(?:past|last|previous|next|coming)\s+(?!{_UNIT}(?![\w-])|quarters?(?![\w-]))\S))
+           |(?=the\s+(?:past|last|next|coming)\s+(?!{_UNIT}(?![\w-])|quarters?(?![\w-]))\S))
          the\s+(?P<span_dir>past|last|previous|next|coming)
          \s+(?:(?P<span_num>{_NUMBER})(?:\s+(?:to|or)\s+(?P<span_num2>{_NUMBER}))?\s+)?
          (?P<span_unit>{_UNIT}|quarters?))
@@ -516,7 +516,8 @@ def interpret(hit: re.Match[str], document: Any, day: dt.date | None, *,
         within = groups["in_prep"] == "within"
         if within and _OF_AFTER.match(text, end):
             return None  # "within two days of the attack": counted from the attack
-        if not (within or groups["in_time"] or _FUTURE.search(text, sentence[0], start)
+        long_unit = _singular(groups["in_unit"]) in _LONG_OFFSET_UNITS
+        if not (within or groups["in_time"] or (long_unit and _FUTURE.search(text, sentence[0], start))
                 or tense_at(text, sentence, start, end) == "future"):
             return None  # "killed in two days of fighting": a span, not a date
         number = groups["in_num2"] or groups["in_num"]
@@ -531,6 +532,9 @@ def interpret(hit: re.Match[str], document: Any, day: dt.date | None, *,
     return None
 
 
+#: Units after which "in N units" in a sentence with a future marker anywhere before it is a date ("will grow
+#: ... in five years, it said"); "could fly to Tokyo in two hours" is a duration.
+_LONG_OFFSET_UNITS = frozenset({"week", "fortnight", "month", "year", "decade"})
 #: "as soon as", "too soon to say", "how soon": not a time; "soon after the vote" counts from the vote.
 _SOON_BEFORE = regex.compile(r"\b(?:as|too|how|so)\s+$", regex.IGNORECASE)
 _SOON_AFTER = regex.compile(r"\s+(?:after|afterwards?|thereafter|as|before|enough)\b", regex.IGNORECASE)
