@@ -261,7 +261,8 @@ def test_prefilter_finds_exactly_what_the_full_pattern_finds():
         "well over a thousand; £3m; 45%; nearly 40 per cent; Numerous guards; scores of shops; dozens upon dozens. "
         "Nearly half left, more than a third stayed, about two-thirds of them, the first quarter, a third of it; "
         "in the range of 2 to 3 billion, ranging from 3.80 to 4.80 dlrs, 2.10 dlrs to 2.25 dlrs, between 50 mln and "
-        "75 mln dlrs; a clutch of men; multi-billion deals; below $700m; about 80p; 25bn rupees or thereabouts."
+        "75 mln dlrs; a clutch of men; multi-billion deals; below $700m; about 80p; 25bn rupees or thereabouts. "
+        'A year ago, less than a month, as long as a year, "more than half" of them, (about 40) left, a day.'
     )
     assert [m.span() for m in _hits(text)] == [m.span() for m in SCAN.finditer(text)]
 
@@ -341,6 +342,9 @@ def test_years_are_ruled_out_before_the_noun_is_looked_for(monkeypatch: pytest.M
          ("between 600,000 and one million", 600_000, 1_000_000, True)),
         ("A ticket costs about 60p.", ("about 60p", 54, 66, True)),
         ("The gap is £3 billion or thereabouts.", ("£3 billion or thereabouts", 2_700_000_000, 3_300_000_000, True)),
+        ("With less than a month to go, the bill stalled.", ("less than a month", None, 1, True)),
+        ("The inquiry could last as long as a year.", ("as long as a year", None, 1, True)),
+        ('The survey found "more than half" of staff agreed.', ("more than half", 0.5, None, True)),
         # vague size words
         ("A clutch of new parties stood.", ("A clutch", 2, 9, True)),
         ("It signed a multi-billion dollar deal.", ("multi-billion", 2_000_000_000, None, True)),
@@ -363,6 +367,11 @@ def test_bounds_ranges_and_spans_in_wire_and_broadcast_copy(sentence, expected):
 def test_approximate_shares_are_fractions(sentence, expected):
     assert interval(sentence) == expected
     assert numbers(sentence)[0].data["unit"] == "fraction"
+
+
+def test_a_unit_of_time_is_a_figure_only_after_an_approximator():
+    assert flagged("A year ago the plant closed; a day later it reopened.") == []
+    assert numbers("It took less than a week.")[0].data["noun"] == "week"
 
 
 def test_half_a_million_is_still_a_number_not_a_share():

@@ -102,6 +102,10 @@ _FRACTION = (
     r"|(?:(?:an?|one)[\s-]+)?(?:half|third|quarter|fifth|tenth))"
     r"(?!\s+(?:an?\s+|of\s+an?\s+)?(?:hundred|thousand|million|billion|dozen)\b)"
 )
+#: "less than a month", "as long as a year": "a" is one of a unit of time, after an approximator only.
+_A_UNIT = r"(?:years?|months?|weeks?|days?|decades?|hours?|fortnights?|centur(?:y|ies))"
+_A_UNIT_WORDS = tuple(f"{article} {unit}" for article in ("a", "an") for unit in
+                      ("year", "month", "week", "day", "decade", "hour", "fortnight", "century"))
 #: A unit between the two ends of a range: "2.10 dlrs to 2.25 dlrs", "5% to 6%"; the same unit must follow
 #: the second end.
 _RANGE_UNIT = r"%|pct|percent|dlrs?|dollars?|cts|cents|pence|euros?|pounds|stg|yen|marks|francs|rupees"
@@ -119,6 +123,7 @@ SCAN = regex.compile(
           (?:\s*[-–—]\s*|\s+(?:to|or)\s+)(?P<hi2>{NUMBER})(?![-–./]\d)(?(lu2)(?=\s*(?P=lu2)(?!\p{{L}})))
       | (?P<vague>{_VAGUE_SOURCE})(?![\p{{L}}-])
       | (?(pre)(?P<frac>{_FRACTION})(?![\p{{L}}-])|(?!))
+      | (?(pre)(?P<one>an?\s+{_A_UNIT})(?![\p{{L}}-])|(?!))
       | (?P<num>{NUMBER})
     )
     (?:\s*(?P<post>{_POST})(?![\p{{L}}]))?
@@ -429,8 +434,8 @@ def _interval(candidate: _Candidate, text: str) -> bool:
     """Value a hit; False when it is not a quantity after all (a score, a year range, a pronoun 'one')."""
     hit = candidate.hit
     # one call for every group: each ``group(name)`` call costs as much as the lookups it saves
-    raw_pre, post, lo1, lo2, hi1, hi2, between, vague, number, fraction, unit_between = hit.group(
-        "pre", "post", "lo1", "lo2", "hi1", "hi2", "between", "vague", "num", "frac", "lu1")
+    raw_pre, post, lo1, lo2, hi1, hi2, between, vague, number, fraction, unit_between, one = hit.group(
+        "pre", "post", "lo1", "lo2", "hi1", "hi2", "between", "vague", "num", "frac", "lu1", "one")
     candidate.pre_text, candidate.num_text = raw_pre, number
     pre = " ".join(raw_pre.lower().split()) if raw_pre else None
     post_kind = _AFTER_KIND.get(" ".join(post.lower().replace("-", " ").split())) if post else None
@@ -473,7 +478,11 @@ def _interval(candidate: _Candidate, text: str) -> bool:
         return _vague(candidate, vague, pre)
     if fraction:
         return _fraction(candidate, fraction, pre, post_kind)
-    value = parse_number(number)
+    if one:  # "less than a month": one unit of time
+        number = one
+        value: float | None = 1.0
+    else:
+        value = parse_number(number)
     if value is None:
         return False
     candidate.value = value
@@ -753,7 +762,8 @@ def _trie(words: Iterable[str]) -> str:
 _CORE_WORDS = sorted(
     {*UNIT_WORDS, *TENS, *SCALES, "dozen", "dozens", "hundreds", "thousands", "millions", "billions", "tens",
      "scores", "handful", "number", "few", "couple", "several", "numerous", "countless", "untold", "multiple",
-     "clutch", "smattering", "sprinkling", "multi", "multimillion", "multibillion", "multitrillion", *FRACTIONS}
+     "clutch", "smattering", "sprinkling", "multi", "multimillion", "multibillion", "multitrillion", *FRACTIONS,
+     *_A_UNIT_WORDS}
 )
 #: The prefilter, run over lower-cased text with the standard library's ``re`` (a trie of literals is
 #: several times faster there than ``regex`` with IGNORECASE).  Every quantity contains one of its hits.
@@ -788,6 +798,8 @@ _SECOND_WORDS = _second_words()
 #: Core words that can only be a share ("quarter", "thirds"): a quantity never starts at one ("half" can:
 #: "half a million").
 _SHARE_WORDS = tuple(word for word in FRACTIONS if not word.startswith("half"))
+_NEEDS_APPROXIMATOR = (*_SHARE_WORDS, *_A_UNIT_WORDS)
+_OPENING_QUOTES = "\"'“‘(["
 #: "in the range of 1.2 to 5.2": "in" also opens a range, when "range" is its third word.
 _SECOND_WORDS["in"] = _SECOND_WORDS.get("in", frozenset()) | {"the", "a"}
 _THIRD_WORDS = {("in", "the"): "range", ("in", "a"): "range"}
@@ -853,7 +865,9 @@ def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
     found = []
     for index, lead in enumerate(words):
         if lead not in _LEAD_WORDS:
-            continue
+            if lead[:1] not in _OPENING_QUOTES or lead.lstrip(_OPENING_QUOTES) not in _LEAD_WORDS:
+                continue
+            lead = lead.lstrip(_OPENING_QUOTES)  # '"more than half"': the quotation opens with the quantity
         seconds = _SECOND_WORDS.get(lead)
         if seconds is not None:
             following = (words[index + 1] if index + 1 < len(words)
@@ -889,15 +903,17 @@ def _hits(text: str) -> Iterable[regex.Match[str]]:
         if split_ok and lowered[core_start] not in _CURRENCY_SIGNS and not _openers(
                 lowered[window_start:core_start].split()[-5:], lowered, core_start):
             # the common case, no word before the hit that can open a quantity: only the hit itself
-            if lowered.startswith(_SHARE_WORDS, core_start):
-                continue  # "the first quarter": a share needs an approximator before it, and there is none
+            if lowered.startswith(_NEEDS_APPROXIMATOR, core_start):
+                continue  # "the first quarter", "a year ago": a share or "a" unit needs an approximator before it
             hit = SCAN.match(text, core_start)
             if hit and hit.end() > core_start:
                 covered = hit.end()
                 yield hit
             continue
         words = list(_WORD_START.finditer(lowered, window_start, core_start))[-5:]
-        starts = [words[index].start() for index in _openers([word.group() for word in words], lowered, core_start)]
+        texts = [word.group() for word in words]
+        starts = [words[index].start() + len(texts[index]) - len(texts[index].lstrip(_OPENING_QUOTES))
+                  for index in _openers(texts, lowered, core_start)]
         if words and lowered[core_start] in _CURRENCY_SIGNS and words[-1].end() == core_start:
             starts.append(words[-1].start())  # "US$5": the currency's prefix is part of the figure
         starts.append(core_start)
@@ -930,6 +946,8 @@ def scan(document: Any) -> list[Quantity]:
         if counted is None:
             continue
         noun, first, noun_end = counted
+        if candidate.hit.group("one"):
+            noun = singular(candidate.hit.group("one").split()[-1])  # "less than a month": a month is counted
         end = candidate.end
         unit = "count"
         percent = _PERCENT_AFTER.match(text[end : end + 24]) if candidate.kind not in ("vague", "unknown") else None
