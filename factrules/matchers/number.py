@@ -412,7 +412,7 @@ class _Candidate:
     """A regex hit being turned into a Quantity (or dropped)."""
 
     __slots__ = ("hit", "start", "end", "kind", "low", "high", "value", "digits", "vague_name", "pre_text",
-                 "num_text", "unit")
+                 "num_text", "unit", "unit_noun")
 
     def __init__(self, hit: regex.Match[str]) -> None:
         self.hit = hit
@@ -428,14 +428,16 @@ class _Candidate:
         self.num_text: str | None = None
         #: a unit the hit itself fixes ("fraction"), else None and the context decides
         self.unit: str | None = None
+        #: the unit of time in "less than a month", counted as the noun
+        self.unit_noun: str | None = None
 
 
 def _interval(candidate: _Candidate, text: str) -> bool:
     """Value a hit; False when it is not a quantity after all (a score, a year range, a pronoun 'one')."""
     hit = candidate.hit
     # one call for every group: each ``group(name)`` call costs as much as the lookups it saves
-    raw_pre, post, lo1, lo2, hi1, hi2, between, vague, number, fraction, unit_between, one = hit.group(
-        "pre", "post", "lo1", "lo2", "hi1", "hi2", "between", "vague", "num", "frac", "lu1", "one")
+    raw_pre, post, lo1, lo2, hi1, hi2, between, vague, number, fraction, one = hit.group(
+        "pre", "post", "lo1", "lo2", "hi1", "hi2", "between", "vague", "num", "frac", "one")
     candidate.pre_text, candidate.num_text = raw_pre, number
     pre = " ".join(raw_pre.lower().split()) if raw_pre else None
     post_kind = _AFTER_KIND.get(" ".join(post.lower().replace("-", " ").split())) if post else None
@@ -480,6 +482,8 @@ def _interval(candidate: _Candidate, text: str) -> bool:
         return _fraction(candidate, fraction, pre, post_kind)
     if one:  # "less than a month": one unit of time
         number = one
+        candidate.num_text = one
+        candidate.unit_noun = singular(one.split()[-1])
         value: float | None = 1.0
     else:
         value = parse_number(number)
@@ -946,8 +950,8 @@ def scan(document: Any) -> list[Quantity]:
         if counted is None:
             continue
         noun, first, noun_end = counted
-        if candidate.hit.group("one"):
-            noun = singular(candidate.hit.group("one").split()[-1])  # "less than a month": a month is counted
+        if candidate.unit_noun:
+            noun = candidate.unit_noun  # "less than a month": a month is counted
         end = candidate.end
         unit = "count"
         percent = _PERCENT_AFTER.match(text[end : end + 24]) if candidate.kind not in ("vague", "unknown") else None
@@ -955,8 +959,8 @@ def scan(document: Any) -> list[Quantity]:
             unit, end, noun = "percent", end + percent.end(), None
         elif candidate.unit:
             unit = candidate.unit
-        elif _CURRENCY_SIGN.search(candidate.hit.group()) or (noun in CURRENCY_WORDS) or _PENCE.search(
-                candidate.hit.group()):
+        elif (noun in CURRENCY_WORDS or _CURRENCY_SIGN.search(candidate.hit.group())
+              or (candidate.num_text is not None and _PENCE.search(candidate.num_text))):
             unit = "money"
         stop = candidates[index + 1].start if index + 1 < len(candidates) else len(text)
         sentence = document.sentence_at(candidate.start)
