@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
+import ahocorasick
 import regex
 
 from factrules import dates_resolve as cal
@@ -134,6 +135,10 @@ _AFTER_WHICH = re.compile(
     rf"(?:\s+(?:past|coming))?\s+(?:night|morning|afternoon|evening|quarter|season|harvest|fiscal|financial|tax"
     rf"|{_SEASON}|{_MONTH})(?![\w-])"
 )
+_KEY_AUTOMATON = ahocorasick.Automaton()
+for _key in KEYS:
+    _KEY_AUTOMATON.add_word(_key, len(_key))
+_KEY_AUTOMATON.make_automaton()
 #: How far a candidate can reach before the start / after the start of the key it contains.
 _LOOKBACK, _LOOKAHEAD = 64, 48
 
@@ -147,23 +152,24 @@ def lowered(text: str) -> str:
 
 
 def _key_hits(low: str) -> list[int]:
-    """Start offsets of the whole words of ``_KEY_WORDS`` (sorted): "day" in "Sunday", not in "birthday"."""
-    hits: list[int] = []
+    """Start offsets of the whole words of ``_KEY_WORDS`` (sorted): "day" in "Sunday", not in "birthday".
+
+    One Aho–Corasick pass finds every key: a ``str.find`` loop per key passed over the text once per key.
+    """
+    hits: set[int] = set()
     length = len(low)
-    for key in KEYS:
-        at = low.find(key)
-        while at != -1:
-            start, end = at, at + len(key)
-            while start and low[start - 1].isalpha():
-                start -= 1
-            while end < length and low[end].isalpha():
-                end += 1
-            word = low[start:end]
-            if word in _KEY_WORDS and (word not in ("last", "next", "this") or _AFTER_WHICH.match(low, end)):
-                hits.append(start)
-            at = low.find(key, end)
-    hits.sort()
-    return hits
+    for last, size in _KEY_AUTOMATON.iter(low):
+        start, end = last + 1 - size, last + 1
+        while start and low[start - 1].isalpha():
+            start -= 1
+        if start in hits:
+            continue
+        while end < length and low[end].isalpha():
+            end += 1
+        word = low[start:end]
+        if word in _KEY_WORDS and (word not in ("last", "next", "this") or _AFTER_WHICH.match(low, end)):
+            hits.add(start)
+    return sorted(hits)
 
 
 _WORD_START = re.compile(r"(?<![\w-])\w+")
@@ -184,7 +190,12 @@ _ONLY_BEFORE = {
     "the": re.compile(r"\s+(?:other|day|start|beginning|end|middle|past|last|previous|preceding|prior|next|coming"
                       r"|week)"),
     "of": re.compile(r"\s+late"),
+    "for": re.compile(r"\s+the\s+(?:past|last|previous|next|coming|spring|summer|autumn|winter)"),
 }
+#: "by", "until", "since"... open only a season ("by the summer", "until late spring").
+_BEFORE_SEASON = re.compile(r"\s+(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?:spring|summer|autumn|winter)")
+for _word in ("by", "until", "till", "through", "since"):
+    _ONLY_BEFORE[_word] = _BEFORE_SEASON
 
 
 def candidates(low: str) -> Iterator[re.Match[str]]:
