@@ -143,7 +143,11 @@ def _pack_state(paths: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
     return tuple(state)
 
 
-@lru_cache(maxsize=32)
+#: engines kept: a CLI run uses one or two, a server a few; each holds compiled packs, so few are kept
+ENGINE_CACHE_SIZE = 8
+
+
+@lru_cache(maxsize=ENGINE_CACHE_SIZE)
 def _compiled_engine(options: Options, config: Config, paths: tuple[Path, ...], state: tuple) -> Engine:
     plugins = registry(options.plugins)
     settings = settings_for(options, config)

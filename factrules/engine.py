@@ -12,7 +12,7 @@ import datetime as dt
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -23,6 +23,7 @@ from factrules.findings import Finding, assign_fingerprints
 from factrules.matchers.base import DEFAULT_TIMEOUT, Match, Matcher, MatcherGroup, RuleTimeout, time_budget
 from factrules.packs import Pack, Rule
 from factrules.plugins import Registry
+from factrules.selectors import Selection, compile_selection
 
 
 class RuleCrash(FactrulesError):
@@ -55,20 +56,29 @@ class Settings:
 
 def selector_matches(rule: Rule, selector: str) -> bool:
     """A selector names a rule by full id, pack, category, or a glob over the full id."""
-    selector = selector.strip()
-    return (
-        selector in ("all", rule.full_id, rule.pack, rule.category)
-        or fnmatchcase(rule.full_id, selector)
-    )
+    return compile_selection((selector,)).matches(rule.full_id, rule.pack, rule.category)
+
+
+@lru_cache(maxsize=16)
+def _compiled(settings: Settings) -> tuple[Selection | None, frozenset[str], Selection, Selection]:
+    """``select``, the ids ``select`` names as written, ``ignore`` and ``enable``, compiled once per settings."""
+    select = compile_selection(settings.select, "select") if settings.select is not None else None
+    return (select, frozenset(settings.select or ()), compile_selection(settings.ignore, "ignore"),
+            compile_selection(settings.enable, "enable"))
 
 
 def is_selected(rule: Rule, settings: Settings) -> bool:
-    """Default-on rules follow ``select``/``ignore``; default-off rules run only when named."""
-    if any(selector_matches(rule, s) for s in settings.ignore):
+    """Default-on rules follow ``select``/``ignore``; default-off rules run only when named.
+
+    Linear in the selectors (``factrules.selectors``): names are set lookups, globs a bounded match.
+    """
+    select, select_ids, ignore, enable = _compiled(settings)
+    names = (rule.full_id, rule.pack, rule.category)
+    if ignore.matches(*names):
         return False
     if rule.enabled:
-        return settings.select is None or any(selector_matches(rule, s) for s in settings.select)
-    return rule.full_id in (settings.select or ()) or any(selector_matches(rule, s) for s in settings.enable)
+        return select is None or select.matches(*names)
+    return rule.full_id in select_ids or enable.matches(*names)
 
 
 def effective_severity(rule: Rule, settings: Settings) -> str:
