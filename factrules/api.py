@@ -110,6 +110,7 @@ def settings_for(options: Options, config: Config) -> Settings:
         date=options.date,
         default_date=config.date,
         timeout=float(config.get("timeout", 1.0)),
+        document_timeout=float(config.get("document_timeout", Settings.document_timeout)),
     )
 
 

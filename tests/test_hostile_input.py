@@ -97,3 +97,91 @@ def test_suppression_selector_bomb_is_cheap(write) -> None:
     assert time.perf_counter() - began < 10
     rules = {f.rule for f in report.findings}
     assert "hedges.reportedly" in rules and "factrules.unused-suppression" in rules
+
+
+# -- 2. long sentences, bounded findings, a time budget per document ----------------------------------------
+
+UNPUNCTUATED = ("officials said on Monday the company reportedly sold 300 units to Acme for $5 million last "
+                "week and critics claim up to 40 percent were lost ")
+LOWER_CASE = "officials said on monday the company reportedly sold 300 units. critics claim 40 percent were lost. "
+
+
+def repeated(unit: str, size: int) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+@pytest.mark.parametrize("unit", [UNPUNCTUATED, LOWER_CASE])
+def test_a_run_without_sentence_ends_is_cut_and_noted(unit: str) -> None:
+    from factrules.document import Document
+    from factrules.segment import MAX_SENTENCE
+
+    document = Document(path="run.txt", text=repeated(unit, 50_000))
+    assert max(end - start for start, end in document.sentences) <= MAX_SENTENCE
+    assert len(document.sentences) >= 50_000 // MAX_SENTENCE
+    [note] = document.notes
+    assert note["kind"] == "long-sentence" and note["path"] == "run.txt" and "run.txt" in note["message"]
+
+
+def test_news_sentences_are_not_cut() -> None:
+    from factrules.document import Document
+
+    text = "The minister said on Monday that prices rose. " * 50 + "He left.\n\nA new paragraph starts here."
+    document = Document(path="n.txt", text=text)
+    assert document.notes == [] and len(document.sentences) == 52
+    assert len(document.sentences) == len(document.sentences)  # the note is made once, not per access
+    assert document.notes == []
+
+
+@pytest.mark.timeout(600)
+def test_unpunctuated_100kb_is_checked_in_linear_time_with_bounded_output(write) -> None:
+    """100 KB without a period took 13 s and gave 195 MB of JSON (every finding carried the whole text)."""
+    import json
+
+    from factrules import check_paths
+    from factrules.engine import SENTENCE_WINDOW
+
+    draft = write("run.txt", repeated(UNPUNCTUATED, 100_000))
+    began = time.perf_counter()
+    report = check_paths([str(draft)], "2026-01-01")
+    seconds = time.perf_counter() - began
+    assert seconds < 120  # about 8 s measured on a shared, loaded machine
+    assert report.findings
+    longest = max(len(f.sentence or "") - len(f.text) for f in report.findings)
+    assert longest <= 2 * SENTENCE_WINDOW + 2
+    output = json.dumps(report.to_dict())
+    assert len(output) < 3_000 * len(report.findings)  # proportional to the findings, not to their square
+    assert "long-sentence" in {e["kind"] for e in report.errors}
+
+
+def test_the_sentence_field_keeps_short_sentences_whole_and_windows_long_ones() -> None:
+    from factrules.engine import SENTENCE_FIELD_MAX
+
+    short = "Officials said the company reportedly sold its plant."
+    [finding] = check_text(short, select=["hedges.reportedly"])
+    assert finding.sentence == short
+    long = "word " * 300 + "the company reportedly sold it " + "word " * 300
+    assert len(long) > SENTENCE_FIELD_MAX
+    [finding] = check_text(long, select=["hedges.reportedly"])
+    assert finding.sentence.startswith("…") and finding.sentence.endswith("…")
+    assert "the company reportedly sold it" in finding.sentence and len(finding.sentence) < 450
+
+
+def test_a_check_past_its_time_budget_returns_what_it_has(engine_for) -> None:
+    from factrules.document import Document
+
+    engine = engine_for(builtin=True, document_timeout=1e-9)
+    findings, errors = engine.check(Document(path="slow.txt", text="It reportedly fell, he claimed."))
+    budget = [e for e in errors if e["kind"] == "time-budget"]
+    assert len(budget) == 1 and budget[0]["severity"] == "warning" and budget[0]["path"] == "slow.txt"
+    assert "hedges" in budget[0]["message"] and "time budget" in budget[0]["message"]
+    engine = engine_for(builtin=True)
+    findings, errors = engine.check(Document(path="ok.txt", text="It reportedly fell, he claimed."))
+    assert findings and errors == []
+
+
+def test_the_time_budget_is_a_config_key(write, monkeypatch) -> None:
+    from factrules.api import Options, resolve_config, settings_for
+
+    config_file = write(".factrules.yaml", "document_timeout: 5\n")
+    config = resolve_config(Options(config=str(config_file)), config_file.parent)
+    assert settings_for(Options(), config).document_timeout == 5.0
