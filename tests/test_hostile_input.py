@@ -185,3 +185,71 @@ def test_the_time_budget_is_a_config_key(write, monkeypatch) -> None:
     config_file = write(".factrules.yaml", "document_timeout: 5\n")
     config = resolve_config(Options(config=str(config_file)), config_file.parent)
     assert settings_for(Options(), config).document_timeout == 5.0
+
+
+# -- 3. YAML alias bombs ---------------------------------------------------------------------------------
+
+#: nine levels of nine aliases each: 387 bytes that a tree walk sees as 9**9 (387 million) strings
+BOMB = ['x0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'] + [
+    f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
+
+
+@pytest.mark.timeout(60)
+def test_pack_alias_bomb_is_one_line_naming_file_and_line(cli, write) -> None:
+    pack = write("bomb.yaml", "pack: bomb\ndefaults: {category: c}\n" + "\n".join(BOMB) + "\nrules: []\n")
+    result = cli("rules", "validate", pack)
+    assert result.code == 2
+    [line] = result.err.strip().splitlines()
+    assert f"{pack}:7:" in line and "alias" in line
+
+
+@pytest.mark.timeout(60)
+def test_config_alias_bomb_is_one_line(cli, write) -> None:
+    write(".factrules.yaml", "\n".join(BOMB) + "\n")
+    draft = write("draft.txt", "It reportedly fell.")
+    result = cli("check", draft)
+    assert result.code == 2
+    [line] = result.err.strip().splitlines()
+    assert ".factrules.yaml:5:" in line and "alias" in line
+
+
+@pytest.mark.timeout(60)
+def test_front_matter_alias_bomb_is_skipped_with_a_note(write) -> None:
+    from factrules import check_paths
+
+    draft = write("draft.md", "---\n" + "\n".join(BOMB) + "\ndate: 2026-01-01\n---\n\nIt reportedly fell.\n")
+    report = check_paths([str(draft)])
+    [note] = [e for e in report.errors if e["kind"] == "front-matter"]
+    assert "line 6" in note["message"] and "alias" in note["message"] and report.exit_code == 1
+    assert [f.rule for f in report.findings] == ["hedges.reportedly"]
+
+
+def test_ordinary_and_recursive_aliases() -> None:
+    from factrules.safeyaml import AliasLimitError, safe_load
+
+    assert safe_load("a: &x [1, 2]\nb: *x\n") == {"a": [1, 2], "b": [1, 2]}
+    with pytest.raises(AliasLimitError, match="contains it"):
+        safe_load("a: &x [1, *x]\n")
+
+
+def test_packs_still_load_with_libyaml_when_present() -> None:
+    import yaml
+
+    from factrules.packs import _FastLineLoader
+
+    if hasattr(yaml, "CSafeLoader"):
+        assert issubclass(_FastLineLoader, yaml.CSafeLoader)
+
+
+@pytest.mark.parametrize(("config", "words"), [
+    ("date: 2026-02-30\n", "day is out of range"),
+    ("date: '2026-13-01'\n", "is not a date"),
+    ("- just a list\n", "must be a mapping"),
+])
+def test_bad_config_date_is_one_line_and_exit_2(cli, write, config: str, words: str) -> None:
+    write(".factrules.yaml", config)
+    draft = write("draft.txt", "It reportedly fell.")
+    result = cli("check", draft)
+    assert result.code == 2
+    [line] = result.err.strip().splitlines()
+    assert words in line and ".factrules.yaml" in line

@@ -77,6 +77,8 @@ class _Reader:
         self._dropped: list[int] = []
         self._pending = ""  # the rest of an entity that decodes to several characters, and its source span
         self._pending_span = (0, 0)
+        #: what could not be read (front matter past the alias limit), for the document's notes
+        self._notes: list[str] = []
 
     def read(self) -> Document:
         tokens = _PARSER.parse(self.source)
@@ -86,7 +88,8 @@ class _Reader:
             if token.map and self._dropped:
                 self._flush_dropped(before=token.map[0])
             if token.type == "front_matter":
-                self.metadata.update(metadata_from_yaml(token.content))
+                first_line = (token.map[0] if token.map else 0) + 2  # the line after the opening '---'
+                self.metadata.update(metadata_from_yaml(token.content, self._notes, first_line))
             elif token.type == "inline":
                 self.builder.paragraph_break()
                 self._inline(token)
@@ -98,7 +101,10 @@ class _Reader:
             elif token.type in ("fence", "code_block", "hr"):
                 self.builder.paragraph_break()
         self._flush_dropped(before=len(self.lines))
-        return self.builder.build(self.path, self.source, self.metadata)
+        document = self.builder.build(self.path, self.source, self.metadata)
+        for note in self._notes:
+            document.note("front-matter", note, severity="warning")
+        return document
 
     # -- text markdown-it drops: blocks nested deeper than its limit ---------
     def _dropped_lines(self, tokens: list[Token]) -> list[int]:
