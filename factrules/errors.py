@@ -21,3 +21,7 @@ class ConfigError(FactrulesError):
 
 class UsageError(FactrulesError):
     """A command-line usage error (unknown option, bad value)."""
+
+
+class OutputError(FactrulesError):
+    """An output file that cannot be written where asked (missing directory, a directory, a socket, ...)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import time
+from pathlib import Path
 
 import pytest
 
@@ -253,3 +254,73 @@ def test_bad_config_date_is_one_line_and_exit_2(cli, write, config: str, words: 
     assert result.code == 2
     [line] = result.err.strip().splitlines()
     assert words in line and ".factrules.yaml" in line
+
+
+# -- 4. -o/--output -------------------------------------------------------------------------------------
+
+
+def _device(tmp_path):
+    """A character device to write to: a private copy of /dev/null when root can make one, else /dev/null."""
+    import os
+    import stat
+
+    if os.geteuid() == 0:
+        path = tmp_path / "null"
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        return path
+    return Path("/dev/null")
+
+
+@pytest.mark.parametrize("output_format", ["json", "jsonl"])
+def test_output_to_a_device_writes_in_place(cli, write, tmp_path, output_format: str) -> None:
+    import os
+    import stat
+
+    device = _device(tmp_path)
+    draft = write("draft.txt", "It reportedly fell.")
+    result = cli("check", draft, "--format", output_format, "-o", device)
+    assert result.code == 1, result.err
+    assert stat.S_ISCHR(os.stat(device).st_mode)  # still a device, not a regular file renamed over it
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".null.")]
+
+
+@pytest.mark.timeout(60)
+def test_output_to_a_fifo_writes_in_place(cli, write, tmp_path) -> None:
+    import json
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = cli("check", write("draft.txt", "It reportedly fell."), "--format", "json", "-o", fifo)
+    reader.join(30)
+    assert result.code == 1, result.err
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert json.loads(received[0])["findings"][0]["rule"] == "hedges.reportedly"
+
+
+def test_output_through_a_symlink_keeps_the_link_and_the_mode(cli, write, tmp_path) -> None:
+    import os
+
+    real = write("real.json", "old")
+    os.chmod(real, 0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    result = cli("check", write("draft.txt", "It reportedly fell."), "--format", "json", "-o", link)
+    assert result.code == 1, result.err
+    assert link.is_symlink() and "hedges.reportedly" in real.read_text()
+    assert os.stat(real).st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("output_format", ["json", "jsonl"])
+@pytest.mark.parametrize("where", ["missing/dir/out.json", "."])
+def test_unwritable_output_is_one_line_and_exit_2(cli, write, tmp_path, where: str, output_format: str) -> None:
+    draft = write("draft.txt", "It reportedly fell.")
+    result = cli("check", draft, "--format", output_format, "-o", tmp_path / where)
+    assert result.code == 2
+    [line] = result.err.strip().splitlines()
+    assert "cannot write output" in line and "Traceback" not in result.err
