@@ -324,3 +324,72 @@ def test_unwritable_output_is_one_line_and_exit_2(cli, write, tmp_path, where: s
     assert result.code == 2
     [line] = result.err.strip().splitlines()
     assert "cannot write output" in line and "Traceback" not in result.err
+
+
+# -- 5. readers ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("unit", ["<div ", "<a b=", "<a b='", "<!--", "<a b='>' "])
+def test_unclosed_html_is_read_in_linear_time(unit: str) -> None:
+    """'<div ' * 20000 (100 KB) took 35 s in Python 3.11's html.parser (CPython gh-135462)."""
+    from factrules.readers.html import read_html
+
+    data = (unit * (100_000 // len(unit))).encode() + b" It reportedly fell."
+    began = time.perf_counter()
+    document = read_html(data, "open.html")
+    assert time.perf_counter() - began < 5  # about 0.1 s measured
+    assert len(document.text) < len(data)
+
+
+def test_unclosed_html_keeps_the_cheap_recovery_and_notes_the_rest() -> None:
+    from factrules.readers.html import read_html
+
+    document = read_html(b"<p title='x>He reportedly left.</p><p>It allegedly fell.</p>", "typo.html")
+    assert "allegedly fell" in document.text and document.notes == []
+    document = read_html(b"<p>It allegedly fell.</p>" + b"<div " * 40_000, "bomb.html")
+    assert document.text.startswith("It allegedly fell.")
+    [note] = document.notes
+    assert note["kind"] == "html-unclosed" and "bomb.html" in note["message"] and "line 1" in note["message"]
+
+
+def _docx_bytes(padding: int) -> bytes:
+    import io
+    import zipfile
+
+    import docx
+
+    word = docx.Document()
+    word.add_paragraph("It reportedly fell.")
+    plain = io.BytesIO()
+    word.save(plain)
+    source = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "word/document.xml" and padding:
+                data = data.replace(b"</w:body>", b" " * padding + b"</w:body>")
+            archive.writestr(member.filename, data)
+    return out.getvalue()
+
+
+@pytest.mark.timeout(60)
+def test_docx_zip_bomb_is_refused_before_it_is_unpacked() -> None:
+    from factrules.errors import InputError
+    from factrules.readers.docx import read_docx
+
+    assert "reportedly" in read_docx(_docx_bytes(0), "fine.docx").text
+    bomb = _docx_bytes(20_000_000)  # 20 MB of XML in a zip of about 20 KB
+    assert len(bomb) < 200_000
+    with pytest.raises(InputError, match="compressed .* times"):
+        read_docx(bomb, "bomb.docx")
+
+
+def test_docx_past_the_unpacked_limit_is_refused(monkeypatch) -> None:
+    from factrules.errors import InputError
+    from factrules.readers import docx as docx_reader
+
+    monkeypatch.setattr(docx_reader, "MAX_UNPACKED", 10_000)
+    with pytest.raises(InputError, match="unpacks to"):
+        docx_reader.read_docx(_docx_bytes(0), "big.docx")
