@@ -393,3 +393,26 @@ def test_docx_past_the_unpacked_limit_is_refused(monkeypatch) -> None:
     monkeypatch.setattr(docx_reader, "MAX_UNPACKED", 10_000)
     with pytest.raises(InputError, match="unpacks to"):
         docx_reader.read_docx(_docx_bytes(0), "big.docx")
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_is_decoded_or_refused_never_clean(write, encoding: str) -> None:
+    from factrules import check_paths
+
+    text = "It reportedly fell."
+    data = text.encode(encoding)
+    if encoding != "utf-32":  # no BOM: NUL bytes, refused as binary
+        report = check_paths([str(write("plain.txt", data))])
+        assert [e["kind"] for e in report.errors] == ["input-error"] and report.exit_code == 2
+        return
+    report = check_paths([str(write("bom.txt", data))])
+    assert report.errors == []
+    [finding] = report.findings
+    assert finding.rule == "hedges.reportedly" and finding.span == {"start": 3, "end": 13}
+
+
+def test_invalid_utf32_is_one_error(write) -> None:
+    from factrules import check_paths
+
+    report = check_paths([str(write("bad.txt", b"\xff\xfe\x00\x00" + b"\x00\x00\x11\x00"))])
+    assert [e["kind"] for e in report.errors] == ["input-error"] and "UTF-32" in report.errors[0]["message"]
