@@ -416,3 +416,17 @@ def test_invalid_utf32_is_one_error(write) -> None:
 
     report = check_paths([str(write("bad.txt", b"\xff\xfe\x00\x00" + b"\x00\x00\x11\x00"))])
     assert [e["kind"] for e in report.errors] == ["input-error"] and "UTF-32" in report.errors[0]["message"]
+
+
+@pytest.mark.timeout(30)
+def test_a_fifo_in_a_checked_directory_is_skipped_with_a_note(cli, write, tmp_path) -> None:
+    import os
+
+    write("drafts/story.txt", "It reportedly fell.")
+    os.mkfifo(tmp_path / "drafts" / "pipe.txt")
+    result = cli("check", tmp_path / "drafts", "--format", "json")
+    assert result.code == 1, result.err  # findings; a skipped FIFO is a warning, not fatal
+    report = result.json
+    assert [f["rule"] for f in report["findings"]] == ["hedges.reportedly"]
+    [error] = report["errors"]
+    assert error["kind"] == "skipped-file" and "pipe.txt" in error["path"] and "FIFO" in error["message"]
