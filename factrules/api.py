@@ -238,7 +238,8 @@ def check_text(
 
     ``format`` is ``text``, ``markdown`` or ``html`` (any reader's name);
     ``date`` is the article's date for resolving relative dates.  Rule-pack
-    and configuration problems raise ``PackError``/``ConfigError``.  Spans
+    and configuration problems raise ``PackError``/``ConfigError``; selector
+    lists past their limits raise ``factrules.selectors.SelectorError``.  Spans
     index ``text`` itself; NUL and lone surrogates read as U+FFFD.
     """
     options = _options(date, rules, select, ignore, enable, config, plugins, format_hint=format)
