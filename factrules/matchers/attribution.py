@@ -30,12 +30,19 @@ from factrules.attribution import (
     Analyzer,
     Lexicon,
     Source,
-    Token,
+    Tokens,
     _bare,
     _singular,
     tokenize,
 )
 from factrules.matchers.base import Match, Matcher, RuleError
+
+#: The kind of a clause not analysed because no vague word is near it (see ``AttributionMatcher._worth``).
+ATTRIBUTED = "attributed"
+_PUNCTUATION = "\"'“”‘’«»()[],.;:!?-—–"
+#: How many characters before and after its cue a clause is read in.
+_BEFORE = 110
+_AFTER = 80
 
 _WORDS = {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": r"^\s*\S(?:.*\S)?\s*$"}}
 #: Option name -> what the list holds (the schema's descriptions; ``docs/rule-packs.md`` repeats them).
@@ -115,55 +122,97 @@ class AttributionMatcher(Matcher):
             anchors.add(anchor)
         self.no_source = (regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(sources) + r")(?![\p{L}\p{N}])",
                                         regex.IGNORECASE) if sources else None)
-        self.keywords = {*self.lexicon.verbs, *self.lexicon.passive_verbs, "according", *anchors}
+        self.anchors = frozenset(anchors)
+        lex = self.lexicon
+        #: a clause is analysed only when one of these words is near its cue; any other is attributed
+        self.triggers = frozenset(
+            word.split()[-1]
+            for word in (*lex.group_nouns, *lex.unnamed_nouns, *lex.single_nouns, *lex.vague_determiners,
+                         *lex.report_nouns)
+        )
+        #: pronouns are worth reading only when an unverified source is recent enough for them to refer to
+        self.pronoun_triggers = frozenset(p for p, want in PRONOUNS.items() if want not in ("body", "speaker"))
+        self.clause_words = frozenset({*self.lexicon.verbs, *self.lexicon.passive_verbs, "according"})
+        self.keywords = {*self.clause_words, *anchors}
         self._automaton = ahocorasick.Automaton()
         for word in self.keywords:
             self._automaton.add_word(word, word)
         self._automaton.make_automaton()
 
     # -- the pass --------------------------------------------------------------------------------------------
-    def _sentences_with_cues(self, document) -> list[tuple[int, int]]:
-        """The sentences holding a whole cue word, in order (one Aho–Corasick pass over the folded text)."""
+    def _cues(self, document) -> dict[tuple[int, int], list[tuple[int, str]]]:
+        """Sentence -> the (offset, word) of each whole cue word in it, in order: one Aho–Corasick pass."""
         text = document.folded
+        found: dict[tuple[int, int], list[tuple[int, str]]] = {}
         if text is None:
-            return list(document.sentences)
-        found: set[tuple[int, int]] = set()
-        covered = (-1, -1)
+            return {span: [] for span in document.sentences}
         size = len(text)
+        sentence = (-1, -1)
         for end, word in self._automaton.iter(text):
             start = end - len(word) + 1
-            if covered[0] <= start < covered[1]:
+            if start and text[start - 1].isalnum() or end + 1 < size and text[end + 1].isalnum():
                 continue
-            if start and (text[start - 1].isalnum()) or end + 1 < size and text[end + 1].isalnum():
-                continue
-            covered = document.sentence_at(start)
-            found.add(covered)
-        return sorted(found)
+            if not sentence[0] <= start < sentence[1]:
+                sentence = document.sentence_at(start)
+            found.setdefault(sentence, []).append((start, word))
+        return found
 
     def find(self, document, prior=()) -> Iterable[Match]:
         records: list[tuple[int, Source]] = []
         sentence_index = {span: i for i, span in enumerate(document.sentences)}
         common: dict[str, bool] = {}
+        text = document.text
 
         def is_common(word: str) -> bool:
+            """Does the document write ``word`` in lower case somewhere (so a capital on it is the sentence's)?"""
             known = common.get(word)
             if known is None:
-                pattern = r"(?<!\p{L})" + regex.escape(word) + r"(?!\p{L})"
-                known = common[word] = regex.search(pattern, document.text) is not None
+                known = False
+                at = text.find(word)
+                while at >= 0:
+                    end = at + len(word)
+                    if (not at or not text[at - 1].isalpha()) and (end >= len(text) or not text[end].isalpha()):
+                        known = True
+                        break
+                    at = text.find(word, end)
+                common[word] = known
             return known
 
-        for span in self._sentences_with_cues(document):
+        folded = document.folded
+        last_unverified = -1_000_000
+        for span, cues in sorted(self._cues(document).items()):
             number = sentence_index.get(span, 0)
-            for found in self.sources_in(document.text, span, is_common):
+            if folded is not None:
+                pronouns = number - last_unverified <= self.window
+                worth = [cue for cue in cues if self._worth(folded, span, cue, pronouns)]
+                if len(worth) < len(cues):
+                    records.append((number, Source(span[0], span[0], "", "", ATTRIBUTED)))
+                if not worth:
+                    continue
+                cues = worth
+            for found in self.sources_in(text, span, is_common, cues):
                 if found.kind == PRONOUN:
                     self._resolve(found, records, number)
                 records.append((number, found))
                 if found.kind in UNVERIFIED_KINDS:
+                    last_unverified = number
+                    found.locate()
                     data = {"verb": found.verb, "source": found.source, "source_kind": found.kind}
                     if found.pronoun:
                         data["pronoun"] = found.pronoun
                         data["antecedent"] = found.antecedent or ""
                     yield Match(found.start, found.end, data=data)
+
+    def _worth(self, folded: str, span: tuple[int, int], cue: tuple[int, str], pronouns: bool) -> bool:
+        """Is a word that can make a source unverified within a few words of this cue?  Most reporting
+        clauses ("the company said", "Smith said") have none, and need not be tokenised at all."""
+        offset, word = cue
+        if word in self.anchors:
+            return True
+        after = offset + len(word)
+        near = {w.strip(_PUNCTUATION) for w in folded[max(span[0], offset - 70):offset].split()[-8:]}
+        near.update(w.strip(_PUNCTUATION) for w in folded[after:min(span[1], after + 50)].split()[:6])
+        return not self.triggers.isdisjoint(near) or pronouns and not self.pronoun_triggers.isdisjoint(near)
 
     def _resolve(self, found: Source, records: list[tuple[int, Source]], number: int) -> None:
         """Give a pronoun (or "the aide") the kind of the latest earlier source it can refer to."""
@@ -175,8 +224,11 @@ class AttributionMatcher(Matcher):
                 break  # a pronoun reaches a few sentences back; "the aide" reaches the noun that introduced it
             if earlier.kind in (PRONOUN, NO_SOURCE):
                 continue
+            if earlier.kind == ATTRIBUTED and want is not None:  # a clause with no vague word: a known source
+                found.pronoun, found.antecedent, found.kind = found.source, earlier.source, ATTRIBUTED
+                return
             if want is None:  # "the aide", "the official": the same noun introduced before
-                if _singular(earlier.head) != _singular(found.head):
+                if earlier.kind == ATTRIBUTED or _singular(earlier.head) != _singular(found.head):
                     continue
             elif want == "singular" and earlier.head.endswith("s") and earlier.kind != "named-person":
                 continue
@@ -192,66 +244,85 @@ class AttributionMatcher(Matcher):
         found.kind = "pronoun"
 
     # -- one sentence ------------------------------------------------------------------------------------------
-    def sources_in(self, text: str, span: tuple[int, int], is_common) -> list[Source]:
-        """Every reporting clause in one sentence, in order."""
-        tokens = tokenize(text, *span)
-        if not tokens:
-            return []
-        letters = [c for c in text[span[0]:span[1]] if c.isalpha()]
-        all_caps = len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
-        lex = self.lexicon
+    def sources_in(self, text: str, span: tuple[int, int], is_common,
+                   cues: list[tuple[int, str]] | None = None) -> list[Source]:
+        """Every reporting clause in one sentence, in order.  ``cues`` are the cue words found in it (offset,
+        word; ``None``: find them here); only a short stretch around each is tokenised."""
+        if cues is None:
+            folded = text[span[0]:span[1]].lower().replace("’", "'")
+            cues = [(span[0] + end - len(word) + 1, word) for end, word in self._automaton.iter(folded)
+                    if (end + 1 == len(folded) or not folded[end + 1].isalnum())
+                    and (end < len(word) or not folded[end - len(word)].isalnum())]
         out: list[Source] = []
         taken: list[tuple[int, int]] = []
-        if self.no_source is not None:
+        if self.no_source is not None and any(word in self.anchors for _, word in cues):
             for hit in self.no_source.finditer(text, *span):
                 out.append(Source(hit.start(), hit.end(), hit.group(), "", NO_SOURCE, head=hit.group().lower()))
                 taken.append(hit.span())
-        for index, token in enumerate(tokens):
-            low = token.lower
-            if low == "according" and index + 1 < len(tokens) and tokens[index + 1].lower == "to":
-                phrase = self.analyzer.according(tokens, index + 1)
-                if phrase:
-                    out.append(self._source(tokens, phrase, token, tokens[phrase[1] - 1], token.text + " to",
-                                            all_caps, is_common))
+        for offset, word in cues:
+            if word not in self.clause_words or any(a <= offset < b for a, b in taken):
                 continue
-            if low in lex.passive_verbs:
-                by = next((i for i in range(index + 1, min(index + 5, len(tokens))) if tokens[i].lower == "by"),
-                          None)
-                if by is not None:
-                    phrase = self.analyzer.according(tokens, by)
-                    if phrase:
-                        out.append(self._source(tokens, phrase, token, tokens[phrase[1] - 1], token.text,
-                                                all_caps, is_common))
-                continue
-            if low not in lex.verbs:
-                continue
-            if index > 0 and _bare(tokens[index - 1].text) != tokens[index - 1].lower:
-                continue  # "the analysts' estimates", "Brown's claims": a noun, not a verb
-            phrase = self.analyzer.before(tokens, index)
-            if phrase and self._disagrees(tokens[phrase[1] - 1], low):
-                continue  # "a poll of voters suggests": the plural is not the subject of "suggests"
-            if phrase:
-                out.append(self._source(tokens, phrase, tokens[phrase[0]], token, token.text, all_caps, is_common))
-                continue
-            phrase = self.analyzer.after(tokens, index)
-            if phrase:
-                out.append(self._source(tokens, phrase, token, tokens[phrase[1] - 1], token.text, all_caps,
-                                        is_common))
-        out = [s for s in out if s.kind == NO_SOURCE or not any(a < s.end and s.start < b for a, b in taken)]
+            found = self._clause(text, span, offset, word, is_common)
+            if found is not None:
+                out.append(found)
         out.sort(key=lambda s: s.start)
         return out
 
-    def _disagrees(self, last: Token, verb: str) -> bool:
+    def _clause(self, text: str, span: tuple[int, int], offset: int, word: str, is_common) -> Source | None:
+        """The reporting clause of the cue word at ``offset``, if it heads one."""
+        start = span[0]
+        if offset - start > _BEFORE:  # the source phrase is near its verb: read only that far
+            start = text.find(" ", offset - _BEFORE, offset) + 1 or offset
+        end = min(span[1], offset + len(word) + _AFTER)
+        tokens = tokenize(text, start, end, offset)
+        index = tokens.pivot
+        if index >= len(tokens):
+            return None
+        opens = start == span[0]
+        stretch = text[start:end]
+        all_caps = len(stretch) > 8 and stretch.upper() == stretch
+        lex, low = self.lexicon, tokens.low
+        if word == "according":
+            if index + 1 < len(low) and low[index + 1] == "to":
+                phrase = self.analyzer.according(tokens, index + 1)
+                if phrase:
+                    return self._source(tokens, phrase, (index, phrase[1] - 1), offset, "according to", all_caps,
+                                        is_common, opens)
+            return None
+        if word in lex.passive_verbs:
+            by = next((i for i in range(index + 1, min(index + 5, len(low))) if low[i] == "by"), None)
+            if by is not None:
+                phrase = self.analyzer.according(tokens, by)
+                if phrase:
+                    return self._source(tokens, phrase, (index, phrase[1] - 1), offset, tokens.text[index],
+                                        all_caps, is_common, opens)
+            if word not in lex.verbs:
+                return None
+        if index > 0 and _bare(tokens.text[index - 1]) != low[index - 1]:
+            return None  # "the analysts' estimates", "Brown's claims": a noun, not a verb
+        phrase = self.analyzer.before(tokens, index)
+        if phrase and self._disagrees(tokens.text[phrase[1] - 1], word):
+            return None  # "a poll of voters suggests": the plural is not the subject of "suggests"
+        if phrase:
+            return self._source(tokens, phrase, (phrase[0], index), offset, tokens.text[index], all_caps, is_common,
+                                opens)
+        phrase = self.analyzer.after(tokens, index)
+        if phrase:
+            return self._source(tokens, phrase, (index, phrase[1] - 1), offset, tokens.text[index], all_caps,
+                                is_common, opens)
+        return None
+
+    def _disagrees(self, last: str, verb: str) -> bool:
         """A plural noun before a verb of the third person singular ("people suggests") is not its subject."""
-        low = last.lower
-        plural = (low.endswith("s") or low == "people") and low not in PRONOUNS and not last.text.isupper()
+        low = last.lower()
+        plural = (low.endswith("s") or low == "people") and low not in PRONOUNS and not last.isupper()
         return plural and verb.endswith("s") and verb[:-1] in self.lexicon.verbs
 
-    def _source(self, tokens: list[Token], phrase: tuple[int, int], first: Token, last: Token, verb: str,
-                all_caps: bool, is_common) -> Source:
-        words = tokens[phrase[0]:phrase[1]]
-        starts_sentence = phrase[0] == 0 or all(not t.is_word for t in tokens[:phrase[0]])
-        common = {w.lower for w in words[:1] if starts_sentence and is_common(w.lower)}
+    def _source(self, tokens: Tokens, phrase: tuple[int, int], extent: tuple[int, int], offset: int, verb: str,
+                all_caps: bool, is_common, opens: bool = True) -> Source:
+        words = tokens.text[phrase[0]:phrase[1]]
+        starts_sentence = opens and all(not t[0].isalnum() for t in tokens.text[:phrase[0]])
+        first = tokens.low[phrase[0]]
+        common = {first} if starts_sentence and is_common(first) else set()
         kind, head = self.analyzer.classify(words, starts_sentence, all_caps, common)
-        source = " ".join(w.text for w in words)
-        return Source(first.start, last.end, verb, source, kind, head=head)
+        return Source(offset, offset, verb, " ".join(words), kind, head=head, tokens=tokens, extent=extent)
