@@ -148,6 +148,11 @@ def _bare(word: str) -> str:
     return low.rstrip("'")
 
 
+def plural(word: str) -> bool:
+    """Is this head noun plural ("analysts", "people")?"""
+    return word.endswith("s") and not word.endswith("ss") or word in ("people", "police", "staff")
+
+
 def _singular(word: str) -> str:
     if word.endswith("men"):
         return word[:-3] + "man"
@@ -209,6 +214,15 @@ class Analyzer:
         if index >= 0 and not self._clause_opener(tokens, index):
             return None  # "a poll of people suggests", "letting people tell": the phrase is an object
         return start, end
+
+    def apposition(self, tokens: Tokens, end: int, verb_index: int) -> tuple[int, int] | None:
+        """The tokens between commas after the subject ("two officials, Otto Kahn and Ida Weiss, said")."""
+        if end >= verb_index or tokens.text[end] != ",":
+            return None
+        close = verb_index - 1
+        while close > end and tokens.text[close] != ",":
+            close -= 1
+        return (end + 1, close) if close > end + 1 else None
 
     def _opens_sentence(self, tokens: Tokens, index: int) -> bool:
         """Only words (a name, "of", "and") between the sentence start and ``index``: the subject opens it."""
@@ -296,7 +310,7 @@ class Analyzer:
         if lows[0] == "one" and cut == 1 and len(lows) > 2:  # "one of his aides": one of a group
             head = lows[-1]
             if head in self._nouns or _singular(head) in self._nouns:
-                return ANONYMOUS, head
+                return ANONYMOUS, _singular(head)
         named = self._named(words, lows, sentence_start, all_caps, common)
         titled = any(w in lex.titles for w in lows)
         det = lows[0]
@@ -311,6 +325,9 @@ class Analyzer:
         if head in lex.group_nouns:
             if named or (cut < len(lows) and self._named(words[cut:], lows[cut:], False, all_caps, common)):
                 return NAMED_BODY, head  # "MITI officials", "officials of the Commission"
+            written = words[head_index]
+            if written[:1].isupper() and written[1:2].islower() and not (head_index == 0 and sentence_start):
+                return NAMED_BODY, head  # "Metal Traders said": a name that ends in a common noun
             return VAGUE_GROUP, head
         if head in lex.single_nouns:
             if named or cut < len(lows) and self._named(words[cut:], lows[cut:], False, all_caps, common):
@@ -330,6 +347,10 @@ class Analyzer:
                 return NAMED_PERSON, head
             return NAMED_BODY, head
         return NAMED_BODY if det == "the" else NAMED_PERSON, head
+
+    def names(self, words: Sequence[str]) -> bool:
+        """Do these words (an apposition, say) hold a name?"""
+        return self._named(words, [_bare(w) for w in words], False, False, frozenset())
 
     def _named(self, words: Sequence[str], lows: Sequence[str], sentence_start: bool, all_caps: bool,
                common: frozenset[str] | set[str]) -> bool:

@@ -22,6 +22,7 @@ import regex
 
 from factrules.attribution import (
     ANONYMOUS,
+    NAMED_PERSON,
     NO_SOURCE,
     PRONOUN,
     PRONOUNS,
@@ -32,7 +33,7 @@ from factrules.attribution import (
     Source,
     Tokens,
     _bare,
-    _singular,
+    plural,
     tokenize,
 )
 from factrules.matchers.base import Match, Matcher, RuleError
@@ -88,7 +89,7 @@ def template_regex(template: str) -> tuple[str, str]:
     literals = [w.lower() for w in words if w not in _PLACEHOLDERS]
     bad = [w for w in literals if not regex.fullmatch(r"[\p{L}\p{N}'’-]+", w)]
     if bad or not literals or words[0] == "*" or words[-1] == "*":
-        raise RuleError(f"options.no_source: '{template}': a template holds words, {{be}}, {{have}} and * "
+        raise RuleError(f"options: no_source: '{template}': a template holds words, {{be}}, {{have}} and * "
                         "(not first or last), and at least one word")
     source = ""
     for index, word in enumerate(words):
@@ -228,11 +229,11 @@ class AttributionMatcher(Matcher):
                 found.pronoun, found.antecedent, found.kind = found.source, earlier.source, ATTRIBUTED
                 return
             if want is None:  # "the aide", "the official": the same noun introduced before
-                if earlier.kind == ATTRIBUTED or _singular(earlier.head) != _singular(found.head):
+                if earlier.kind == ATTRIBUTED or earlier.head != found.head:
                     continue
-            elif want == "singular" and earlier.head.endswith("s") and earlier.kind != "named-person":
+            elif want == "singular" and plural(earlier.head) and earlier.kind != NAMED_PERSON:
                 continue
-            elif want == "plural" and earlier.kind in ("named-person", "anonymous"):
+            elif want == "plural" and earlier.kind in (NAMED_PERSON, ANONYMOUS):
                 continue
             elif want == "body" and earlier.kind != "named-body":
                 continue
@@ -304,8 +305,13 @@ class AttributionMatcher(Matcher):
         if phrase and self._disagrees(tokens.text[phrase[1] - 1], word):
             return None  # "a poll of voters suggests": the plural is not the subject of "suggests"
         if phrase:
-            return self._source(tokens, phrase, (phrase[0], index), offset, tokens.text[index], all_caps, is_common,
-                                opens)
+            found = self._source(tokens, phrase, (phrase[0], index), offset, tokens.text[index], all_caps,
+                                 is_common, opens)
+            if found.kind in UNVERIFIED_KINDS:
+                between = self.analyzer.apposition(tokens, phrase[1], index)
+                if between and self.analyzer.names(tokens.text[between[0]:between[1]]):
+                    found.kind = NAMED_PERSON  # "two officials, Otto Kahn and Ida Weiss, said": named after all
+            return found
         phrase = self.analyzer.after(tokens, index)
         if phrase:
             return self._source(tokens, phrase, (index, phrase[1] - 1), offset, tokens.text[index], all_caps,
