@@ -317,6 +317,8 @@ class Analyzer:
         if head in lex.unnamed_nouns or _singular(head) in lex.unnamed_nouns and head.endswith("s"):
             return (ANONYMOUS if det in _SINGLE_DETERMINERS or not head.endswith("s") else VAGUE_GROUP), head
         if head in lex.report_nouns and not named and det not in ("the", "its", "his", "her", "their", "this"):
+            if cut < len(lows):
+                return NAMED_BODY, head  # "figures from the central bank": whose figures, the phrase says
             return NO_SOURCE, head
         if head in lex.spokesman_nouns:
             # "a Treasury spokesman", "a spokesman for the ministry", and a bare "a spokesman", whom copy
