@@ -185,13 +185,15 @@ class AttributionMatcher(Matcher):
             number = sentence_index.get(span, 0)
             if folded is not None:
                 pronouns = number - last_unverified <= self.window
-                worth = [cue for cue in cues if self._worth(folded, span, cue, pronouns)]
-                if len(worth) < len(cues):
+                clauses = {cue[0] for cue in cues if self._worth(folded, span, cue, pronouns)}
+                if any(word in self.clause_words and offset not in clauses for offset, word in cues):
                     records.append((number, Source(span[0], span[0], "", "", ATTRIBUTED)))
-                if not worth:
+                cues = [cue for cue in cues if cue[0] in clauses or cue[1] in self.anchors]
+                if not cues:
                     continue
-                cues = worth
-            for found in self.sources_in(text, span, is_common, cues):
+            else:
+                clauses = None
+            for found in self.sources_in(text, span, is_common, cues, clauses):
                 if found.kind == PRONOUN:
                     self._resolve(found, records, number)
                 records.append((number, found))
@@ -208,8 +210,8 @@ class AttributionMatcher(Matcher):
         """Is a word that can make a source unverified within a few words of this cue?  Most reporting
         clauses ("the company said", "Smith said") have none, and need not be tokenised at all."""
         offset, word = cue
-        if word in self.anchors:
-            return True
+        if word not in self.clause_words:
+            return False
         after = offset + len(word)
         near = {w.strip(_PUNCTUATION) for w in folded[max(span[0], offset - 70):offset].split()[-8:]}
         near.update(w.strip(_PUNCTUATION) for w in folded[after:min(span[1], after + 50)].split()[:6])
@@ -245,10 +247,11 @@ class AttributionMatcher(Matcher):
         found.kind = "pronoun"
 
     # -- one sentence ------------------------------------------------------------------------------------------
-    def sources_in(self, text: str, span: tuple[int, int], is_common,
-                   cues: list[tuple[int, str]] | None = None) -> list[Source]:
+    def sources_in(self, text: str, span: tuple[int, int], is_common, cues: list[tuple[int, str]] | None = None,
+                   clauses: set[int] | None = None) -> list[Source]:
         """Every reporting clause in one sentence, in order.  ``cues`` are the cue words found in it (offset,
-        word; ``None``: find them here); only a short stretch around each is tokenised."""
+        word; ``None``: find them here), ``clauses`` the offsets of those worth reading as a clause (``None``:
+        all); only a short stretch around each is tokenised."""
         if cues is None:
             folded = text[span[0]:span[1]].lower().replace("’", "'")
             cues = [(span[0] + end - len(word) + 1, word) for end, word in self._automaton.iter(folded)
@@ -256,12 +259,23 @@ class AttributionMatcher(Matcher):
                     and (end < len(word) or not folded[end - len(word)].isalnum())]
         out: list[Source] = []
         taken: list[tuple[int, int]] = []
-        if self.no_source is not None and any(word in self.anchors for _, word in cues):
-            for hit in self.no_source.finditer(text, *span):
-                out.append(Source(hit.start(), hit.end(), hit.group(), "", NO_SOURCE, head=hit.group().lower()))
-                taken.append(hit.span())
+        if self.no_source is not None:
+            seen: set[tuple[int, int]] = set()
+            for offset, word in cues:
+                if word not in self.anchors:
+                    continue
+                # a template's longest word is its anchor, so a match lies within a few words of it
+                window = (max(span[0], offset - 60), min(span[1], offset + len(word) + 40))
+                for hit in self.no_source.finditer(text, *window):
+                    if hit.span() not in seen and hit.start() <= offset < hit.end():
+                        seen.add(hit.span())
+                        out.append(Source(hit.start(), hit.end(), hit.group(), "", NO_SOURCE,
+                                          head=hit.group().lower()))
+                        taken.append(hit.span())
         for offset, word in cues:
             if word not in self.clause_words or any(a <= offset < b for a, b in taken):
+                continue
+            if clauses is not None and offset not in clauses:
                 continue
             found = self._clause(text, span, offset, word, is_common)
             if found is not None:
