@@ -83,8 +83,15 @@ _HAVE = r"(?:has|have|had|['’]ve|['’]s)"
 _PLACEHOLDERS = {"{be}": _BE, "{have}": _HAVE, "*": ""}
 
 
-def template_regex(template: str) -> tuple[str, str]:
-    """(regex source, its longest literal word) for one ``no_source`` template; ``RuleError`` if it cannot be one."""
+#: Words too common to find a template by ("there {be} * speculation" is found by "speculation").
+_WEAK_ANCHORS = frozenset("i am we are it its there is was the a an to of".split())
+
+
+def template_regex(template: str, avoid: Iterable[str] = ()) -> tuple[str, str]:
+    """(regex source, the word to find it by) for one ``no_source`` template; ``RuleError`` if it cannot be one.
+
+    The word is the template's longest literal, preferring one that is neither in ``avoid`` nor a function
+    word: the fewer places it occurs, the fewer windows the template is tried in."""
     words = template.split()
     literals = [w.lower() for w in words if w not in _PLACEHOLDERS]
     bad = [w for w in literals if not regex.fullmatch(r"[\p{L}\p{N}'’-]+", w)]
@@ -99,7 +106,8 @@ def template_regex(template: str) -> tuple[str, str]:
         source += _PLACEHOLDERS.get(word) or regex.escape(word.lower()).replace("'", "['’]")
         if index < len(words) - 1:
             source += r"\s+"
-    return source, max(literals, key=len)
+    avoided = set(avoid) | _WEAK_ANCHORS
+    return source, max(literals, key=lambda w: (w not in avoided, len(w)))
 
 
 class AttributionMatcher(Matcher):
@@ -117,8 +125,11 @@ class AttributionMatcher(Matcher):
         self.window = int(self.options.get("pronoun_window", 3))
         templates = [" ".join(t.split()) for t in self.options.get("no_source", [])]
         sources, anchors = [], set()
+        #: an anchor that is also a reporting verb ("reported" in "widely reported") would be found in
+        #: every clause with that verb; a template anchors on another of its words when it has one
+        common = {*self.lexicon.verbs, *self.lexicon.passive_verbs}
         for template in templates:
-            source, anchor = template_regex(template)
+            source, anchor = template_regex(template, avoid=common)
             sources.append(source)
             anchors.add(anchor)
         self.no_source = (regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(sources) + r")(?![\p{L}\p{N}])",
@@ -141,12 +152,14 @@ class AttributionMatcher(Matcher):
         self._automaton.make_automaton()
 
     # -- the pass --------------------------------------------------------------------------------------------
-    def _cues(self, document) -> dict[tuple[int, int], list[tuple[int, str]]]:
-        """Sentence -> the (offset, word) of each whole cue word in it, in order: one Aho–Corasick pass."""
+    def _cues(self, document) -> dict[tuple[int, int], list[tuple[int, str]] | None]:
+        """Sentence -> the (offset, word) of each whole cue word in it, in order: one Aho–Corasick pass.
+        ``None`` for every sentence when folding changes the text's length ("İ"): each sentence is then
+        searched on its own."""
         text = document.folded
-        found: dict[tuple[int, int], list[tuple[int, str]]] = {}
+        found: dict[tuple[int, int], list[tuple[int, str]] | None] = {}
         if text is None:
-            return {span: [] for span in document.sentences}
+            return dict.fromkeys(document.sentences)
         size = len(text)
         sentence = (-1, -1)
         for end, word in self._automaton.iter(text):
@@ -155,7 +168,10 @@ class AttributionMatcher(Matcher):
                 continue
             if not sentence[0] <= start < sentence[1]:
                 sentence = document.sentence_at(start)
-            found.setdefault(sentence, []).append((start, word))
+            cues = found.get(sentence)
+            if cues is None:
+                found[sentence] = cues = []
+            cues.append((start, word))
         return found
 
     def find(self, document, prior=()) -> Iterable[Match]:
@@ -183,7 +199,7 @@ class AttributionMatcher(Matcher):
         last_unverified = -1_000_000
         for span, cues in sorted(self._cues(document).items()):
             number = sentence_index.get(span, 0)
-            if folded is not None:
+            if cues is not None and folded is not None:
                 pronouns = number - last_unverified <= self.window
                 clauses = {cue[0] for cue in cues if self._worth(folded, span, cue, pronouns)}
                 if any(word in self.clause_words and offset not in clauses for offset, word in cues):
@@ -213,9 +229,15 @@ class AttributionMatcher(Matcher):
         if word not in self.clause_words:
             return False
         after = offset + len(word)
-        near = {w.strip(_PUNCTUATION) for w in folded[max(span[0], offset - 70):offset].split()[-8:]}
-        near.update(w.strip(_PUNCTUATION) for w in folded[after:min(span[1], after + 50)].split()[:6])
-        return not self.triggers.isdisjoint(near) or pronouns and not self.pronoun_triggers.isdisjoint(near)
+        before = folded[max(span[0], offset - 80):offset].split()
+        # the subject is the few words before the verb, or before a parenthetical that ends in a comma
+        reach = 9 if before and before[-1].endswith(",") else 5
+        wanted = self.triggers | self.pronoun_triggers if pronouns else self.triggers
+        for near in (before[-reach:], folded[after:min(span[1], after + 40)].split()[:4]):
+            for written in near:
+                if written.strip(_PUNCTUATION) in wanted:
+                    return True
+        return False
 
     def _resolve(self, found: Source, records: list[tuple[int, Source]], number: int) -> None:
         """Give a pronoun (or "the aide") the kind of the latest earlier source it can refer to."""
