@@ -204,8 +204,11 @@ def test_a_desk_extends_the_lists_without_code(cli, write) -> None:
     ("      verbs: [said]\n      group_noun: [pundits]\n", "'group_noun' was unexpected"),
     ("      group_nouns: [pundits]\n", "'verbs' is a required property"),
     ("      verbs: [said, said]\n", "options: verbs: ['said', 'said'] has non-unique elements"),
-    ("      verbs: [said]\n      group_nouns: [" + ", ".join(["pundits"] * 80) + "]\n", "non-unique"),
+    ("      verbs: [said]\n      group_nouns: [" + ", ".join(["pundits"] * 80) + "]\n",
+     "options: group_nouns: the list has non-unique elements"),
     ("      verbs: [said]\n      no_source: ['* rumours']\n", "options: no_source: '* rumours'"),
+    ("      verbs: [said]\n      group_nouns: [fund managers]\n",
+     "options: group_nouns: 'fund managers' does not match"),  # one word each: a phrase is read word by word
 ])
 def test_a_bad_option_is_a_one_line_error_naming_file_line_and_rule(cli, write, options: str, words: str) -> None:
     text = ("pack: desk\ndefaults: {category: unverified}\nrules:\n  - id: pundits\n    kind: attribution\n"

@@ -45,7 +45,9 @@ _PUNCTUATION = "\"'“”‘’«»()[],.;:!?-—–"
 _BEFORE = 110
 _AFTER = 80
 
-_WORDS = {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": r"^\s*\S(?:.*\S)?\s*$"}}
+#: A word list: single words (a source phrase is read word by word); ``no_source`` templates are phrases.
+_WORDS = {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": r"^\S+$"}}
+_PHRASES = {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": r"^\s*\S(?:.*\S)?\s*$"}}
 #: Option name -> what the list holds (the schema's descriptions; ``docs/rule-packs.md`` repeats them).
 LISTS: dict[str, str] = {
     "verbs": "reporting verbs, every form written out (say, says, said, told, expect, expected, ...)",
@@ -72,7 +74,7 @@ PRONOUN_WINDOW_HELP = "how many sentences back a pronoun may look for the source
 def options_schema() -> dict[str, Any]:
     properties: dict[str, Any] = {name: {**_WORDS, "description": help_} for name, help_ in LISTS.items()}
     properties["verbs"] = {**properties["verbs"], "minItems": 1}
-    properties["no_source"] = {**_WORDS, "description": NO_SOURCE_HELP}
+    properties["no_source"] = {**_PHRASES, "description": NO_SOURCE_HELP}
     properties["pronoun_window"] = {"type": "integer", "minimum": 0, "maximum": 20, "description": PRONOUN_WINDOW_HELP}
     return {"type": "object", "additionalProperties": False, "required": ["verbs"], "properties": properties}
 
