@@ -14,6 +14,7 @@ rule's ``options``, validated by ``options_schema``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -40,7 +41,6 @@ from factrules.matchers.base import Match, Matcher, RuleError
 
 #: The kind of a clause not analysed because no vague word is near it (see ``AttributionMatcher._worth``).
 ATTRIBUTED = "attributed"
-_PUNCTUATION = "\"'“”‘’«»()[],.;:!?-—–"
 #: How many characters before and after its cue a clause is read in.
 _BEFORE = 110
 _AFTER = 80
@@ -112,6 +112,12 @@ def template_regex(template: str, avoid: Iterable[str] = ()) -> tuple[str, str]:
     return source, max(literals, key=lambda w: (w not in avoided, len(w)))
 
 
+def _word_regex(words: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``words`` as a whole word, in folded text."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w])" if alternatives else r"(?!)")
+
+
 class AttributionMatcher(Matcher):
     """Reports reporting clauses whose source is a vague group, an anonymous single source, or none."""
 
@@ -146,6 +152,9 @@ class AttributionMatcher(Matcher):
         )
         #: pronouns are worth reading only when an unverified source is recent enough for them to refer to
         self.pronoun_triggers = frozenset(p for p, want in PRONOUNS.items() if want not in ("body", "speaker"))
+        # one C-level search of a short window per cue (the standard ``re``: plain words, no Unicode classes)
+        self._trigger = _word_regex(self.triggers)
+        self._pronoun = _word_regex(self.pronoun_triggers)
         self.clause_words = frozenset({*self.lexicon.verbs, *self.lexicon.passive_verbs, "according"})
         self.keywords = {*self.clause_words, *anchors}
         self._automaton = ahocorasick.Automaton()
@@ -231,15 +240,12 @@ class AttributionMatcher(Matcher):
         if word not in self.clause_words:
             return False
         after = offset + len(word)
-        before = folded[max(span[0], offset - 80):offset].split()
         # the subject is the few words before the verb, or before a parenthetical that ends in a comma
-        reach = 9 if before and before[-1].endswith(",") else 5
-        wanted = self.triggers | self.pronoun_triggers if pronouns else self.triggers
-        for near in (before[-reach:], folded[after:min(span[1], after + 40)].split()[:4]):
-            for written in near:
-                if written.strip(_PUNCTUATION) in wanted:
-                    return True
-        return False
+        back = 80 if folded[max(span[0], offset - 3):offset].rstrip().endswith(",") else 40
+        window = (max(span[0], offset - back), min(span[1], after + 30))
+        if self._trigger.search(folded, *window):
+            return True
+        return pronouns and self._pronoun.search(folded, *window) is not None
 
     def _resolve(self, found: Source, records: list[tuple[int, Source]], number: int) -> None:
         """Give a pronoun (or "the aide") the kind of the latest earlier source it can refer to."""
