@@ -42,6 +42,9 @@ class Document:
     metadata: dict[str, Any] = field(default_factory=dict)
     #: Spans of ``text`` that readers exclude from checking but keep for offsets.
     skipped: list[tuple[int, int]] = field(default_factory=list)
+    #: What the document's reading or segmenting had to cut or leave out, as report ``errors`` entries
+    #: (``kind``, ``severity``, ``message``); the engine adds them to every check of the document.
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.source is None:
@@ -93,7 +96,16 @@ class Document:
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
-        return segment.sentences(self.text, self.paragraphs)
+        spans, cut = segment.split_sentences(self.text, self.paragraphs)
+        if cut:
+            self.note("long-sentence", f"{cut} sentence(s) longer than {segment.MAX_SENTENCE} characters "
+                      "were checked in pieces (no sentence-ending punctuation, or all in lower case?)")
+        return spans
+
+    def note(self, kind: str, message: str, severity: str = "info") -> None:
+        """Record something the checker cut or left out of this document, for the report's ``errors``."""
+        self.notes.append({"path": self.path, "kind": kind, "severity": severity,
+                           "message": f"{self.path}: {message}"})
 
     @cached_property
     def quotes(self) -> list[tuple[int, int]]:
