@@ -26,6 +26,7 @@ from factrules.errors import ConfigError, FactrulesError, InputError
 from factrules.findings import SEVERITY_RANK, Finding, build_report
 from factrules.packs import PackError, load_packs, pack_files
 from factrules.plugins import Registry, registry
+from factrules.selectors import require_known
 
 #: error kinds that make ``check`` exit with status 2
 FATAL_ERROR_KINDS = frozenset({"input-error", "pack-error", "config-error", "rule-error"})
@@ -184,7 +185,22 @@ def _compiled_engine(options: Options, config: Config, paths: tuple[Path, ...], 
     plugins = registry(options.plugins)
     settings = settings_for(options, config)
     packs = load_packs(paths, plugins.matchers, timeout=settings.timeout)
+    check_selectors(options, config, [rule for pack in packs for rule in pack.rules])
     return Engine(packs, plugins, settings)
+
+
+def check_selectors(options: Options, config: Config, rules: Sequence[Any]) -> None:
+    """Refuse a selector that names no loaded rule, pack or category, saying where it was written.
+
+    ``--select hedgez`` or ``ignore: [hedgez]`` would otherwise run (or skip) nothing and pass green.
+    """
+    shown = str(config.path) if config.path else "config"
+    for name in ("select", "ignore", "enable"):
+        given = getattr(options, name)
+        if given:
+            require_known(given, rules, f"--{name}", name)
+        if name != "select" or options.select is None:
+            require_known(config.get(name) or (), rules, f"{name} in {shown}", name)
 
 
 def reader_for(path: str, plugins: Registry, format_hint: str | None = None) -> Any:
