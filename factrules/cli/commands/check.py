@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from factrules.api import check_paths
-from factrules.baseline import BaselineFilter, load_baseline, new_findings
+from factrules.baseline import BaselineFilter, load_baseline
 from factrules.cli.options import add_rule_options, rule_kwargs
 from factrules.errors import UsageError
 from factrules.hookspecs import hookimpl
@@ -61,8 +61,12 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
         keep_sources=args.format == "text" or getattr(formatter, "needs_sources", False),
         **rule_kwargs(args),
     )
-    if baseline is not None:
-        report.findings = new_findings(report.findings, baseline)
+    accepted = BaselineFilter(baseline) if baseline is not None else None
+    if accepted is not None:
+        report.findings = accepted.new(report.findings)
+    data = report.to_dict()
+    if accepted is not None:
+        data["summary"]["baseline"] = accepted.summary(args.paths)
     extra: dict[str, Any] = {}
     if getattr(formatter, "needs_rules", False):  # e.g. SARIF describes every rule of the run
         from factrules.formatters.catalog import rule_catalog
@@ -70,12 +74,28 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
         extra["rules"] = rule_catalog(args.paths, date=args.date, **rule_kwargs(args))
     if args.output:
         with write_atomically(Path(args.output)) as handle:
-            formatter(report.to_dict(), handle, color=False, sources=report.sources, **extra)
+            formatter(data, handle, color=False, sources=report.sources, **extra)
     else:
-        formatter(report.to_dict(), stdout, color=use_color(stdout), sources=report.sources, **extra)
+        formatter(data, stdout, color=use_color(stdout), sources=report.sources, **extra)
     if args.format != "text":
         print_input_errors(report.errors)
+    if accepted is not None:
+        print_baseline_summary(data["summary"]["baseline"])
     return report.exit_code
+
+
+def print_baseline_summary(summary: dict[str, Any]) -> None:
+    """One line on stderr: what the baseline hid and how many of its entries are stale.
+
+    A baseline that matches nothing (made elsewhere, or for other files) or that keeps accepting findings
+    fixed long ago would otherwise pass silently.
+    """
+    hidden, stale = summary["hidden"], summary["stale"]
+    line = f"factrules: baseline {summary['file']}: {hidden} known finding{'s' if hidden != 1 else ''} hidden"
+    if stale:
+        line += (f"; {stale} stale entr{'ies' if stale != 1 else 'y'} (their finding is gone: "
+                 f"`factrules baseline prune --baseline {summary['file']} PATH...` drops them)")
+    print(line, file=sys.stderr)
 
 
 def print_input_errors(errors: list[dict[str, Any]]) -> None:
@@ -91,7 +111,8 @@ def _check_streaming(args: argparse.Namespace, write: Any, baseline: Any, stdout
     With ``--output`` the lines go to a temporary file renamed into place at the end, so a run that fails
     (a broken pack in a subdirectory's config, an interrupt) leaves no half-written report behind.
     """
-    keep = BaselineFilter(baseline).new if baseline is not None else None
+    accepted = BaselineFilter(baseline) if baseline is not None else None
+    keep = accepted.new if accepted is not None else None
 
     def run_into(handle: IO[str]) -> Any:
         def on_findings(findings: list[Any]) -> list[Any]:
@@ -117,4 +138,6 @@ def _check_streaming(args: argparse.Namespace, write: Any, baseline: Any, stdout
     else:
         report = run_into(stdout)
     print_input_errors(report.errors)
+    if accepted is not None:
+        print_baseline_summary(accepted.summary(args.paths))
     return report.exit_code
