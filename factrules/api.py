@@ -22,11 +22,12 @@ import regex
 from factrules.config import Config, find_config_file, load_config
 from factrules.document import Document
 from factrules.engine import Engine, RuleCrash, Settings
-from factrules.errors import ConfigError, FactrulesError, InputError
+from factrules.errors import ConfigError, FactrulesError, InputError, PackErrors
 from factrules.findings import SEVERITY_RANK, Finding, build_report
 from factrules.packs import PackError, load_packs, pack_files
 from factrules.plugins import Registry, registry
 from factrules.selectors import require_known
+from factrules.templates import template_problems
 
 #: error kinds that make ``check`` exit with status 2
 FATAL_ERROR_KINDS = frozenset({"input-error", "pack-error", "config-error", "rule-error"})
@@ -185,8 +186,27 @@ def _compiled_engine(options: Options, config: Config, paths: tuple[Path, ...], 
     plugins = registry(options.plugins)
     settings = settings_for(options, config)
     packs = load_packs(paths, plugins.matchers, timeout=settings.timeout)
+    check_templates(packs, plugins, (*config.rule_paths, *(Path(p) for p in options.rules)))
     check_selectors(options, config, [rule for pack in packs for rule in pack.rules])
     return Engine(packs, plugins, settings)
+
+
+def check_templates(packs: Sequence[Any], plugins: Registry, user_roots: Sequence[Path]) -> None:
+    """Refuse a user's pack (``--rules``, config ``rules``) whose message uses a ``{field}`` no match fills.
+
+    Shipped packs are held to it by ``rules test`` in their own suites; a desk's pack is checked here so a
+    ``{sourse}`` typo fails the run instead of printing in every finding.
+    """
+    user_files: set[Path] = set()
+    for root in user_roots:
+        try:
+            user_files.update(file.resolve() for file in pack_files(root))
+        except PackError:
+            continue
+    problems = [problem for pack in packs if Path(pack.path).resolve() in user_files
+                for problem in template_problems(pack, plugins)]
+    if problems:
+        raise PackErrors.of(problems)
 
 
 def check_selectors(options: Options, config: Config, rules: Sequence[Any]) -> None:

@@ -6,17 +6,26 @@ The work is ``factrules.authoring``'s (the language server uses it too); this mo
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import IO
 
 from factrules.api import Options, build_engine, resolve_config
-from factrules.authoring import explain_text, find_rule, rule_line, test_packs, write_pack_skeleton
+from factrules.authoring import (
+    explain_text,
+    find_rule,
+    rule_line,
+    test_packs,
+    write_pack_skeleton,
+)
 from factrules.cli.options import add_rule_options, options_from_args
 from factrules.cli.parser import choose_subcommand
 from factrules.engine import Settings, is_selected
+from factrules.errors import PackError, PackErrors
 from factrules.hookspecs import hookimpl
-from factrules.packs import Pack, Rule, load_packs
+from factrules.packs import Pack, Rule, load_pack, load_packs, pack_files
 from factrules.plugins import registry
+from factrules.templates import template_problems
 
 
 @hookimpl
@@ -72,9 +81,34 @@ def run_explain(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def run_validate(args: argparse.Namespace, stdout: IO[str]) -> int:
+    """Validate each file on its own, going on past a bad one: every problem of every file, then exit 2."""
     plugins = registry(tuple(args.plugin))
-    for pack in load_packs([Path(p) for p in args.paths], plugins.matchers):
-        print(f"{pack.path}: ok (pack '{pack.name}', {len(pack.rules)} rules)", file=stdout)
+    bad = 0
+    files = 0
+    for given in args.paths:
+        try:
+            paths = pack_files(Path(given))
+        except PackError as error:
+            bad += 1
+            print(f"factrules: error: {error}", file=sys.stderr)
+            continue
+        for path in paths:
+            files += 1
+            try:
+                pack = load_pack(path, plugins.matchers)
+                problems = template_problems(pack, plugins)
+                if problems:
+                    raise PackErrors.of(problems)
+            except PackError as error:
+                bad += 1
+                for line in str(error).splitlines():
+                    print(f"factrules: error: {line}", file=sys.stderr)
+                continue
+            print(f"{pack.path}: ok (pack '{pack.name}', {len(pack.rules)} rules)", file=stdout)
+    if bad:
+        if files > 1:  # which of several: one file's problems need no total
+            print(f"factrules: error: rules validate: {bad} of {files} pack files invalid", file=sys.stderr)
+        return 2
     return 0
 
 
