@@ -28,6 +28,7 @@ from factrules.packs import PackError, load_packs, pack_files
 from factrules.plugins import Registry, registry
 from factrules.selectors import require_known
 from factrules.templates import template_problems
+from factrules.walk import GitIgnore, generated_by_factrules
 
 #: error kinds that make ``check`` exit with status 2
 FATAL_ERROR_KINDS = frozenset({"input-error", "pack-error", "config-error", "rule-error"})
@@ -300,26 +301,35 @@ def check_text(
 
 
 def iter_files(paths: Sequence[str], extensions: Iterable[str],
-               on_skipped: Callable[[str, str], None] | None = None) -> Iterator[str]:
+               on_skipped: Callable[[str, str], None] | None = None, exclude: Iterable[str] = ()) -> Iterator[str]:
     """Expand directories recursively (by extension, skipping hidden folders); keep files as given.
+
+    In a directory, what ``.gitignore`` excludes, the paths in ``exclude`` (the run's own ``--output``) and
+    reports factrules wrote are left out (``factrules.walk``).
 
     A FIFO, socket or device found in a directory is skipped (reading a FIFO waits for a writer that may
     never come: ``check`` hung forever) and handed to ``on_skipped(path, what)``; one named on the command
     line is read, since naming it is asking for it (``factrules check <(cmd)``).
     """
     wanted = {e.lower() for e in extensions}
+    excluded = {os.path.realpath(p) for p in exclude if p and p != "-"}
     for given in paths:
         if given == "-" or not os.path.isdir(given):
             yield given
             continue
+        ignore = GitIgnore(given)
         for folder, subfolders, files in os.walk(given):
-            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith(".")
+                                   and not ignore.ignored(os.path.join(folder, d), True))
             for name in sorted(files):
                 if os.path.splitext(name)[1].lower() in wanted and not name.startswith("."):
                     path = os.path.join(folder, name)
+                    if os.path.realpath(path) in excluded or ignore.ignored(path, False):
+                        continue
                     what = _not_regular(path)
                     if what is None:
-                        yield path
+                        if not generated_by_factrules(path):  # opened only once known to be a file
+                            yield path
                     elif on_skipped is not None:
                         on_skipped(path, what)
 
@@ -368,8 +378,12 @@ def check_paths(
     stdin: Any = None,
     keep_sources: bool = False,
     on_findings: Callable[[list[Finding]], list[Finding]] | None = None,
+    exclude: Iterable[str] = (),
 ) -> Report:
     """Check files, directories (recursively, by extension) and ``-`` (standard input).
+
+    In directories, ``.gitignore``'d files, reports factrules wrote and the paths in ``exclude`` (the run's
+    own output files) are not read; files named in ``paths`` always are.
 
     Problems with one input (missing, binary, undecodable) become errors in
     the report and the other inputs are still checked.  A broken rule pack
@@ -391,7 +405,7 @@ def check_paths(
         report.errors.append({"path": path, "kind": "skipped-file", "severity": "warning",
                               "message": f"{path}: {what}, not a regular file: skipped"})
 
-    for path in iter_files(list(paths), extensions, skipped):
+    for path in iter_files(list(paths), extensions, skipped, exclude):
         try:
             config = base_config if options.config or path == "-" else resolve_config(options, Path(path))
             engine = build_engine(options, config)

@@ -207,7 +207,8 @@ class UnknownSelectorError(SelectorError):
         hint = f"; did you mean {', '.join(repr(n) for n in nearest)}?" if nearest else ""
         kind = "glob matches no loaded rule" if _GLOB_CHARS.intersection(selector) else (
             "names no loaded rule, pack or category")
-        super().__init__(f"{where}: '{selector}' {kind}{hint}")
+        shown = selector if len(selector) <= 60 else selector[:57] + "..."
+        super().__init__(f"{where}: '{shown}' {kind}{hint}")
 
 
 def known_names(rules: Iterable[Any]) -> set[str]:
@@ -238,6 +239,8 @@ def require_known(selectors: Iterable[str], rules: Sequence[Any], where: str, fi
     Names are set lookups and each glob is matched once per rule with the linear ``Glob.matches``, so this
     costs what selecting does.
     """
+    selectors = tuple(selectors)
+    compile_selection(selectors, field)  # the limits first: a 40 KB selector is refused, not looked up
     names: set[str] | None = None
     for raw in selectors:
         selector = raw.strip()

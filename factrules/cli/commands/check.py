@@ -58,6 +58,7 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
         fail_on=args.fail_on,
         format=args.input_format,
         stdin=sys.stdin.buffer if "-" in args.paths else None,
+        exclude=(args.output or "", args.baseline or ""),
         keep_sources=args.format == "text" or getattr(formatter, "needs_sources", False),
         **rule_kwargs(args),
     )
@@ -128,6 +129,7 @@ def _check_streaming(args: argparse.Namespace, write: Any, baseline: Any, stdout
             fail_on=args.fail_on,
             format=args.input_format,
             stdin=sys.stdin.buffer if "-" in args.paths else None,
+            exclude=(args.output or "", args.baseline or ""),
             on_findings=on_findings,
             **rule_kwargs(args),
         )
