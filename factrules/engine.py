@@ -267,7 +267,7 @@ class Engine:
                 return False
         elif scope == "quotes" and not document.in_quotes(start, end):
             return False
-        elif scope == "outside-quotes" and any(q[0] < end and start < q[1] for q in document.quotes):
+        elif scope == "outside-quotes" and document.overlaps_quote(start, end):
             return False
         if rule.unless or rule.unless_sentence:
             s_start, s_end = document.sentence_at(start)
