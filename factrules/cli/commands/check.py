@@ -12,6 +12,7 @@ from factrules.api import check_paths
 from factrules.baseline import BaselineFilter, load_baseline
 from factrules.cli.options import add_rule_options, rule_kwargs
 from factrules.errors import UsageError
+from factrules.fixes import plan_fixes, write_fix
 from factrules.hookspecs import hookimpl
 from factrules.output import write_atomically
 from factrules.plugins import registry
@@ -32,6 +33,11 @@ def factrules_add_commands(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--output", "-o", default=None, help="write the report to this file instead of stdout")
     check.add_argument("--baseline", default=None, metavar="FILE",
                        help="report only findings not in this baseline (see `factrules baseline create`)")
+    check.add_argument("--fix", action="store_true",
+                       help="apply the suggestions of findings that have one (e.g. a consistent spelling), "
+                       "writing each file atomically; the report then shows what is left")
+    check.add_argument("--dry-run", action="store_true",
+                       help="with --fix: print the changes as a unified diff and write nothing")
     check.set_defaults(handler=run)
 
 
@@ -50,6 +56,14 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
         raise UsageError(f"unknown format '{args.format}' (known: {', '.join(sorted(formatters))})")
     formatter = formatters[args.format]
     baseline = load_baseline(args.baseline) if args.baseline else None
+    if args.dry_run and not args.fix:
+        raise UsageError("--dry-run goes with --fix")
+    if args.fix:
+        if "-" in args.paths:
+            raise UsageError("--fix rewrites files: it cannot fix standard input")
+        done = run_fixes(args, baseline, stdout)
+        if done is not None:
+            return done
     if getattr(formatter, "stream", None) is not None:
         return _check_streaming(args, formatter.stream, baseline, stdout)
     report = check_paths(
@@ -83,6 +97,31 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
     if accepted is not None:
         print_baseline_summary(data["summary"]["baseline"])
     return report.exit_code
+
+
+def run_fixes(args: argparse.Namespace, baseline: Any, stdout: IO[str]) -> int | None:
+    """Apply (or, with ``--dry-run``, show) the suggestions; ``None`` lets the check run and report what is left.
+
+    Only findings the report would show are fixed: those a baseline accepts are left as they are.
+    """
+    report = check_paths(args.paths, args.date, fail_on="never", format=args.input_format, keep_sources=True,
+                         exclude=(args.output or "", args.baseline or ""), **rule_kwargs(args))
+    findings = BaselineFilter(baseline).new(report.findings) if baseline is not None else report.findings
+    plans, notes = plan_fixes(findings, report.sources)
+    for note in notes:
+        print(f"factrules: {note}", file=sys.stderr)
+    fixed = sum(plan.fixed for plan in plans)
+    if args.dry_run:
+        for plan in plans:
+            stdout.write(plan.diff())
+        print(f"factrules: --fix would fix {fixed} finding{'s' if fixed != 1 else ''} in {len(plans)} "
+              f"file{'s' if len(plans) != 1 else ''} (dry run: nothing written)", file=sys.stderr)
+        return 1 if plans else 0
+    for plan in plans:
+        write_fix(plan)
+    print(f"factrules: fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(plans)} "
+          f"file{'s' if len(plans) != 1 else ''}", file=sys.stderr)
+    return None
 
 
 def print_baseline_summary(summary: dict[str, Any]) -> None:
