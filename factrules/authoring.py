@@ -10,6 +10,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -27,6 +28,24 @@ def rule_line(rule: Rule) -> str:
     """One rule as ``rules list`` shows it: id, kind, category, severity, and whether it is off by default."""
     state = "" if rule.enabled else "  (off by default)"
     return f"{rule.full_id:40} {rule.kind:12} {rule.category:12} {rule.severity:8}{state}"
+
+
+#: the text form's first line, in rule_line's columns
+RULE_HEADER = f"{'RULE':40} {'KIND':12} {'CATEGORY':12} {'SEVERITY':8}"
+
+
+def rule_record(rule: Rule) -> dict[str, Any]:
+    """One rule as ``rules list --format json`` gives it (the ``GET /v1/rules`` fields, and where it is defined)."""
+    return {"id": rule.full_id, "pack": rule.pack, "kind": rule.kind, "category": rule.category,
+            "severity": rule.severity, "enabled": rule.enabled, "description": rule.description,
+            "message": rule.message, "suggestion": rule.suggestion, "path": rule.path, "line": rule.line}
+
+
+def rules_document(packs: list[Pack]) -> dict[str, Any]:
+    """``{"packs": [...], "rules": [...]}``: every loaded pack and rule, for scripts and editors."""
+    return {"packs": [{"name": p.name, "version": p.version, "description": p.description, "path": p.path}
+                      for p in packs],
+            "rules": [rule_record(rule) for pack in packs for rule in pack.rules]}
 
 
 def find_rule(packs: list[Pack], rule_id: str) -> Rule:

@@ -276,7 +276,7 @@ def test_rules_lists_every_rule(client: httpx.Client, cli_proc: Any) -> None:
     body = response.json()
     listed = cli_proc("rules", "list")
     assert listed.code == 0
-    cli_ids = [line.split()[0] for line in listed.out.splitlines() if line.strip()]
+    cli_ids = [line.split()[0] for line in listed.out.splitlines()[1:] if line.strip()]  # after the header
     assert [r["id"] for r in body["rules"]] == cli_ids
     for rule in body["rules"]:
         assert set(rule) == {"id", "pack", "kind", "category", "severity", "enabled", "description"}

@@ -6,15 +6,18 @@ The work is ``factrules.authoring``'s (the language server uses it too); this mo
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import IO
 
 from factrules.api import Options, build_engine, resolve_config
 from factrules.authoring import (
+    RULE_HEADER,
     explain_text,
     find_rule,
     rule_line,
+    rules_document,
     test_packs,
     write_pack_skeleton,
 )
@@ -34,6 +37,8 @@ def factrules_add_commands(commands: argparse._SubParsersAction) -> None:
     choose_subcommand(rules, "list, explain, test, validate or new")
     sub = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", parser_class=type(rules))
     listing = sub.add_parser("list", help="list every loaded rule")
+    listing.add_argument("--format", choices=("text", "json"), default="text",
+                         help="text (a table with a header line) or json ({\"packs\": [...], \"rules\": [...]})")
     add_rule_options(listing, date=False)
     listing.set_defaults(handler=run_list)
     explain = sub.add_parser("explain", help="explain one rule")
@@ -69,7 +74,13 @@ def _all_packs(args: argparse.Namespace) -> list[Pack]:
 
 
 def run_list(args: argparse.Namespace, stdout: IO[str]) -> int:
-    for pack in _all_packs(args):
+    packs = _all_packs(args)
+    if args.format == "json":
+        json.dump(rules_document(packs), stdout, ensure_ascii=False, indent=2)
+        stdout.write("\n")
+        return 0
+    print(RULE_HEADER, file=stdout)
+    for pack in packs:
         for rule in pack.rules:
             print(rule_line(rule), file=stdout)
     return 0
