@@ -94,7 +94,7 @@ def _fresh_venv(where: Path) -> Path:
 def _run_install(command: str, checkout: Path, venv: Path) -> tuple[str, subprocess.CompletedProcess[str], str]:
     local = command
     for url in GIT_URLS:
-        local = local.replace(url, f"file://{checkout}")
+        local = local.replace(url, f"file://localhost{checkout}")  # file:///… is no PEP 508 URL
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env['PATH']}", PIP_DISABLE_PIP_VERSION_CHECK="1",
                PIP_NO_INPUT="1")
