@@ -468,3 +468,11 @@ def test_many_links_and_quotes_cost_a_lookup_per_match_not_a_scan() -> None:
     assert time.perf_counter() - began < 30  # about 3 s measured on a loaded machine
     assert len([f for f in report.findings if f.rule == "hedges.reportedly"]) == 20_000  # and "allegedly"
     assert not [e for e in report.errors if e["kind"] == "time-budget"]
+
+
+def test_settings_built_with_lists_still_select(engine_for) -> None:
+    from factrules.document import Document
+
+    engine = engine_for(builtin=True, select=["hedges"], ignore=["hedges.alleged*"])
+    findings, _ = engine.check(Document(path="l.txt", text="It reportedly fell, he claimed."))
+    assert {f.pack for f in findings} == {"hedges"}
