@@ -51,3 +51,9 @@ def test_api_raises_unknown_selector_error() -> None:
     with pytest.raises(UnknownSelectorError) as caught:
         check_text(DRAFT, select=["hedgez"])
     assert caught.value.field == "select" and "hedges" in caught.value.nearest
+
+
+def test_rules_test_with_an_unknown_selector_is_an_error_not_zero_examples(cli) -> None:
+    result = cli("rules", "test", "--select", "hedgez")
+    assert result.code == 2 and "'hedgez'" in result.err and "'hedges'" in result.err
+    assert cli("rules", "test", "--select", "hedges").code == 0

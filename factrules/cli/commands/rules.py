@@ -28,6 +28,7 @@ from factrules.errors import PackError, PackErrors
 from factrules.hookspecs import hookimpl
 from factrules.packs import Pack, Rule, load_pack, load_packs, pack_files
 from factrules.plugins import registry
+from factrules.selectors import require_known
 from factrules.templates import template_problems
 
 
@@ -140,6 +141,11 @@ def run_test(args: argparse.Namespace, stdout: IO[str]) -> int:
         context = [p for p in context if p.name not in {q.name for q in packs}]
     else:
         packs = context
+
+    if selection is not None:  # a typo'd --select would test nothing and pass
+        known = [rule for pack in [*packs, *context] for rule in pack.rules]
+        for name in ("select", "ignore", "enable"):
+            require_known(getattr(selection, name) or (), known, f"--{name}", name)
 
     def wanted(rule: Rule) -> bool:
         return selection is None or is_selected(rule, selection)
