@@ -68,7 +68,7 @@ def test_checklist_shows_source_kind_interval_and_related_places_when_findings_c
     }
     text = "\n".join(checklist_lines(report))
     assert "source kind: vague (officials, said)" in text
-    assert "suggestion: Tel Hamra · also at line 1" in text
+    assert "suggestion: Tel Hamra · also at 'Tel Hamra' line 1" in text
     assert "### Not checked" in text and "b.md: not UTF-8" in text
     assert "3 known finding(s) not listed, 1 stale entry" in text
 

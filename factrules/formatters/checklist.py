@@ -85,7 +85,8 @@ def details(finding: dict[str, Any]) -> list[str]:
         parts.append(f"suggestion: {finding['suggestion']}")
     related = data.get("related")
     if isinstance(related, list) and related:
-        places = [f"line {r['line']}" for r in related if isinstance(r, dict) and r.get("line")]
+        places = [(f"'{r['text']}' " if r.get("text") else "") + f"line {r['line']}"
+                  for r in related if isinstance(r, dict) and r.get("line")]
         if places:
             parts.append(f"also at {', '.join(places)}")
     elif data.get("others"):
