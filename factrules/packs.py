@@ -299,10 +299,13 @@ def _compile_rule(shown: str, data: dict[str, Any], defaults: dict[str, Any], ra
             at = key_lines.get("options", line)
             unknown = unknown_key_message(error)
             message = error.message
+            key = None
             if unknown is not None:
                 key, message = unknown
-                if isinstance(options_lines, dict):
-                    at = options_lines.get(_KEY_LINES, {}).get(key, at)
+            elif error.absolute_path and isinstance(error.absolute_path[0], str):
+                key = error.absolute_path[0]  # the option at fault
+            if key is not None and isinstance(options_lines, dict):
+                at = options_lines.get(_KEY_LINES, {}).get(key, at)
             raise PackError(shown, f"options: {message}", line=at, rule=rule_id)
     try:
         effective = {**raw, "scope": raw.get("scope", defaults.get("scope", "sentence"))}

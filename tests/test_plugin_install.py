@@ -286,7 +286,7 @@ def test_bad_option_is_a_pack_error_naming_file_and_rule(plugin_path: tuple[str,
     with pytest.raises(PackError) as raised:
         check_text("Anything.", plugins=plugin_path, rules=[bad])
     message = str(raised.value)
-    assert message.startswith(f"{bad}:4:") and "rule 'q'" in message and "options" in message
+    assert message.startswith(f"{bad}:6:") and "rule 'q'" in message and "options" in message  # the option's line
 
 
 # -- the plugin's subcommand, from the installed venv -----------------------------------------------
