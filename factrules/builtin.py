@@ -45,6 +45,7 @@ def factrules_readers() -> dict[str, Any]:
 
 @hookimpl
 def factrules_formatters() -> dict[str, Any]:
+    from factrules.formatters.checklist import format_checklist
     from factrules.formatters.checkstyle import format_checkstyle
     from factrules.formatters.github import format_github
     from factrules.formatters.json import format_json
@@ -64,4 +65,5 @@ def factrules_formatters() -> dict[str, Any]:
         "rdjsonl": format_rdjsonl,
         "junit": format_junit,
         "checkstyle": format_checkstyle,
+        "checklist": format_checklist,
     }

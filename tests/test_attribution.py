@@ -199,18 +199,19 @@ def test_a_desk_extends_the_lists_without_code(cli, write) -> None:
     assert [(f.text, f.data["source_kind"]) for f in found] == [("Pundits reckon", VAGUE_GROUP)]
 
 
-@pytest.mark.parametrize(("options", "words"), [
-    ("      verbs: said\n", "options: verbs: 'said' is not of type 'array'"),
-    ("      verbs: [said]\n      group_noun: [pundits]\n", "'group_noun' was unexpected"),
-    ("      group_nouns: [pundits]\n", "'verbs' is a required property"),
-    ("      verbs: [said, said]\n", "options: verbs: ['said', 'said'] has non-unique elements"),
+@pytest.mark.parametrize(("options", "words", "line"), [
+    ("      verbs: said\n", "options: verbs: 'said' is not of type 'array'", 7),
+    ("      verbs: [said]\n      group_noun: [pundits]\n", "unknown key 'group_noun' (did you mean 'group_nouns'?)", 8),
+    ("      group_nouns: [pundits]\n", "'verbs' is a required property", 6),
+    ("      verbs: [said, said]\n", "options: verbs: ['said', 'said'] has non-unique elements", 7),
     ("      verbs: [said]\n      group_nouns: [" + ", ".join(["pundits"] * 80) + "]\n",
-     "options: group_nouns: the list has non-unique elements"),
-    ("      verbs: [said]\n      no_source: ['* rumours']\n", "options: no_source: '* rumours'"),
+     "options: group_nouns: the list has non-unique elements", 8),
+    ("      verbs: [said]\n      no_source: ['* rumours']\n", "options: no_source: '* rumours'", 6),
     ("      verbs: [said]\n      group_nouns: [fund managers]\n",
-     "options: group_nouns: 'fund managers' does not match"),  # one word each: a phrase is read word by word
+     "options: group_nouns: 'fund managers' does not match", 8),  # one word each: a phrase is read word by word
 ])
-def test_a_bad_option_is_a_one_line_error_naming_file_line_and_rule(cli, write, options: str, words: str) -> None:
+def test_a_bad_option_is_a_one_line_error_naming_file_line_and_rule(cli, write, options: str, words: str,
+                                                                    line: int) -> None:
     text = ("pack: desk\ndefaults: {category: unverified}\nrules:\n  - id: pundits\n    kind: attribution\n"
             "    options:\n" + options + "    examples: {match: [Pundits said so.]}\n")
     pack = write("bad.yaml", text)
@@ -218,9 +219,8 @@ def test_a_bad_option_is_a_one_line_error_naming_file_line_and_rule(cli, write, 
     assert result.code == 2
     lines = result.err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.err
-    # the rule's line for a schema error, the line of 'options:' for a template that cannot compile
-    assert lines[0].startswith((f"factrules: error: {pack}:4: rule 'pundits': ",
-                                f"factrules: error: {pack}:6: rule 'pundits': ")), lines[0]
+    # the option's own line; the line of 'options:' for a missing option or a template that cannot compile
+    assert lines[0].startswith(f"factrules: error: {pack}:{line}: rule 'pundits': "), lines[0]
     assert words in lines[0] and len(lines[0]) < 400
 
 

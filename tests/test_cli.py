@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
 import textwrap
@@ -391,3 +392,18 @@ def test_options_from_args_is_what_check_uses() -> None:
     assert options_from_args(args, date="2024-03-01") == Options.from_values(
         "2024-03-01", rules=["p.yaml"], select=["hedges", "numbers", "dates"], ignore=["x"])
     assert options_from_args(args).select == ("hedges", "numbers", "dates")
+
+
+def test_rules_list_has_a_header_and_a_json_form(cli, write) -> None:
+    text = cli("rules", "list", "--rules", write("house.yaml", EXTRA_PACK))
+    header = text.out.splitlines()[0].split()
+    assert header == ["RULE", "KIND", "CATEGORY", "SEVERITY"]
+    listed = cli("rules", "list", "--rules", write("house.yaml", EXTRA_PACK), "--format=json")  # not a report
+    assert listed.code == 0
+    data = json.loads(listed.out)
+    rules = {rule["id"]: rule for rule in data["rules"]}
+    assert [line.split()[0] for line in text.out.splitlines()[1:]] == list(rules)
+    assert rules["house.quietly"]["enabled"] is False and rules["house.quietly"]["path"].endswith("house.yaml")
+    assert set(rules["hedges.reportedly"]) == {"id", "pack", "kind", "category", "severity", "enabled",
+                                               "description", "message", "suggestion", "path", "line"}
+    assert {p["name"] for p in data["packs"]} >= {"hedges", "house"}

@@ -112,7 +112,7 @@ def test_config_timeout_reaches_the_rules(cli, write) -> None:
     ("name", "content", "words"),
     [
         (".factrules.yaml", "severity: {hedges: fatal}\n", "config key 'severity/hedges'"),
-        (".factrules.yaml", "colour: red\n", "'colour' was unexpected"),
+        (".factrules.yaml", "colour: red\n", "unknown key 'colour'"),
         (".factrules.yaml", "select: hedges\n", "config key 'select'"),
         (".factrules.yaml", "ignore: [unclosed\n", "invalid YAML"),
         (".factrules.yaml", "timeout: -1\n", "config key 'timeout'"),

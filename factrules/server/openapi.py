@@ -127,7 +127,7 @@ def openapi_document(service: CheckService, *, token_required: bool, max_body: i
             "400": _error("the body is not JSON"),
             **protected,
             "413": _error(f"the body is larger than {max_body} bytes"),
-            "422": _error("JSON, but a field is missing, unknown or of the wrong type"),
+            "422": _error("JSON, but a field is missing, unknown or of the wrong type, or a selector names no rule"),
         },
     }
     rules = {
