@@ -140,7 +140,7 @@ def tokenize(text: str, start: int, end: int, pivot: int | None = None) -> Token
     return Tokens(text, start, end, pivot)
 
 
-def _bare(word: str) -> str:
+def bare_word(word: str) -> str:
     """A token without its possessive ending: "Brown's" -> "brown"."""
     low = word.lower().replace("’", "'")
     if low.endswith("'s"):
@@ -297,7 +297,7 @@ class Analyzer:
         ``common``: words the document also writes in lower case (a capital there is the sentence's).
         """
         lex = self.lex
-        lows = [_bare(w) for w in words]
+        lows = [bare_word(w) for w in words]
         if not lows:
             return NO_SOURCE, ""
         if len(lows) == 1 and lows[0] in PRONOUNS:
@@ -352,7 +352,7 @@ class Analyzer:
 
     def names(self, words: Sequence[str]) -> bool:
         """Do these words (an apposition, say) hold a name?"""
-        return self._named(words, [_bare(w) for w in words], False, False, frozenset())
+        return self._named(words, [bare_word(w) for w in words], False, False, frozenset())
 
     def _named(self, words: Sequence[str], lows: Sequence[str], sentence_start: bool, all_caps: bool,
                common: frozenset[str] | set[str]) -> bool:

@@ -33,7 +33,7 @@ from factrules.attribution import (
     Lexicon,
     Source,
     Tokens,
-    _bare,
+    bare_word,
     plural,
     tokenize,
 )
@@ -343,7 +343,7 @@ class AttributionMatcher(Matcher):
                                         all_caps, is_common, opens)
             if word not in lex.verbs:
                 return None
-        if index > 0 and _bare(tokens.text[index - 1]) != low[index - 1]:
+        if index > 0 and bare_word(tokens.text[index - 1]) != low[index - 1]:
             return None  # "the analysts' estimates", "Brown's claims": a noun, not a verb
         phrase = self.analyzer.before(tokens, index)
         if phrase and self._disagrees(tokens.text[phrase[1] - 1], word):
