@@ -10,6 +10,7 @@ turning every request into a 500.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -212,6 +213,24 @@ class CheckService:
             document.metadata["date"] = request.date  # like --date: wins over front matter
         findings, errors = engine.check(document)
         return build_report(findings, errors, 1)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(body: bytes) -> Any:
+    """Decode a request body as strict JSON (no NaN/Infinity); ``RequestError(400)`` when it is not."""
+    if not body.strip():
+        raise RequestError(400, "empty body: send a JSON object like {\"text\": \"...\"}")
+    try:
+        return json.loads(body, parse_constant=_reject_constant)
+    except UnicodeDecodeError as error:
+        raise RequestError(400, f"body is not UTF-8 JSON (byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise RequestError(400, f"malformed JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except (ValueError, RecursionError) as error:
+        raise RequestError(400, f"malformed JSON: {error}") from None
 
 
 def _encode(text: str) -> bytes:
