@@ -34,6 +34,7 @@ from factrules.lsp.content import (
     overlaps,
     rule_id_of_uri,
 )
+from factrules.lsp.framing import run_io
 from factrules.lsp.positions import UTF8, UTF16, UTF32
 from factrules.lsp.settings import LspSettings, parse_settings
 
@@ -60,6 +61,10 @@ class FactrulesServer(LanguageServer):
         #: fingerprints hidden for this session, per document (plain text's "suppression")
         self.ignored: dict[str, set[str]] = {}
         self.checker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="factrules-check")
+
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:  # type: ignore[override]
+        """Serve on stdio with ``framing.read_messages``: malformed input gets an error, never silence."""
+        run_io(self, stdin, stdout)
 
     # -- state ------------------------------------------------------------
     @property
