@@ -598,3 +598,39 @@ def test_buffer_findings_are_valid_and_their_ranges_point_at_the_words(uri: str,
         start = from_lsp(lines, r.start.line, r.start.character)
         end = from_lsp(lines, r.end.line, r.end.character)
         assert text[start:end].lower() == finding.text.lower()
+
+
+# -- large buffers (issue 15, item 2 in the language server) -------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_a_huge_buffer_does_not_hold_back_other_documents(session: Session) -> None:
+    """100 KB with no sentence end (minutes of work before issue 15's core fixes) is checked in the large-buffer
+    process; a small draft's diagnostics still come at once."""
+    import time
+
+    await session.initialize({"date": "2018-02-16"})
+    huge = "the council reportedly met on Monday and said nothing about Tuesday " * 1500
+    session.open("huge.txt", huge)
+    await asyncio.sleep(0.5)  # the huge buffer's check has started
+    started = time.monotonic()
+    small = session.open("small.txt", "The minister reportedly resigned.")
+    diagnostics = await session.diagnostics(small, 1)
+    assert [d.code for d in diagnostics] == ["hedges.reportedly"]
+    assert time.monotonic() - started < 15
+
+
+@pytest.mark.asyncio
+async def test_a_large_buffer_checked_in_the_worker_process_keeps_hovers(session: Session) -> None:
+    from factrules.lsp.server import LARGE_CHARACTERS
+
+    await session.initialize({"select": ["hedges"]})
+    sentence = "The minister reportedly resigned after the vote on the budget. "
+    text = sentence * (LARGE_CHARACTERS // len(sentence) + 10)
+    uri = session.open("large.txt", text)
+    diagnostics = await session.diagnostics(uri, 1)
+    assert len(diagnostics) == text.count("reportedly")
+    first = diagnostics[0]
+    hover = await asyncio.wait_for(session.client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri), position=first.range.start)), WAIT)
+    assert hover is not None and "reportedly" in str(hover.contents)
