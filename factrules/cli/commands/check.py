@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
     )
     if baseline is not None:
         report.findings = new_findings(report.findings, baseline)
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"errors_stream": sys.stderr}  # text: errors on stderr, as the README says
     if getattr(formatter, "needs_rules", False):  # e.g. SARIF describes every rule of the run
         from factrules.formatters.catalog import rule_catalog
 
