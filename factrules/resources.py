@@ -1,6 +1,6 @@
 """Where the built-in rule packs and JSON Schemas live, installed or in a checkout.
 
-A wheel carries them as ``factrules/_data/{rules,schemas}``; a source
+A wheel carries them as ``factrules/_data/{rules,schemas,lexicons}``; a source
 checkout (or an editable install) has them at the top level of the project.
 """
 
@@ -15,7 +15,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def data_dir(name: str) -> Path:
-    """Return the directory ``rules`` or ``schemas``, wherever this install keeps it."""
+    """Return the directory ``rules``, ``schemas`` or ``lexicons``, wherever this install keeps it."""
     installed = _PACKAGE_DIR / "_data" / name
     if installed.is_dir():
         return installed

@@ -40,19 +40,17 @@ def consistency(text: str) -> list:
     return findings
 
 
-def test_each_variant_spelling_is_flagged_with_every_location_and_the_most_frequent_form():
+def test_the_minority_spelling_is_flagged_once_with_the_majority_as_suggestion_and_related_places():
     found = [f for f in consistency(DRAFT) if f.rule == "consistency.spelling"]
-    assert [(f.line, f.text) for f in found] == [(1, "Dayr az-Zawr"), (5, "Deir ez-Zor"), (11, "Deir ez-Zor")]
+    assert [(f.line, f.text) for f in found] == [(1, "Dayr az-Zawr")]  # the majority form is not flagged
     first = found[0]
     assert first.suggestion == "Deir ez-Zor"
-    assert first.data["suggestion"] == "Deir ez-Zor"
-    assert first.data["locations"] == [
-        {"line": 1, "column": 28, "text": "Dayr az-Zawr"},
-        {"line": 5, "column": 14, "text": "Deir ez-Zor"},
-        {"line": 11, "column": 36, "text": "Deir ez-Zor"},
-    ]
+    assert first.data["name"] == "Deir ez-Zor"
+    assert first.data["count"] == 1
+    assert [(p["line"], p["column"], p["text"]) for p in first.data["related"]] == [
+        (5, 14, "Deir ez-Zor"), (11, 36, "Deir ez-Zor")]
+    assert first.data["related"][0]["end_column"] == 25
     assert "'Deir ez-Zor' (lines 5, 11)" in first.message
-    assert found[1].suggestion is None  # already the preferred spelling
 
 
 def test_conflicting_counts_are_flagged_and_name_each_other():

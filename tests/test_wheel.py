@@ -78,7 +78,7 @@ def elsewhere(tmp_path: Path) -> Path:
     return directory
 
 
-def test_wheel_carries_every_rule_pack_and_schema(wheel: Path) -> None:
+def test_wheel_carries_every_rule_pack_schema_and_lexicon(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     packs = {p.name for p in (ROOT / "rules").iterdir() if p.suffix in (".yaml", ".yml")}
@@ -86,6 +86,9 @@ def test_wheel_carries_every_rule_pack_and_schema(wheel: Path) -> None:
     assert packs and schemas
     assert {f"factrules/_data/rules/{name}" for name in packs} <= names
     assert {f"factrules/_data/schemas/{name}" for name in schemas} <= names
+    lexicons = {p.name for p in (ROOT / "lexicons").glob("*.txt")}
+    assert {"places.txt", "given_names.txt", "surnames.txt", "words.txt"} <= lexicons
+    assert {f"factrules/_data/lexicons/{name}" for name in lexicons} <= names
     assert "factrules/__init__.py" in names
     assert not any(name.startswith(("tests/", "plugins/")) for name in names)
 

@@ -76,6 +76,25 @@ def _region(finding: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _related_locations(finding: dict[str, Any], uri: str) -> list[dict[str, Any]]:
+    """``data.related`` (the other places a consistency finding conflicts with) as SARIF related locations."""
+    data = finding.get("data") or {}
+    related = []
+    for index, place in enumerate(data.get("related") or (), start=1):
+        region: dict[str, Any] = {"startLine": place["line"], "startColumn": place["column"]}
+        if "end_line" in place:
+            region.update(endLine=place["end_line"], endColumn=place["end_column"])
+        if "offset" in place:
+            region.update(charOffset=place["offset"], charLength=place["length"])
+        region["snippet"] = {"text": place["text"]}
+        related.append({
+            "id": index,
+            "physicalLocation": {"artifactLocation": {"uri": uri}, "region": region},
+            "message": {"text": f"'{place['text']}' here"},
+        })
+    return related
+
+
 def _result(finding: dict[str, Any], rule_index: int) -> dict[str, Any]:
     uri = artifact_uri(finding["path"])
     result: dict[str, Any] = {
@@ -86,6 +105,9 @@ def _result(finding: dict[str, Any], rule_index: int) -> dict[str, Any]:
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(finding)}}],
         "properties": {"category": finding["category"], "pack": finding["pack"], "text": finding["text"]},
     }
+    related = _related_locations(finding, uri)
+    if related:
+        result["relatedLocations"] = related
     if finding.get("fingerprint"):
         result["partialFingerprints"] = {FINGERPRINT_KEY: finding["fingerprint"]}
     if finding.get("sentence"):

@@ -1,0 +1,173 @@
+"""Capitalised names in a document: runs of name tokens, their transliteration keys and spellings.
+
+Shared by the spelling check's two comparisons: whole multi-word names keyed on a normalised form
+(transliteration particles such as al-/el-/ez- dropped, diacritics, hyphens, spaces and doubled letters
+removed, vowel runs reduced to three classes, so "Zour"/"Zor"/"Zawr" agree), and single words compared
+by edit distance.  The document is scanned once; names repeat, so a name's tokens are cached.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import regex
+
+PARTICLES = frozenset("al el ez es as ad ash ar an at az ed er et ul ud un ur ut adh dh".split())
+#: Particles that may stand apart from the name with a space ("al Qaeda", "El Salvador").
+_SPACED_PARTICLES = ("al", "el")
+_PARTICLE_ALTERNATION = "|".join(sorted(PARTICLES, key=len, reverse=True))
+#: Lower-case words that join the parts of one name ("Mohammed bin Salman", "Ursula von der Leyen").
+CONNECTORS = frozenset("bin ibn bint abu abd de da van von der del della la le di du dos das".split())
+_CONNECTOR_ALTERNATION = "|".join(sorted(CONNECTORS, key=len, reverse=True))
+_NAME = regex.compile(
+    r"""
+    (?<![\p{L}\p{M}\p{N}'’])
+    \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*
+    (?:(?:[\ ]+|[\ ]*\n[\ ]*)(?:(?:""" + _CONNECTOR_ALTERNATION + r""")(?:[\ ]+|[\ ]*\n[\ ]*))?
+       (?:(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])?
+       \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*)*
+    (?![\p{L}\p{M}])
+    """,
+    regex.VERBOSE,
+)
+#: A particle just before a run of names ("al-" of "al-Assad"): the run regex starts at a capital, which is
+#: what makes it fast, so a leading particle is looked for behind it.
+_LEADING_PARTICLE = regex.compile(
+    r"(?:^|[^\p{L}\p{M}\p{N}'’-])((?i:al|el)[ \-‐]|(?i:" + _PARTICLE_ALTERNATION + r")[-‐])$"
+)
+_TOKEN = regex.compile(
+    r"(?:(?P<particle>(?i:al|el)(?=[ \-‐]\p{Lu})|(?i:"
+    + _PARTICLE_ALTERNATION
+    + r")(?=[-‐]\p{Lu}))(?P<sep>[ \-‐]))?(?P<word>\p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*"
+    + r"|(?:" + _CONNECTOR_ALTERNATION + r")(?=[ ]+\p{Lu}))"
+)
+#: Capitalised words that start sentences or titles rather than name anything.
+_NOT_NAMES = frozenset(
+    """
+    the a an in on at for from by with to of and but or nor if when while after before as it its he she they we i
+    you his her their our this that these those there here what who why how where which not no yes so then than
+    also however meanwhile still now later earlier today yesterday tomorrow last next this some many most all
+    both each every one two three four five six seven eight nine ten mr mrs ms dr latest news reports report
+    """.split()
+)
+PUNCTUATION = "\"'“”‘’()[]{},.;:!?-–—"
+_POSSESSIVE = regex.compile(r"['’]s?$")
+_DOUBLE = regex.compile(r"(.)\1+")
+_VOWELS = frozenset("aeiou")
+MAX_NAME_TOKENS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class NameToken:
+    start: int
+    end: int
+    text: str
+    key: str
+    spelling: str
+    bare: str
+    particle: bool
+    connector: bool = False
+    word: bool = False
+
+
+#: A single word is compared with others only from this many letters.
+MIN_WORD = 4
+_LOWER_TAIL = regex.compile(r"-\p{Ll}")
+
+
+def comparable_word(word: str) -> bool:
+    """Can this word be a name on its own: long enough, not an acronym or a compound ("Miami-based")?"""
+    return len(word) >= MIN_WORD and not word.isupper() and not ("-" in word and _LOWER_TAIL.search(word))
+
+
+@lru_cache(maxsize=8192)
+def name_key(word: str) -> str:
+    """The normalised form of one name word: what every transliteration of it has in common."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    letters = "".join(c for c in letters if c.isalpha())
+    letters = _DOUBLE.sub(r"\1", letters)
+    # A first vowel is kept as written: "Ellen" and "Allen" are two people more often than one spelling.
+    out: list[str] = [letters[0]] if letters[:1] in _VOWELS else []
+    run = ""
+    for char in letters[len(out):]:
+        if char in _VOWELS or (char in "yw" and run):
+            run += char
+            continue
+        if run:
+            out.append(_vowel_class(run))
+            run = ""
+        out.append(char)
+    if run:
+        out.append(_vowel_class(run))
+    return "".join(out)
+
+
+def _vowel_class(run: str) -> str:
+    if any(c in run for c in "ouw"):
+        return "U"
+    if any(c in run for c in "iy") or len(run) > 1:
+        return "I"
+    return "A"
+
+
+@lru_cache(maxsize=16384)
+def _name_tokens(name: str) -> tuple[tuple[Any, ...], ...]:
+    """The tokens of one name as (start, end, key, spelling, bare, particle, connector, word); cached.
+
+    ``word`` says whether the token may be compared on its own (``comparable_word``); names repeat, so
+    this and the key are worked out once per distinct name.
+    """
+    tokens = []
+    for hit in _TOKEN.finditer(name):
+        word = _POSSESSIVE.sub("", hit.group("word"))
+        if not word:
+            continue
+        particle = hit.group("particle")
+        sep = hit.group("sep") or ""
+        spelling_word = unicodedata.normalize("NFC", word).lower()
+        spelling = f"{particle.lower()}{'-' if sep in '-‐' else ' '}{spelling_word}" if particle else spelling_word
+        token_end = hit.start("word") + len(word)
+        connector = word.islower()
+        tokens.append((hit.start(), token_end, name_key(word), spelling, spelling_word, bool(particle),
+                       connector, not connector and comparable_word(word)))
+    return tuple(tokens)
+
+
+#: one token of a name run before it becomes a ``NameToken``: (offset of its name, the cached token tuple)
+RawToken = tuple[int, tuple[Any, ...]]
+
+
+def raw_runs(text: str) -> list[list[RawToken]]:
+    """Runs of name tokens as cached tuples; capitalised function words ("The", "In") split a run."""
+    runs: list[list[RawToken]] = []
+    for hit in _NAME.finditer(text):
+        start = hit.start()
+        before = text[start - 1] if start else ""
+        # after a space only "al"/"el" can be a particle: most names (after a space) skip the search
+        if before and before in " -‐" and (
+                before != " " or text[max(0, start - 3) : start - 1].lower() in _SPACED_PARTICLES):
+            window = max(0, start - 5)
+            particle = _LEADING_PARTICLE.search(text[window:start])
+            if particle:
+                start = window + particle.start(1)
+        run: list[RawToken] = []
+        for token in _name_tokens(text[start : hit.end()]):
+            if token[4] in _NOT_NAMES and not token[5]:  # (start, end, key, spelling, bare, particle, connector)
+                if run:
+                    runs.append(run)
+                run = []
+            else:
+                run.append((start, token))
+        if run:
+            runs.append(run)
+    return runs
+
+
+def materialise(text: str, run: list[RawToken]) -> list[NameToken]:
+    """The tokens of one raw run as ``NameToken``s with document offsets and text."""
+    return [NameToken(base + rel_start, base + rel_end, text[base + rel_start : base + rel_end], *rest)
+            for base, (rel_start, rel_end, *rest) in run]
