@@ -26,12 +26,15 @@ from factrules.errors import FactrulesError, InputError
 from factrules.findings import build_report
 from factrules.packs import Pack
 from factrules.plugins import Registry, registry
+from factrules.selectors import MAX_GLOBS, MAX_SELECTOR_LENGTH, MAX_SELECTORS, SelectorError
 
 #: the request's ``format`` names and the reader extension each one asks for
 FORMATS = {"text": ".txt", "markdown": ".md", "html": ".html"}
 #: the path findings carry: a request's draft is not a file, as with standard input
 DRAFT_PATH = "-"
 _ENGINE_CACHE_SIZE = 32
+#: one selector, as the request schema states it (the limits are ``factrules.selectors``'s)
+_SELECTOR = {"type": "string", "minLength": 1, "maxLength": MAX_SELECTOR_LENGTH}
 
 
 class RequestError(Exception):
@@ -99,10 +102,12 @@ class CheckService:
                          "description": "the article's date (YYYY-MM-DD) for resolving relative dates"},
                 "packs": {"type": ["array", "null"], "items": {"enum": self.pack_names}, "uniqueItems": True,
                           "description": "only rules of these loaded packs (default: all)"},
-                "select": {"type": ["array", "null"], "items": {"type": "string", "minLength": 1},
-                           "description": "only rules matching these ids, packs, categories or globs"},
-                "ignore": {"type": "array", "items": {"type": "string", "minLength": 1}, "default": [],
-                           "description": "turn off rules matching these ids, packs, categories or globs"},
+                "select": {"type": ["array", "null"], "maxItems": MAX_SELECTORS, "items": _SELECTOR,
+                           "description": "only rules matching these ids, packs, categories or globs "
+                                          f"(at most {MAX_GLOBS} globs)"},
+                "ignore": {"type": "array", "maxItems": MAX_SELECTORS, "items": _SELECTOR, "default": [],
+                           "description": "turn off rules matching these ids, packs, categories or globs "
+                                          f"(at most {MAX_GLOBS} globs)"},
             },
         }
 
@@ -145,6 +150,9 @@ class CheckService:
             where = ".".join(str(step) for step in error.absolute_path)
             if error.validator == "format" and where == "date":
                 message = f"field 'date': {error.instance!r} is not a date (YYYY-MM-DD)"
+            elif error.validator in ("maxLength", "maxItems"):  # the message would quote the whole value
+                unit = "characters" if error.validator == "maxLength" else "items"
+                message = f"field '{where}': longer than {error.validator_value} {unit}"
             elif where:
                 message = f"field '{where}': {_short(error.message)}"
             else:
@@ -197,7 +205,12 @@ class CheckService:
 
     def check(self, request: CheckRequest) -> dict[str, Any]:
         """Check one draft and return the report the CLI's ``--format json`` would print for it."""
-        engine = self.engine_for(request)
+        try:
+            engine = self.engine_for(request)
+        except SelectorError as error:  # past a limit the schema cannot state (globs per list): the client's to fix
+            where = str(error).partition(":")[0]
+            name = where if where in ("select", "ignore") else "select"
+            raise RequestError(422, f"field '{name}': {str(error).partition(': ')[2] or error}", name) from None
         if not request.text.strip():
             message = f"{DRAFT_PATH}: empty draft, nothing to check"
             errors = [{"path": DRAFT_PATH, "kind": "empty-file", "severity": "info", "message": message}]
