@@ -198,6 +198,36 @@ def test_a_stuck_check_is_503_and_stalls_nothing_else(client: httpx.Client) -> N
         pytest.fail("the pool did not recover after a deadline")
 
 
+def test_a_huge_body_returns_what_it_has_within_the_check_budget(client: httpx.Client) -> None:
+    """1 MB with no sentence end: minutes of honest work; the server's budget (half of --timeout 3) cuts it."""
+    text = ("the council reportedly met on Monday and said nothing about Tuesday " * 16000)[:1_000_000]
+    started = time.monotonic()
+    response = client.post("/v1/check", json={"text": text, "date": "2024-03-15"})
+    assert response.status_code == 200, response.text[:300]
+    assert "time-budget" in [error["kind"] for error in response.json()["errors"]]
+    assert time.monotonic() - started < 3 + 5  # the budget, the reading and the report, on a shared machine
+
+
+def test_large_bodies_use_at_most_half_the_workers(stall: tuple[list[str], dict[str, str | None]]) -> None:
+    """Two clients stuck on large drafts hold one of the two workers; small drafts still get the other."""
+    large = {"text": "STALL " + "padding words " * 30000}
+    with ServerProcess(["--workers", "2", "--timeout", "4", *stall[0]], env=stall[1]) as server:
+        with httpx.Client(base_url=server.url, timeout=60, headers=JSON) as http:
+            results: list[httpx.Response] = []
+            threads = [threading.Thread(target=lambda: results.append(http.post("/v1/check", json=large)))
+                       for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            time.sleep(0.5)
+            for _ in range(3):
+                started = time.monotonic()
+                assert http.post("/v1/check", json=PLAIN).status_code == 200
+                assert time.monotonic() - started < 3
+            for thread in threads:
+                thread.join(60)
+            assert sorted(r.status_code for r in results) == [503, 503]
+
+
 def test_busy_workers_answer_503_past_the_deadline(stall: tuple[list[str], dict[str, str | None]]) -> None:
     with ServerProcess(["--workers", "1", "--timeout", "2", *stall[0]], env=stall[1]) as server:
         with httpx.Client(base_url=server.url, timeout=60, headers=JSON) as http:

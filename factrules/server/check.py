@@ -9,6 +9,7 @@ turning every request into a 500.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import threading
@@ -24,6 +25,7 @@ from factrules.api import Options, build_engine, read_document, resolve_config, 
 from factrules.engine import Engine, Settings, is_selected
 from factrules.errors import FactrulesError, InputError
 from factrules.findings import build_report
+from factrules.matchers.base import BUDGET_CHARACTERS
 from factrules.packs import Pack
 from factrules.plugins import Registry, registry
 from factrules.selectors import MAX_GLOBS, MAX_SELECTOR_LENGTH, MAX_SELECTORS, SelectorError
@@ -73,14 +75,24 @@ class CheckService:
 
     @classmethod
     def load(cls, *, rules: tuple[str, ...] = (), config: str | None = None,
-             plugins: tuple[str, ...] = (), start: Path | None = None) -> CheckService:
-        """Load plugins, config and packs now; ``PackError``/``ConfigError`` propagate to the caller."""
+             plugins: tuple[str, ...] = (), start: Path | None = None,
+             check_budget: float | None = None, max_body: int | None = None) -> CheckService:
+        """Load plugins, config and packs now; ``PackError``/``ConfigError`` propagate to the caller.
+
+        ``check_budget``: seconds a check of the largest body (``max_body`` bytes) may take before it
+        returns what it has with a ``time-budget`` error (the engine's document budget, which grows with
+        the text, is scaled down to it; a config's smaller ``document_timeout`` still wins).
+        """
         options = Options(rules=tuple(rules), config=config, plugins=tuple(plugins))
         config_obj = resolve_config(options, start or Path.cwd())
         engine = build_engine(options, config_obj)
         plugin_registry = registry(options.plugins)
         formats = {name: ext for name, ext in FORMATS.items() if ext in plugin_registry.readers}
-        return cls(engine.packs, plugin_registry, settings_for(options, config_obj), formats)
+        base = settings_for(options, config_obj)
+        if check_budget is not None:
+            scale = max(1.0, (max_body or 0) / BUDGET_CHARACTERS)
+            base = dataclasses.replace(base, document_timeout=min(base.document_timeout, check_budget / scale))
+        return cls(engine.packs, plugin_registry, base, formats)
 
     # -- what a client may ask for -------------------------------------------
     @property
@@ -195,6 +207,7 @@ class CheckService:
             date=None,
             default_date=self.base.default_date,
             timeout=self.base.timeout,
+            document_timeout=self.base.document_timeout,
         )
         engine = Engine(self.packs, self.plugins, settings)
         with self._lock:

@@ -34,6 +34,9 @@ log = logging.getLogger("factrules.server")
 _CONTEXT = multiprocessing.get_context("spawn")
 #: how long a new worker may take to load the rule set before the server gives up on it
 STARTUP_SECONDS = 120.0
+#: a body this large (a 40,000-word feature is ~250 KB) is checked by at most half the workers at once,
+#: so large bodies, however many clients send them, leave the other half to everyone else
+LARGE_BODY = 256 * 1024
 
 
 class PoolUnavailable(Exception):
@@ -133,6 +136,7 @@ class CheckPool:
         # one thread per busy worker, blocked on its pipe; a killed worker's EOF frees it
         self._threads = concurrent.futures.ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="factrules-pool")
         self._closed = False
+        self._large = asyncio.Semaphore(max(1, size // 2))
 
     def start(self) -> None:
         """Start every worker and wait until each has loaded the rule set (before the server listens)."""
@@ -152,6 +156,19 @@ class CheckPool:
         return [worker.process.pid for worker in self.workers if worker.process.pid is not None]
 
     async def submit(self, body: bytes) -> tuple[int, bytes]:
+        if len(body) <= LARGE_BODY:
+            return await self._submit(body)
+        try:
+            await asyncio.wait_for(self._large.acquire(), self.deadline)
+        except TimeoutError:
+            raise PoolBusy(f"the workers for large drafts stayed busy for {self.deadline:g} s; "
+                           "try again later") from None
+        try:
+            return await self._submit(body)
+        finally:
+            self._large.release()
+
+    async def _submit(self, body: bytes) -> tuple[int, bytes]:
         try:
             worker = await asyncio.wait_for(self._idle.get(), self.deadline)
         except TimeoutError:

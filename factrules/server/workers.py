@@ -27,6 +27,10 @@ DEFAULT_MAX_CONNECTIONS = 4096
 MAX_HEADER_BYTES = 64 * 1024
 #: on SIGTERM, requests in flight get this long before they are cancelled and the workers killed
 GRACE_SECONDS = 3
+#: CPU seconds a check of the largest body may take before it returns what it has (a time-budget error); a
+#: 1,000-word draft takes about 10 ms, so only a hostile body meets it, and it costs a worker this long, not
+#: the --timeout that stops a stuck check by killing its worker
+CHECK_BUDGET = 5.0
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -109,7 +113,8 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, rules: tuple[st
     token = os.environ.get("FACTRULES_TOKEN") or None
     if token is not None:
         check_token(token)
-    load = {"rules": tuple(rules), "config": config, "plugins": tuple(plugins)}
+    load = {"rules": tuple(rules), "config": config, "plugins": tuple(plugins),
+            "check_budget": min(CHECK_BUDGET, timeout / 2), "max_body": max_body}
     service = CheckService.load(**load)
     settings = ServerSettings(token=token, max_body=max_body, cors_origins=tuple(cors_origins),
                               allowed_hosts=tuple(allowed_hosts))
