@@ -267,6 +267,10 @@ def test_checks_run_in_worker_processes_that_die_with_the_server() -> None:
         workers = children(server.process.pid)
         assert len(workers) >= 2, workers  # the two check workers (and multiprocessing's resource tracker)
         assert httpx.post(server.url + "/v1/check", json=PLAIN).status_code == 200
+        # the check workers yield to the web process when the cores are short
+        nice = {pid: int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+                for pid in [server.process.pid, *workers]}
+        assert sum(1 for pid in workers if nice[pid] == nice[server.process.pid] + 3) == 2, nice
         server.process.kill()  # no chance to clean up: the workers must go by themselves
         server.process.wait(10)
         assert not wait_gone(workers, 15), "check workers outlived a kill -9 of the server"
@@ -354,7 +358,7 @@ def test_connections_past_the_limit_are_closed_and_the_server_recovers() -> None
         time.sleep(0.5)
         assert httpx.post(server.url + "/v1/check", json=PLAIN).status_code == 200
         log = server.stderr_text()
-    assert log.count("refused a connection") <= 2, log
+    assert log.count("refused connections") <= 2, log
 
 
 def test_a_burst_of_identical_errors_is_logged_once() -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import threading
 import time
 from typing import Any
@@ -46,11 +47,11 @@ class GuardedH11(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         if len(self.connections) > self.max_connections:
-            log.warning("factrules: refused a connection: %d open, the limit is %d (--max-connections)",
-                        len(self.connections) - 1, self.max_connections)
+            _note(f"refused connections past the limit of {self.max_connections} open (--max-connections)")
             transport.abort()
             return
-        self._arm(self.header_timeout, body=False)
+        # spread over +-20 %: connections that arrived in one burst do not all time out in one turn of the loop
+        self._arm(self.header_timeout * (0.8 + 0.4 * random.random()), body=False)
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
@@ -91,8 +92,23 @@ class GuardedH11(H11Protocol):
         if self.transport.is_closing():
             return
         what = "body" if self._reading_body else "request headers"
-        log.warning("factrules: closed a connection whose %s did not arrive in time", what)
-        self.transport.close()
+        _note(f"closed connections whose {what} did not arrive in time")
+        self.transport.abort()
+
+
+_noted: dict[str, tuple[float, int]] = {}
+
+
+def _note(message: str, window: float = 10.0) -> None:
+    """Count an event per connection; log it at most once per ``window`` (a LogRecord per event is too dear
+    when 2,000 connections time out at once)."""
+    now = time.monotonic()
+    last, count = _noted.get(message, (0.0, 0))
+    if now - last < window:
+        _noted[message] = (last, count + 1)
+        return
+    _noted[message] = (now, 0)
+    log.warning("factrules: %s (%d time%s)", message, count + 1, "s" if count else "")
 
 
 class BurstFilter(logging.Filter):

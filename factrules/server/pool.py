@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import json
 import logging
 import multiprocessing
+import os
 import traceback
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -37,6 +39,9 @@ STARTUP_SECONDS = 120.0
 #: a body this large (a 40,000-word feature is ~250 KB) is checked by at most half the workers at once,
 #: so large bodies, however many clients send them, leave the other half to everyone else
 LARGE_BODY = 256 * 1024
+#: workers run a little below the web process's priority: when the cores are short, the event loop that
+#: answers /healthz, accepts connections and moves bytes goes first, and the checks take what is left
+WORKER_NICENESS = 3
 
 
 class PoolUnavailable(Exception):
@@ -72,6 +77,8 @@ def _worker_main(conn: Connection, load: dict[str, Any]) -> None:
     """A worker process: load the rule set, say ``ready``, then answer bodies until the pipe closes."""
     die_with_parent()
     ignore_interrupts()
+    with contextlib.suppress(OSError, AttributeError):  # not on Windows
+        os.nice(WORKER_NICENESS)
     try:
         service = CheckService.load(**load)
     except Exception as error:  # noqa: BLE001 - reported to the parent, which refuses to start

@@ -27,6 +27,9 @@ DEFAULT_MAX_CONNECTIONS = 4096
 MAX_HEADER_BYTES = 64 * 1024
 #: on SIGTERM, requests in flight get this long before they are cancelled and the workers killed
 GRACE_SECONDS = 3
+#: the listen queue, and how many connections asyncio accepts in one turn of the event loop: a storm of
+#: reconnecting idle clients is taken in slices, with /healthz and answers in between
+ACCEPT_BATCH = 256
 #: CPU seconds a check of the largest body may take before it returns what it has (a time-budget error); a
 #: 1,000-word draft takes about 10 ms, so only a hostile body meets it, and it costs a worker this long, not
 #: the --timeout that stops a stuck check by killing its worker
@@ -138,7 +141,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, rules: tuple[st
                                      max_connections=max_connections)
     config_obj = uvicorn.Config(app, log_level="info", access_log=access_log, lifespan="off", server_header=False,
                                 http=protocol, timeout_keep_alive=5, timeout_graceful_shutdown=GRACE_SECONDS,
-                                h11_max_incomplete_event_size=MAX_HEADER_BYTES, backlog=2048)
+                                h11_max_incomplete_event_size=MAX_HEADER_BYTES, backlog=ACCEPT_BATCH)
     server = uvicorn.Server(config_obj)
     try:
         config_obj.load()  # uvicorn's own logging setup first, so the burst filters land on its loggers
