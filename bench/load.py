@@ -286,6 +286,25 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def _server_processes(server: ServerProcess | None) -> list[int]:
+    """The server started here and its children (the check workers), when /proc can say."""
+    if server is None or server.process is None:
+        return []
+    pid = server.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if not children.exists():
+        return []
+    return [pid, *(int(child) for child in children.read_text().split())]
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="a running server (default: start `factrules serve` on a free loopback port)")
@@ -313,12 +332,15 @@ def main(argv: list[str] | None = None) -> int:
         env: dict[str, str | None] = {"FACTRULES_TOKEN": args.token}
         server = ServerProcess(["--workers", str(args.workers)], env=env, startup_timeout=180).__enter__()
         url = server.url
+    processes = _server_processes(server)
+    cpu_before = {pid: _cpu_seconds(pid) for pid in processes}
     try:
         if args.hostile:
             result = asyncio.run(run_hostile(url, body, headers, args.concurrency, args.requests, args.warmup,
                                              args.idle))
         else:
             result = asyncio.run(run_load(url, body, headers, args.concurrency, args.requests, args.warmup))
+        cpu_after = {pid: _cpu_seconds(pid) for pid in processes}
     finally:
         if server is not None:
             server.stop()
@@ -332,6 +354,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"throughput  {len(latencies) / result['elapsed']:.1f} requests/s ({result['elapsed']:.2f} s)")
     print(f"latency     p50 {percentile(ms, 0.50):.1f} ms  p90 {percentile(ms, 0.90):.1f} ms  "
           f"p99 {percentile(ms, 0.99):.1f} ms  max {max(ms):.1f} ms  mean {statistics.fmean(ms):.1f} ms")
+    if processes and not args.hostile:
+        used = [(cpu_after[pid] - cpu_before[pid]) * 1000 / len(latencies) for pid in processes]
+        print(f"server cpu  {sum(used):.1f} ms per request: web process {used[0]:.1f} ms, check workers "
+              f"{sum(used[1:]):.1f} ms (from /proc; what the cores would need, whatever else runs on them)")
     if args.hostile:
         from collections import Counter
 
