@@ -372,3 +372,44 @@ def test_a_burst_of_identical_errors_is_logged_once() -> None:
     assert burst.filter(later) and "999 more like it" in later.getMessage()
     other = logging.LogRecord("asyncio", logging.ERROR, __file__, 1, "something else", None, None)
     assert burst.filter(other)
+
+
+def test_a_worker_killed_mid_check_is_503_and_replaced(stall: tuple[list[str], dict[str, str | None]]) -> None:
+    with ServerProcess(["--workers", "1", "--timeout", "60", *stall[0]], env=stall[1]) as server:
+        assert server.process is not None
+        with httpx.Client(base_url=server.url, timeout=60, headers=JSON) as http:
+            outcome: list[httpx.Response] = []
+            stuck = threading.Thread(target=lambda: outcome.append(http.post("/v1/check", json=STUCK)))
+            stuck.start()
+            time.sleep(1.5)
+            workers = [pid for pid in children(server.process.pid)
+                       if "factrules" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+                       or "multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
+            check_workers = [pid for pid in workers if "resource_tracker" not in
+                             Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
+            assert len(check_workers) == 1, workers
+            os.kill(check_workers[0], signal.SIGKILL)  # a worker this test's server started
+            stuck.join(30)
+            assert outcome[0].status_code == 503 and "stopped unexpectedly" in outcome[0].json()["message"]
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if http.post("/v1/check", json=PLAIN).status_code == 200:
+                    break
+                time.sleep(0.5)
+            else:
+                pytest.fail("the pool did not replace the killed worker")
+
+
+def test_the_app_checks_in_process_when_embedded() -> None:
+    """``create_app(service)`` without a pool (embedding, tests) checks in a thread, with the same rules."""
+    from starlette.testclient import TestClient
+
+    from factrules.server.app import create_app
+    from factrules.server.check import CheckService
+
+    with TestClient(create_app(CheckService.load()), base_url="http://localhost") as http:
+        response = http.post("/v1/check", json=PLAIN)
+        assert response.status_code == 200 and response.json()["findings"]
+        assert http.post("/v1/check", content=b'{"text": "x"}', headers={"Content-Type": "text/plain"}).status_code \
+            == 415
+        assert http.get("/healthz", headers={"Host": "rebound.example"}).status_code == 403
