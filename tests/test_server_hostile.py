@@ -413,3 +413,27 @@ def test_the_app_checks_in_process_when_embedded() -> None:
         assert http.post("/v1/check", content=b'{"text": "x"}', headers={"Content-Type": "text/plain"}).status_code \
             == 415
         assert http.get("/healthz", headers={"Host": "rebound.example"}).status_code == 403
+
+
+def test_running_out_of_file_descriptors_is_logged_once_per_burst(tmp_path: Path) -> None:
+    """With 64 file descriptors, 120 held connections make every accept fail: a few lines, not one per try."""
+    wrapper = tmp_path / "lowfd-python"
+    wrapper.write_text(f"#!/bin/sh\nulimit -n 64\nexec {sys.executable} \"$@\"\n", encoding="utf-8")
+    wrapper.chmod(0o755)
+    with ServerProcess(["--workers", "1"], env={"FACTRULES_TOKEN": None}, python=str(wrapper)) as server:
+        held: list[socket.socket] = []
+        try:
+            for _ in range(120):
+                try:
+                    held.append(_connect(server.url))
+                except OSError:
+                    break
+            time.sleep(5)  # asyncio retries the accept every second while the table is full
+        finally:
+            for sock in held:
+                sock.close()
+        time.sleep(1)
+        assert httpx.post(server.url + "/v1/check", json=PLAIN, headers=JSON, timeout=30).status_code == 200
+        log = server.stderr_text()
+    assert "Too many open files" in log or "out of system resource" in log, log[-2000:]
+    assert log.count("Traceback") <= 1 and len(log) < 20_000, log[-3000:]
