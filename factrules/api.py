@@ -22,10 +22,13 @@ import regex
 from factrules.config import Config, find_config_file, load_config
 from factrules.document import Document
 from factrules.engine import Engine, RuleCrash, Settings
-from factrules.errors import ConfigError, FactrulesError, InputError
+from factrules.errors import ConfigError, FactrulesError, InputError, PackErrors
 from factrules.findings import SEVERITY_RANK, Finding, build_report
 from factrules.packs import PackError, load_packs, pack_files
 from factrules.plugins import Registry, registry
+from factrules.selectors import require_known
+from factrules.templates import template_problems
+from factrules.walk import GitIgnore, generated_by_factrules
 
 #: error kinds that make ``check`` exit with status 2
 FATAL_ERROR_KINDS = frozenset({"input-error", "pack-error", "config-error", "rule-error"})
@@ -184,7 +187,41 @@ def _compiled_engine(options: Options, config: Config, paths: tuple[Path, ...], 
     plugins = registry(options.plugins)
     settings = settings_for(options, config)
     packs = load_packs(paths, plugins.matchers, timeout=settings.timeout)
+    check_templates(packs, plugins, (*config.rule_paths, *(Path(p) for p in options.rules)))
+    check_selectors(options, config, [rule for pack in packs for rule in pack.rules])
     return Engine(packs, plugins, settings)
+
+
+def check_templates(packs: Sequence[Any], plugins: Registry, user_roots: Sequence[Path]) -> None:
+    """Refuse a user's pack (``--rules``, config ``rules``) whose message uses a ``{field}`` no match fills.
+
+    Shipped packs are held to it by ``rules test`` in their own suites; a desk's pack is checked here so a
+    ``{sourse}`` typo fails the run instead of printing in every finding.
+    """
+    user_files: set[Path] = set()
+    for root in user_roots:
+        try:
+            user_files.update(file.resolve() for file in pack_files(root))
+        except PackError:
+            continue
+    problems = [problem for pack in packs if Path(pack.path).resolve() in user_files
+                for problem in template_problems(pack, plugins)]
+    if problems:
+        raise PackErrors.of(problems)
+
+
+def check_selectors(options: Options, config: Config, rules: Sequence[Any]) -> None:
+    """Refuse a selector that names no loaded rule, pack or category, saying where it was written.
+
+    ``--select hedgez`` or ``ignore: [hedgez]`` would otherwise run (or skip) nothing and pass green.
+    """
+    shown = str(config.path) if config.path else "config"
+    for name in ("select", "ignore", "enable"):
+        given = getattr(options, name)
+        if given:
+            require_known(given, rules, f"--{name}", name)
+        if name != "select" or options.select is None:
+            require_known(config.get(name) or (), rules, f"{name} in {shown}", name)
 
 
 def reader_for(path: str, plugins: Registry, format_hint: str | None = None) -> Any:
@@ -264,26 +301,35 @@ def check_text(
 
 
 def iter_files(paths: Sequence[str], extensions: Iterable[str],
-               on_skipped: Callable[[str, str], None] | None = None) -> Iterator[str]:
+               on_skipped: Callable[[str, str], None] | None = None, exclude: Iterable[str] = ()) -> Iterator[str]:
     """Expand directories recursively (by extension, skipping hidden folders); keep files as given.
+
+    In a directory, what ``.gitignore`` excludes, the paths in ``exclude`` (the run's own ``--output``) and
+    reports factrules wrote are left out (``factrules.walk``).
 
     A FIFO, socket or device found in a directory is skipped (reading a FIFO waits for a writer that may
     never come: ``check`` hung forever) and handed to ``on_skipped(path, what)``; one named on the command
     line is read, since naming it is asking for it (``factrules check <(cmd)``).
     """
     wanted = {e.lower() for e in extensions}
+    excluded = {os.path.realpath(p) for p in exclude if p and p != "-"}
     for given in paths:
         if given == "-" or not os.path.isdir(given):
             yield given
             continue
+        ignore = GitIgnore(given)
         for folder, subfolders, files in os.walk(given):
-            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith(".")
+                                   and not ignore.ignored(os.path.join(folder, d), True))
             for name in sorted(files):
                 if os.path.splitext(name)[1].lower() in wanted and not name.startswith("."):
                     path = os.path.join(folder, name)
+                    if os.path.realpath(path) in excluded or ignore.ignored(path, False):
+                        continue
                     what = _not_regular(path)
                     if what is None:
-                        yield path
+                        if not generated_by_factrules(path):  # opened only once known to be a file
+                            yield path
                     elif on_skipped is not None:
                         on_skipped(path, what)
 
@@ -332,8 +378,12 @@ def check_paths(
     stdin: Any = None,
     keep_sources: bool = False,
     on_findings: Callable[[list[Finding]], list[Finding]] | None = None,
+    exclude: Iterable[str] = (),
 ) -> Report:
     """Check files, directories (recursively, by extension) and ``-`` (standard input).
+
+    In directories, ``.gitignore``'d files, reports factrules wrote and the paths in ``exclude`` (the run's
+    own output files) are not read; files named in ``paths`` always are.
 
     Problems with one input (missing, binary, undecodable) become errors in
     the report and the other inputs are still checked.  A broken rule pack
@@ -355,7 +405,7 @@ def check_paths(
         report.errors.append({"path": path, "kind": "skipped-file", "severity": "warning",
                               "message": f"{path}: {what}, not a regular file: skipped"})
 
-    for path in iter_files(list(paths), extensions, skipped):
+    for path in iter_files(list(paths), extensions, skipped, exclude):
         try:
             config = base_config if options.config or path == "-" else resolve_config(options, Path(path))
             engine = build_engine(options, config)

@@ -14,6 +14,7 @@ from factrules.resources import data_dir
 
 @hookimpl
 def factrules_matchers() -> dict[str, type]:
+    from factrules.matchers.attribution import AttributionMatcher
     from factrules.matchers.consistency import ConsistencyMatcher
     from factrules.matchers.date import DateMatcher
     from factrules.matchers.near import NearMatcher
@@ -22,7 +23,7 @@ def factrules_matchers() -> dict[str, type]:
     from factrules.matchers.phrase import PhraseMatcher
 
     return {m.kind: m for m in (PhraseMatcher, PatternMatcher, NearMatcher, DateMatcher, NumberMatcher,
-                                ConsistencyMatcher)}
+                                ConsistencyMatcher, AttributionMatcher)}
 
 
 @hookimpl
@@ -44,6 +45,7 @@ def factrules_readers() -> dict[str, Any]:
 
 @hookimpl
 def factrules_formatters() -> dict[str, Any]:
+    from factrules.formatters.checklist import format_checklist
     from factrules.formatters.checkstyle import format_checkstyle
     from factrules.formatters.github import format_github
     from factrules.formatters.json import format_json
@@ -63,4 +65,5 @@ def factrules_formatters() -> dict[str, Any]:
         "rdjsonl": format_rdjsonl,
         "junit": format_junit,
         "checkstyle": format_checkstyle,
+        "checklist": format_checklist,
     }

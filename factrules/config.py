@@ -17,6 +17,7 @@ import jsonschema
 import yaml
 
 from factrules.errors import ConfigError
+from factrules.packs import unknown_key_message
 from factrules.resources import load_schema
 from factrules.safeyaml import safe_load
 
@@ -86,8 +87,13 @@ def load_config(path: Path, extra_properties: dict[str, Any] | None = None) -> C
     try:
         jsonschema.Draft202012Validator(_schema(extra_properties)).validate(values)
     except jsonschema.ValidationError as error:
+        unknown = unknown_key_message(error)
+        if unknown is not None and not error.absolute_path:  # a typo'd key: its line and the nearest known key
+            key, message = unknown
+            raise ConfigError(f"{shown}{_line_of(raw, key)}: {message}") from None
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise ConfigError(f"{shown}: config key '{where}': {error.message}") from None
+        line = _line_of(raw, str(error.absolute_path[0])) if error.absolute_path else ""
+        raise ConfigError(f"{shown}{line}: config key '{where}': {error.message}") from None
     if values.get("date"):
         try:
             dt.date.fromisoformat(values["date"])

@@ -38,6 +38,21 @@ class PackError(FactrulesError):
         super().__init__(f"{where}:{what} {message}")
 
 
+class PackErrors(PackError):
+    """Every problem of one pack file at once; ``str()`` is one line per problem, ``errors`` the problems."""
+
+    def __init__(self, errors: list[PackError]):
+        self.errors = errors
+        first = errors[0]
+        self.path, self.line, self.rule, self.detail = first.path, first.line, first.rule, first.detail
+        FactrulesError.__init__(self, "\n".join(str(error) for error in errors))
+
+    @staticmethod
+    def of(errors: list[PackError]) -> PackError:
+        """The one error itself, or a ``PackErrors`` of several."""
+        return errors[0] if len(errors) == 1 else PackErrors(errors)
+
+
 class BaselineError(FactrulesError):
     """A baseline file that is missing, unreadable or not a factrules baseline."""
 

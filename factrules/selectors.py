@@ -14,9 +14,12 @@ one is a ``SelectorError``, a one-line error (exit 2 in the CLI).
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from factrules.errors import UsageError
 
@@ -186,3 +189,66 @@ def glob_matches(name: str, pattern: str) -> bool:
     if not _GLOB_CHARS.intersection(pattern):
         return name == pattern
     return _cached_glob(pattern).matches(name)
+
+
+class UnknownSelectorError(SelectorError):
+    """A selector that names no loaded rule, pack or category: a typo would otherwise switch a check off.
+
+    ``field`` is where the selector came from (``select``, ``ignore``, ``enable``), for the HTTP server's 422.
+    """
+
+    def __init__(self, selector: str, where: str, field: str, nearest: list[str]):
+        self.selector, self.where, self.field, self.nearest = selector, where, field, nearest
+        hint = f"; did you mean {', '.join(repr(n) for n in nearest)}?" if nearest else ""
+        kind = "glob matches no loaded rule" if _GLOB_CHARS.intersection(selector) else (
+            "names no loaded rule, pack or category")
+        shown = selector if len(selector) <= 60 else selector[:57] + "..."
+        super().__init__(f"{where}: '{shown}' {kind}{hint}")
+
+
+def known_names(rules: Iterable[Any]) -> set[str]:
+    """Every name a selector may use for ``rules``: full ids, packs, categories and ``all``."""
+    names = {"all"}
+    for rule in rules:
+        names.update((rule.full_id, rule.pack, rule.category))
+    return names
+
+
+def nearest_names(selector: str, names: Iterable[str], limit: int = 3) -> list[str]:
+    """The known names closest to a mistyped selector (a glob is compared by its text before the first ``*``)."""
+    names = sorted(names)
+    stem = selector
+    for index, char in enumerate(selector):
+        if char in _GLOB_CHARS:
+            stem = selector[:index].rstrip(".")
+            break
+    close = difflib.get_close_matches(stem, names, n=limit, cutoff=0.6)
+    if stem != selector:  # offer the glob with the stem corrected
+        close = [name + selector[len(stem):] for name in close]
+    return close
+
+
+def require_known(selectors: Iterable[str], rules: Sequence[Any], where: str, field: str) -> None:
+    """Raise ``UnknownSelectorError`` for the first selector that names nothing among ``rules``.
+
+    Names are set lookups and each glob is matched once per rule with the linear ``Glob.matches``, so this
+    costs what selecting does.
+    """
+    selectors = tuple(selectors)
+    compile_selection(selectors, field)  # the limits first: a 40 KB selector is refused, not looked up
+    names: set[str] | None = None
+    for raw in selectors:
+        selector = raw.strip()
+        if _GLOB_CHARS.intersection(selector):
+            if len(selector) <= MAX_SELECTOR_LENGTH and any(
+                    _cached_glob(selector).matches(rule.full_id) for rule in rules):
+                continue
+        else:
+            names = names if names is not None else known_names(rules)
+            if selector in names:
+                continue
+        if _GLOB_CHARS.intersection(selector):  # a glob runs over full ids: offer pack prefixes
+            candidates = {rule.pack for rule in rules}
+        else:
+            candidates = names if names is not None else known_names(rules)
+        raise UnknownSelectorError(selector, where, field, nearest_names(selector, candidates))

@@ -13,6 +13,7 @@ none means ``all``; text after `` -- `` is a free comment)::
 
     <!-- factrules-disable RULE[, RULE] -->  ...  <!-- factrules-enable [RULE] -->
     <!-- factrules-disable-next-line RULE -->
+    The blaze reportedly began. <!-- factrules-disable-line hedges -- quoted from the agency -->
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ INVALID_RULE = "factrules.invalid-suppression"
 CATEGORY = "suppression"
 
 _DIRECTIVE = regex.compile(r"^\s*factrules-([\w-]*)(.*)$", regex.DOTALL)
-ACTIONS = ("disable", "enable", "disable-next-line")
+ACTIONS = ("disable", "enable", "disable-next-line", "disable-line")
 
 
 def parse_directive(body: str) -> tuple[str, list[str]] | None:
@@ -110,6 +111,9 @@ def regions(document: Any, directives: list[dict[str, Any]]) -> list[_Region]:
         elif action == "disable-next-line":
             line = document.position(directive["end"])[0] + 1
             found.extend(_Region(selector, index, line=line) for selector in selectors)
+        elif action == "disable-line":  # the line the comment is on (where it starts)
+            line = document.position(directive["start"])[0]
+            found.extend(_Region(selector, index, line=line) for selector in selectors)
         elif action == "enable":
             if not directive["rules"]:
                 for region in active:
@@ -169,7 +173,8 @@ def apply(document: Any, findings: list[Any]) -> list[Any]:
         if directive["action"] == "invalid":
             kept.append(_located(document, directive, INVALID_RULE,
                                  f"unknown directive 'factrules-{directive['rules'][0]}': use "
-                                 "factrules-disable, factrules-enable or factrules-disable-next-line"))
+                                 "factrules-disable, factrules-enable, factrules-disable-next-line or "
+                                 "factrules-disable-line"))
         elif index in unused:
             names = ", ".join(f"'{s}'" for s in unused[index])
             kept.append(_located(document, directive, UNUSED_RULE,

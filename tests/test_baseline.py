@@ -116,9 +116,83 @@ def test_create_refuses_to_write_over_input_errors(cli: Any, desk: Path) -> None
 def test_create_replaces_an_existing_baseline(cli: Any, desk: Path) -> None:
     (desk / "baseline.json").write_text("old", encoding="utf-8")
     assert cli("baseline", "create", *HEDGES, "drafts/b.txt", "-o", "baseline.json").code == 0
-    assert set(load_baseline(desk / "baseline.json")) == {"drafts/b.txt"}
+    assert set(load_baseline(desk / "baseline.json").files) == {"drafts/b.txt"}
 
 
 def test_baseline_without_subcommand_is_a_usage_error(cli: Any, desk: Path) -> None:
     result = cli("baseline")
     assert result.code == 2 and "create" in result.err
+
+
+# -- issue 13.4: path-independent, counted, maintainable, in SARIF ---------------------------------------------
+
+
+def test_a_baseline_matches_from_another_working_directory(cli: Any, desk: Path, monkeypatch) -> None:
+    """Run from the repository root, then from a subdirectory: the same entries must match (it matched none)."""
+    (desk / "ci").mkdir()
+    assert cli("baseline", "create", *HEDGES, "drafts", "-o", "ci/baseline.json").code == 0
+    data = json.loads((desk / "ci" / "baseline.json").read_text(encoding="utf-8"))
+    assert data["version"] == 2 and set(data["files"]) == {"../drafts/a.txt", "../drafts/b.txt"}
+    monkeypatch.chdir(desk / "drafts")
+    result = cli("check", *HEDGES, ".", "--baseline", "../ci/baseline.json", "--format", "json")
+    assert result.code == 0, result.out
+    assert result.json["summary"]["baseline"] == {"file": "../ci/baseline.json", "hidden": 2, "stale": 0}
+
+
+def test_a_format_1_baseline_is_still_read_relative_to_the_working_directory(cli: Any, desk: Path) -> None:
+    assert cli("baseline", "create", *HEDGES, "drafts", "-o", "baseline.json").code == 0
+    data = json.loads((desk / "baseline.json").read_text(encoding="utf-8"))
+    data["version"] = 1
+    (desk / "baseline.json").write_text(json.dumps(data), encoding="utf-8")
+    assert cli("check", *HEDGES, "drafts", "--baseline", "baseline.json").code == 0
+
+
+def test_check_says_how_many_findings_it_hid_and_how_many_entries_are_stale(cli: Any, desk: Path) -> None:
+    assert cli("baseline", "create", *HEDGES, "drafts", "-o", "baseline.json").code == 0
+    (desk / "drafts" / "b.txt").write_text("It happened.\n", encoding="utf-8")  # its accepted hedge was fixed
+    result = cli("check", *HEDGES, "drafts", "--baseline", "baseline.json")
+    assert result.code == 0
+    assert "baseline baseline.json: 1 known finding hidden; 1 stale entry" in result.err
+    assert "baseline prune" in result.err
+    # a file outside the run is not stale while it exists ...
+    only_a = cli("check", *HEDGES, "drafts/a.txt", "--baseline", "baseline.json", "--format", "json")
+    assert only_a.json["summary"]["baseline"]["stale"] == 0
+    # ... and is once it is gone
+    (desk / "drafts" / "b.txt").unlink()
+    gone = cli("check", *HEDGES, "drafts/a.txt", "--baseline", "baseline.json", "--format", "json")
+    assert gone.json["summary"]["baseline"]["stale"] == 1
+
+
+def test_baseline_prune_drops_stale_entries_only(cli: Any, desk: Path) -> None:
+    assert cli("baseline", "create", *HEDGES, "drafts", "-o", "baseline.json").code == 0
+    (desk / "drafts" / "b.txt").write_text("It happened. Rebels probably fled.\n", encoding="utf-8")
+    pruned = cli("baseline", "prune", *HEDGES, "drafts", "--baseline", "baseline.json")
+    assert pruned.code == 0, pruned.err
+    assert "1 stale entry removed" in pruned.out
+    assert set(load_baseline(desk / "baseline.json").files) == {"drafts/a.txt"}
+    result = cli("check", *HEDGES, "drafts", "--baseline", "baseline.json", "--format", "json")
+    assert [f["text"] for f in result.json["findings"]] == ["probably"]  # prune accepts nothing new
+    assert result.json["summary"]["baseline"]["stale"] == 0
+
+
+def test_baseline_update_accepts_new_findings_and_drops_stale_ones(cli: Any, desk: Path) -> None:
+    assert cli("baseline", "create", *HEDGES, "drafts", "-o", "baseline.json").code == 0
+    (desk / "drafts" / "b.txt").write_text("It happened. Rebels probably fled.\n", encoding="utf-8")
+    updated = cli("baseline", "update", *HEDGES, "drafts/b.txt", "--baseline", "baseline.json")
+    assert updated.code == 0, updated.err
+    assert "1 added, 1 removed" in updated.out
+    files = load_baseline(desk / "baseline.json").files
+    assert set(files) == {"drafts/a.txt", "drafts/b.txt"}  # a.txt was not checked: kept
+    result = cli("check", *HEDGES, "drafts", "--baseline", "baseline.json", "--format", "json")
+    assert result.code == 0 and result.json["summary"]["baseline"] == {
+        "file": "baseline.json", "hidden": 2, "stale": 0}
+
+
+def test_sarif_marks_results_new_against_a_baseline(cli: Any, desk: Path) -> None:
+    assert cli("baseline", "create", *HEDGES, "drafts/a.txt", "-o", "baseline.json").code == 0
+    result = cli("check", *HEDGES, "drafts", "--baseline", "baseline.json", "--format", "sarif")
+    run = json.loads(result.out)["runs"][0]
+    assert [r["baselineState"] for r in run["results"]] == ["new"]
+    assert run["properties"]["baseline"]["hidden"] == 1
+    plain = json.loads(cli("check", *HEDGES, "drafts", "--format", "sarif").out)["runs"][0]
+    assert all("baselineState" not in r for r in plain["results"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
 import textwrap
@@ -156,7 +157,7 @@ def test_stdin(cli) -> None:
 def test_stdin_as_subprocess(cli_proc) -> None:
     result = cli_proc("check", "-", "--format", "json", stdin="Sources said it fell.")
     assert result.code == 1
-    assert [f["rule"] for f in result.json["findings"]] == ["sourcing.anonymous-source"]
+    assert [f["rule"] for f in result.json["findings"]] == ["sourcing.vague-attribution"]
 
 
 def test_output_file(cli, write, tmp_path: Path) -> None:
@@ -210,11 +211,11 @@ def test_rules_option_with_a_directory(cli, write, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("options", "expected"),
     [
-        ([], ["hedges.reportedly", "sourcing.anonymous-source", "denials.denied"]),
+        ([], ["hedges.reportedly", "sourcing.vague-attribution", "denials.denied"]),
         (["--select", "hedges"], ["hedges.reportedly"]),
         (["--select", "hedges,denial"], ["hedges.reportedly", "denials.denied"]),
-        (["--select", "hedges", "--select", "sourcing.anonymous-source"],
-         ["hedges.reportedly", "sourcing.anonymous-source"]),
+        (["--select", "hedges", "--select", "sourcing.vague-attribution"],
+         ["hedges.reportedly", "sourcing.vague-attribution"]),
         (["--select", "*.denied"], ["denials.denied"]),
         (["--ignore", "unverified,hedges.reportedly"], ["denials.denied"]),
         (["--select", "hedges,denials", "--ignore", "denials"], ["hedges.reportedly"]),
@@ -259,7 +260,7 @@ def test_config_option(cli, write, tmp_path: Path) -> None:
     config = write("conf/custom.yaml", "ignore: [hedges]\n")
     draft = write("d.txt", "It reportedly fell, sources said.")
     report = cli("check", draft, "--config", config, "--format", "json").json
-    assert [f["rule"] for f in report["findings"]] == ["sourcing.anonymous-source"]
+    assert [f["rule"] for f in report["findings"]] == ["sourcing.vague-attribution"]
 
 
 def test_version(cli) -> None:
@@ -391,3 +392,18 @@ def test_options_from_args_is_what_check_uses() -> None:
     assert options_from_args(args, date="2024-03-01") == Options.from_values(
         "2024-03-01", rules=["p.yaml"], select=["hedges", "numbers", "dates"], ignore=["x"])
     assert options_from_args(args).select == ("hedges", "numbers", "dates")
+
+
+def test_rules_list_has_a_header_and_a_json_form(cli, write) -> None:
+    text = cli("rules", "list", "--rules", write("house.yaml", EXTRA_PACK))
+    header = text.out.splitlines()[0].split()
+    assert header == ["RULE", "KIND", "CATEGORY", "SEVERITY"]
+    listed = cli("rules", "list", "--rules", write("house.yaml", EXTRA_PACK), "--format=json")  # not a report
+    assert listed.code == 0
+    data = json.loads(listed.out)
+    rules = {rule["id"]: rule for rule in data["rules"]}
+    assert [line.split()[0] for line in text.out.splitlines()[1:]] == list(rules)
+    assert rules["house.quietly"]["enabled"] is False and rules["house.quietly"]["path"].endswith("house.yaml")
+    assert set(rules["hedges.reportedly"]) == {"id", "pack", "kind", "category", "severity", "enabled",
+                                               "description", "message", "suggestion", "path", "line"}
+    assert {p["name"] for p in data["packs"]} >= {"hedges", "house"}

@@ -297,7 +297,7 @@ def test_unknown_family_is_a_clear_pack_error(tmp_path: Path) -> None:
     )
     with pytest.raises(PackError) as error:
         load_pack(pack, registry(()).matchers)
-    assert str(error.value).startswith(f"{pack}:4: rule 'd': options:")
+    assert str(error.value).startswith(f"{pack}:6: rule 'd': options:")  # the line of the option at fault
 
 
 def test_rules_share_one_scan_and_keep_their_families() -> None:

@@ -1,5 +1,8 @@
 """The playground page in headless Chromium (Debian's ``chromium``, driven by Playwright), against the real server.
 
+The browser is installed by the suite when it is missing (``browser_setup.ensure_chromium``), so the
+README's test command passes on a fresh machine.
+
 It types the example draft, waits for the highlights, and checks them
 against what ``POST /v1/check`` returns for the same draft: one highlight
 per finding, per category, over the flagged words.  Clicking a message must
@@ -10,7 +13,6 @@ scroll the editor to its highlight and flash it.  A screenshot is saved to
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -21,12 +23,12 @@ from typing import Any
 
 import httpx
 import pytest
+from browser_setup import ensure_chromium
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from factrules.findings import validator
 from factrules.testing import ServerProcess
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TOKEN = "playground-token"
@@ -35,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "factrules" / "server" / "static" / "example.txt"
 ARTIFACTS = ROOT / "test-artifacts"
 
-pytestmark = pytest.mark.timeout(300)
+#: the first test may install chromium (apt-get) before it starts the browser
+pytestmark = pytest.mark.timeout(900)
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +49,9 @@ def server() -> Iterator[ServerProcess]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium"
+    executable = ensure_chromium()
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 

@@ -24,6 +24,7 @@ from factrules.cli.commands import load_manager
 from factrules.cli.parser import build_parser
 from factrules.errors import ConfigError, PluginError
 from factrules.plugins import make_manager, plugin_infos
+from factrules.selectors import UnknownSelectorError
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = ("hook_plugin",)
@@ -70,7 +71,8 @@ def test_hook_factrules_readers(tmp_path: Path) -> None:
     draft.write_text("NOTES FOR THE DESK\n>>>\nThe council called it a SCANDAL.\n", encoding="utf-8")
     report = check_paths([str(draft)], plugins=PLUGIN, select=["shouting"])
     assert [f.text for f in report.findings] == ["SCANDAL"]  # the part before >>> is not read
-    assert check_paths([str(draft)], select=["shouting"]).findings == []  # without the plugin: no such pack
+    with pytest.raises(UnknownSelectorError):  # without the plugin: no such pack, and no silent green
+        check_paths([str(draft)], select=["shouting"])
 
 
 def test_hook_factrules_formatters(cli: Any, write: Any) -> None:

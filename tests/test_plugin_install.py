@@ -286,7 +286,7 @@ def test_bad_option_is_a_pack_error_naming_file_and_rule(plugin_path: tuple[str,
     with pytest.raises(PackError) as raised:
         check_text("Anything.", plugins=plugin_path, rules=[bad])
     message = str(raised.value)
-    assert message.startswith(f"{bad}:4:") and "rule 'q'" in message and "options" in message
+    assert message.startswith(f"{bad}:6:") and "rule 'q'" in message and "options" in message  # the option's line
 
 
 # -- the plugin's subcommand, from the installed venv -----------------------------------------------
@@ -321,3 +321,32 @@ def test_venv_plugins_command_names_the_entry_point(plugin_venv: Path, tmp_path:
     data = json.loads(run_outside([python, "-m", "factrules", "plugins", "--format", "json"], tmp_path).stdout)
     [example] = [p for p in data["plugins"] if p["name"] == "example"]
     assert example["hooks"] == ["factrules_add_commands", "factrules_matchers", "factrules_rule_packs"]
+
+
+def test_installed_plugin_whose_import_raises_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """An entry-point plugin that fails to import names itself in one line and exits 2, never 1 ("findings")."""
+    venv = tmp_path / "venv"
+    made = run_outside([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], tmp_path)
+    assert made.returncode == 0, made.stderr
+    python = venv / "bin" / "python"
+    site = Path(run_outside([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                            tmp_path).stdout.strip())
+    (site / "factrules-under-test.pth").write_text(
+        str(Path(factrules.__file__).resolve().parent.parent) + "\n", encoding="utf-8")
+    # an installed distribution as pip leaves it: a module and a dist-info with the entry point
+    (site / "broken_desk_plugin.py").write_text("raise RuntimeError('house pack server unreachable')\n",
+                                                encoding="utf-8")
+    info = site / "broken_desk_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-desk-plugin\nVersion: 1.0\n",
+                                   encoding="utf-8")
+    (info / "entry_points.txt").write_text("[factrules]\nbroken_desk = broken_desk_plugin\n", encoding="utf-8")
+    draft = tmp_path / "d.txt"
+    draft.write_text("It reportedly fell.\n", encoding="utf-8")
+    for command in (["check", str(draft)], ["rules", "list"]):
+        result = run_outside([str(python), "-m", "factrules", *command], tmp_path)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert "broken_desk" in lines[0] and "house pack server unreachable" in lines[0]

@@ -149,7 +149,10 @@ def run_action_step(step_name: str, given: dict[str, str], cwd: Path, outputs: d
     shim.chmod(shim.stat().st_mode | stat.S_IEXEC)
     github_output = cwd / ".github_output"
     github_output.write_text("", encoding="utf-8")
+    runner_temp = cwd / ".runner_temp"  # the runner's per-job temporary directory, shared by the steps
+    runner_temp.mkdir(exist_ok=True)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GITHUB_OUTPUT": str(github_output),
+           "GITHUB_STEP_SUMMARY": str(cwd / ".step_summary.md"), "RUNNER_TEMP": str(runner_temp),
            "PYTHONPATH": str(PROJECT_ROOT), "NO_COLOR": "1"}
     env.update({key: _expand(str(value), inputs, outputs) for key, value in step.get("env", {}).items()})
     assert step["shell"] == "bash"
@@ -188,6 +191,57 @@ def test_action_annotates_with_github_format_and_passes_inputs(workspace: Path) 
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::warning ")]
     assert {re.search(r"file=([^,]+)", a)[1] for a in annotations} == {"drafts/story.md", "extra.txt"}
     assert all("title=factrules (hedges." in a for a in annotations)
+
+
+def test_action_caches_pip_and_has_summary_and_fallback_steps() -> None:
+    action = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    steps = action["runs"]["steps"]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert "~/.cache/pip" in cache["with"]["path"] and action["inputs"]["cache"]["default"] == "true"
+    names = [s.get("name") for s in steps]
+    assert names.index("Cache pip downloads") < names.index("Install factrules")
+    upload = next(s for s in steps if s.get("id") == "upload")
+    assert upload["continue-on-error"] is True
+    fallback = next(s for s in steps if "instead" in s.get("name", ""))
+    assert "steps.upload.outcome == 'failure'" in fallback["if"]
+
+
+def test_action_args_are_split_as_a_shell_would(workspace: Path) -> None:
+    house = workspace / "house style"
+    house.mkdir()
+    (house / "house.yaml").write_text(
+        "pack: house\ndefaults: {category: style}\nrules:\n  - id: alot\n    kind: phrase\n    phrases: [alot]\n"
+        "    examples:\n      match: [\"He spoke alot.\"]\n", encoding="utf-8")
+    (workspace / "drafts" / "story.md").write_text("The mayor spoke alot, reportedly.\n", encoding="utf-8")
+    args = "--rules 'house style/house.yaml' --select \"house, hedges\""
+    given = {"paths": "drafts", "format": "github", "args": args}
+    result, outputs = run_action_step("Run factrules", given, workspace, {})
+    assert outputs["exit-code"] == "1", result.stdout + result.stderr
+    titles = {re.search(r"title=factrules \(([^)]+)\)", line)[1] for line in result.stdout.splitlines()
+              if line.startswith("::warning ")}
+    assert titles == {"house.alot", "hedges.reportedly"}
+    broken, outputs = run_action_step("Run factrules", {"args": "--select 'hedges"}, workspace, {})
+    assert broken.returncode == 2 and "input 'args' cannot be split" in broken.stdout and outputs == {}
+
+
+def test_action_writes_the_checklist_to_the_job_summary(workspace: Path) -> None:
+    result, outputs = run_action_step("Run factrules", {"paths": "drafts", "format": "github"}, workspace, {})
+    assert outputs["exit-code"] == "1"
+    summary, _ = run_action_step("Write the fact-check checklist to the job summary", {}, workspace, outputs)
+    assert summary.returncode == 0, summary.stderr
+    text = (workspace / ".step_summary.md").read_text(encoding="utf-8")
+    assert "## Fact-check checklist" in text and "- [ ] **hedge**" in text
+
+
+def test_action_annotates_when_the_sarif_upload_cannot_write(workspace: Path) -> None:
+    result, outputs = run_action_step("Run factrules", {"paths": "drafts"}, workspace, {})
+    assert outputs["exit-code"] == "1"
+    step = "Annotate the run instead (the SARIF upload could not write)"
+    fallback, _ = run_action_step(step, {}, workspace, outputs)
+    assert fallback.returncode == 0
+    lines = fallback.stdout.splitlines()
+    assert lines[0].startswith("::warning title=factrules::the SARIF upload failed")
+    assert any(line.startswith("::warning file=drafts/story.md") for line in lines)
 
 
 def test_action_rejects_an_unknown_format(workspace: Path) -> None:

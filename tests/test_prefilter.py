@@ -90,7 +90,8 @@ def test_one_rule_timing_out_does_not_cost_the_other_rules_of_the_group() -> Non
 
     slow = PatternMatcher({"id": "slow", "kind": "pattern", "pattern": r"(a+)+$", "prefilter": ["a"]}, timeout=0.05)
     fast = PatternMatcher({"id": "fast", "kind": "pattern", "pattern": r"\bclaimed\b", "prefilter": ["claim"]})
-    document = Document(path="x", text="They claimed it. " + "a" * 30_000 + "!")
+    # under the sentence cap, so the catastrophic case is read whole
+    document = Document(path="x", text="They claimed it. " + "a" * 3_000 + "!")
     results = list(PatternGroup([slow, fast]).find(document))
     assert any(m is slow and isinstance(x, RuleTimeout) for m, x in results)
     assert [(m.rule["id"], document.text[x.start:x.end]) for m, x in results if m is fast] == [("fast", "claimed")]

@@ -278,7 +278,7 @@ def test_rules_lists_every_rule(client: httpx.Client, cli_proc: Any) -> None:
     body = response.json()
     listed = cli_proc("rules", "list")
     assert listed.code == 0
-    cli_ids = [line.split()[0] for line in listed.out.splitlines() if line.strip()]
+    cli_ids = [line.split()[0] for line in listed.out.splitlines()[1:] if line.strip()]  # after the header
     assert [r["id"] for r in body["rules"]] == cli_ids
     for rule in body["rules"]:
         assert set(rule) == {"id", "pack", "kind", "category", "severity", "enabled", "description"}
@@ -377,3 +377,11 @@ def test_workers_share_the_port_and_stop_together() -> None:
     alive = [pid for pid in children if Path(f"/proc/{pid}").exists() and
              Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
     assert not alive, f"workers left running: {alive}"
+
+
+def test_unknown_selector_is_422_naming_it(client: httpx.Client) -> None:
+    """``"select": ["hedgez"]`` used to answer 200 with no findings: a check switched off by one letter."""
+    body = assert_error(client.post("/v1/check", json={"text": DRAFT, "select": ["hedgez"]}), 422, "hedgez")
+    assert body["field"] == "select" and "hedges" in body["message"]
+    body = assert_error(client.post("/v1/check", json={"text": DRAFT, "ignore": ["hedges.*x"]}), 422, "hedges.*x")
+    assert body["field"] == "ignore"

@@ -34,7 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise PluginError(f"command '{args.command}' sets no handler (parser.set_defaults(handler=...))")
         return handler(args, stdout)
     except FactrulesError as error:
-        print(f"factrules: error: {error}", file=sys.stderr)
+        for line in str(error).splitlines() or [""]:  # several problems of one pack file: a line each
+            print(f"factrules: error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("factrules: interrupted", file=sys.stderr)

@@ -153,6 +153,11 @@ def build_sarif(report: dict[str, Any], rules: dict[str, dict[str, Any]] | None 
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     fatal = [e for e in report["errors"] if e.get("severity", "error") == "error"]
     tool = report.get("tool", {})
+    results = [_result(f, index[f["rule"]]) for f in report["findings"]]
+    baseline = report.get("summary", {}).get("baseline")
+    if baseline:  # compared with a baseline: every result shown is one the baseline does not hold
+        for result in results:
+            result["baselineState"] = "new"
     return {
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
@@ -174,7 +179,8 @@ def build_sarif(report: dict[str, Any], rules: dict[str, dict[str, Any]] | None 
                     }
                 ],
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(f, index[f["rule"]]) for f in report["findings"]],
+                "results": results,
+                **({"properties": {"baseline": baseline}} if baseline else {}),
             }
         ],
     }

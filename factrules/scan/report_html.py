@@ -122,7 +122,8 @@ def render(summary: Summary, title: str = "factrules scan report") -> str:
     rows = script_json(summary.table)
     shown = min(len(summary.table), summary.findings)
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="generator" content="factrules">
+<title>{html.escape(title)}</title>
 <style>
 body {{ font: 14px/1.4 system-ui, sans-serif; margin: 2rem; color: #0f172a; }}
 .totals span {{ margin-right: 2rem; }} .chart {{ margin: 1.5rem 0; }} figcaption {{ font-weight: 600; }}

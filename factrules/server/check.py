@@ -28,7 +28,15 @@ from factrules.findings import build_report
 from factrules.matchers.base import BUDGET_CHARACTERS
 from factrules.packs import Pack
 from factrules.plugins import Registry, registry
-from factrules.selectors import MAX_GLOBS, MAX_SELECTOR_LENGTH, MAX_SELECTORS, SelectorError
+from factrules.selectors import (
+    MAX_GLOBS,
+    MAX_SELECTOR_LENGTH,
+    MAX_SELECTORS,
+    SelectorError,
+    UnknownSelectorError,
+    compile_selection,
+    require_known,
+)
 
 #: the request's ``format`` names and the reader extension each one asks for
 FORMATS = {"text": ".txt", "markdown": ".md", "html": ".html"}
@@ -194,6 +202,16 @@ class CheckService:
             if engine is not None:
                 self._engines.move_to_end(key)
                 return engine
+        rules = [rule for pack in self.packs for rule in pack.rules]
+        try:  # a typo'd selector would answer 200 with no findings: a check switched off by one letter
+            require_known(request.select or (), rules, "field 'select'", "select")
+            require_known(request.ignore, rules, "field 'ignore'", "ignore")
+            compile_selection(request.select or (), "select")
+            compile_selection(request.ignore, "ignore")
+        except UnknownSelectorError as error:
+            raise RequestError(422, str(error), error.field) from None
+        except SelectorError as error:
+            raise RequestError(422, str(error), "select") from None
         select = request.select if request.select is not None else self.base.select
         if request.packs is not None:
             chosen = set(request.packs)

@@ -131,8 +131,8 @@ def openapi_document(service: CheckService, *, token_required: bool, max_body: i
             **protected,
             "413": _error(f"the body is larger than {max_body} bytes"),
             "415": _error("the body is not sent as `Content-Type: application/json`"),
-            "422": _error("JSON, but a field is missing, unknown or of the wrong type, or a selector list is "
-                          "past its limits"),
+            "422": _error("JSON, but a field is missing, unknown or of the wrong type, a selector names no rule, "
+                          "or a selector list is past its limits"),
             "503": _error("not checked in time: every worker stayed busy, or the check ran past the "
                           "server's deadline (`Retry-After` says when to try again)"),
         },

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from factrules.api import check_paths
-from factrules.baseline import BaselineFilter, load_baseline, new_findings
+from factrules.baseline import BaselineFilter, load_baseline
 from factrules.cli.options import add_rule_options, rule_kwargs
 from factrules.errors import UsageError
+from factrules.fixes import plan_fixes, write_fix
 from factrules.hookspecs import hookimpl
 from factrules.output import write_atomically
 from factrules.plugins import registry
@@ -32,6 +33,11 @@ def factrules_add_commands(commands: argparse._SubParsersAction) -> None:
     check.add_argument("--output", "-o", default=None, help="write the report to this file instead of stdout")
     check.add_argument("--baseline", default=None, metavar="FILE",
                        help="report only findings not in this baseline (see `factrules baseline create`)")
+    check.add_argument("--fix", action="store_true",
+                       help="apply the suggestions of findings that have one (e.g. a consistent spelling), "
+                       "writing each file atomically; the report then shows what is left")
+    check.add_argument("--dry-run", action="store_true",
+                       help="with --fix: print the changes as a unified diff and write nothing")
     check.set_defaults(handler=run)
 
 
@@ -50,6 +56,14 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
         raise UsageError(f"unknown format '{args.format}' (known: {', '.join(sorted(formatters))})")
     formatter = formatters[args.format]
     baseline = load_baseline(args.baseline) if args.baseline else None
+    if args.dry_run and not args.fix:
+        raise UsageError("--dry-run goes with --fix")
+    if args.fix:
+        if "-" in args.paths:
+            raise UsageError("--fix rewrites files: it cannot fix standard input")
+        done = run_fixes(args, baseline, stdout)
+        if done is not None:
+            return done
     if getattr(formatter, "stream", None) is not None:
         return _check_streaming(args, formatter.stream, baseline, stdout)
     report = check_paths(
@@ -58,11 +72,16 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
         fail_on=args.fail_on,
         format=args.input_format,
         stdin=sys.stdin.buffer if "-" in args.paths else None,
+        exclude=(args.output or "", args.baseline or ""),
         keep_sources=args.format == "text" or getattr(formatter, "needs_sources", False),
         **rule_kwargs(args),
     )
-    if baseline is not None:
-        report.findings = new_findings(report.findings, baseline)
+    accepted = BaselineFilter(baseline) if baseline is not None else None
+    if accepted is not None:
+        report.findings = accepted.new(report.findings)
+    data = report.to_dict()
+    if accepted is not None:
+        data["summary"]["baseline"] = accepted.summary(args.paths)
     extra: dict[str, Any] = {"errors_stream": sys.stderr}  # text: errors on stderr, as the README says
     if getattr(formatter, "needs_rules", False):  # e.g. SARIF describes every rule of the run
         from factrules.formatters.catalog import rule_catalog
@@ -70,12 +89,53 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
         extra["rules"] = rule_catalog(args.paths, date=args.date, **rule_kwargs(args))
     if args.output:
         with write_atomically(Path(args.output)) as handle:
-            formatter(report.to_dict(), handle, color=False, sources=report.sources, **extra)
+            formatter(data, handle, color=False, sources=report.sources, **extra)
     else:
-        formatter(report.to_dict(), stdout, color=use_color(stdout), sources=report.sources, **extra)
+        formatter(data, stdout, color=use_color(stdout), sources=report.sources, **extra)
     if args.format != "text":
         print_input_errors(report.errors)
+    if accepted is not None:
+        print_baseline_summary(data["summary"]["baseline"])
     return report.exit_code
+
+
+def run_fixes(args: argparse.Namespace, baseline: Any, stdout: IO[str]) -> int | None:
+    """Apply (or, with ``--dry-run``, show) the suggestions; ``None`` lets the check run and report what is left.
+
+    Only findings the report would show are fixed: those a baseline accepts are left as they are.
+    """
+    report = check_paths(args.paths, args.date, fail_on="never", format=args.input_format, keep_sources=True,
+                         exclude=(args.output or "", args.baseline or ""), **rule_kwargs(args))
+    findings = BaselineFilter(baseline).new(report.findings) if baseline is not None else report.findings
+    plans, notes = plan_fixes(findings, report.sources)
+    for note in notes:
+        print(f"factrules: {note}", file=sys.stderr)
+    fixed = sum(plan.fixed for plan in plans)
+    if args.dry_run:
+        for plan in plans:
+            stdout.write(plan.diff())
+        print(f"factrules: --fix would fix {fixed} finding{'s' if fixed != 1 else ''} in {len(plans)} "
+              f"file{'s' if len(plans) != 1 else ''} (dry run: nothing written)", file=sys.stderr)
+        return 1 if plans else 0
+    for plan in plans:
+        write_fix(plan)
+    print(f"factrules: fixed {fixed} finding{'s' if fixed != 1 else ''} in {len(plans)} "
+          f"file{'s' if len(plans) != 1 else ''}", file=sys.stderr)
+    return None
+
+
+def print_baseline_summary(summary: dict[str, Any]) -> None:
+    """One line on stderr: what the baseline hid and how many of its entries are stale.
+
+    A baseline that matches nothing (made elsewhere, or for other files) or that keeps accepting findings
+    fixed long ago would otherwise pass silently.
+    """
+    hidden, stale = summary["hidden"], summary["stale"]
+    line = f"factrules: baseline {summary['file']}: {hidden} known finding{'s' if hidden != 1 else ''} hidden"
+    if stale:
+        line += (f"; {stale} stale entr{'ies' if stale != 1 else 'y'} (their finding is gone: "
+                 f"`factrules baseline prune --baseline {summary['file']} PATH...` drops them)")
+    print(line, file=sys.stderr)
 
 
 def print_input_errors(errors: list[dict[str, Any]]) -> None:
@@ -91,7 +151,8 @@ def _check_streaming(args: argparse.Namespace, write: Any, baseline: Any, stdout
     With ``--output`` the lines go to a temporary file renamed into place at the end, so a run that fails
     (a broken pack in a subdirectory's config, an interrupt) leaves no half-written report behind.
     """
-    keep = BaselineFilter(baseline).new if baseline is not None else None
+    accepted = BaselineFilter(baseline) if baseline is not None else None
+    keep = accepted.new if accepted is not None else None
 
     def run_into(handle: IO[str]) -> Any:
         def on_findings(findings: list[Any]) -> list[Any]:
@@ -107,6 +168,7 @@ def _check_streaming(args: argparse.Namespace, write: Any, baseline: Any, stdout
             fail_on=args.fail_on,
             format=args.input_format,
             stdin=sys.stdin.buffer if "-" in args.paths else None,
+            exclude=(args.output or "", args.baseline or ""),
             on_findings=on_findings,
             **rule_kwargs(args),
         )
@@ -117,4 +179,6 @@ def _check_streaming(args: argparse.Namespace, write: Any, baseline: Any, stdout
     else:
         report = run_into(stdout)
     print_input_errors(report.errors)
+    if accepted is not None:
+        print_baseline_summary(accepted.summary(args.paths))
     return report.exit_code

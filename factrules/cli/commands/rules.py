@@ -6,17 +6,30 @@ The work is ``factrules.authoring``'s (the language server uses it too); this mo
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from pathlib import Path
 from typing import IO
 
 from factrules.api import Options, build_engine, resolve_config
-from factrules.authoring import explain_text, find_rule, rule_line, test_packs, write_pack_skeleton
+from factrules.authoring import (
+    RULE_HEADER,
+    explain_text,
+    find_rule,
+    rule_line,
+    rules_document,
+    test_packs,
+    write_pack_skeleton,
+)
 from factrules.cli.options import add_rule_options, options_from_args
 from factrules.cli.parser import choose_subcommand
 from factrules.engine import Settings, is_selected
+from factrules.errors import PackError, PackErrors
 from factrules.hookspecs import hookimpl
-from factrules.packs import Pack, Rule, load_packs
+from factrules.packs import Pack, Rule, load_pack, load_packs, pack_files
 from factrules.plugins import registry
+from factrules.selectors import require_known
+from factrules.templates import template_problems
 
 
 @hookimpl
@@ -25,6 +38,8 @@ def factrules_add_commands(commands: argparse._SubParsersAction) -> None:
     choose_subcommand(rules, "list, explain, test, validate or new")
     sub = rules.add_subparsers(dest="rules_command", metavar="SUBCOMMAND", parser_class=type(rules))
     listing = sub.add_parser("list", help="list every loaded rule")
+    listing.add_argument("--format", choices=("text", "json"), default="text",
+                         help="text (a table with a header line) or json ({\"packs\": [...], \"rules\": [...]})")
     add_rule_options(listing, date=False)
     listing.set_defaults(handler=run_list)
     explain = sub.add_parser("explain", help="explain one rule")
@@ -60,7 +75,13 @@ def _all_packs(args: argparse.Namespace) -> list[Pack]:
 
 
 def run_list(args: argparse.Namespace, stdout: IO[str]) -> int:
-    for pack in _all_packs(args):
+    packs = _all_packs(args)
+    if args.format == "json":
+        json.dump(rules_document(packs), stdout, ensure_ascii=False, indent=2)
+        stdout.write("\n")
+        return 0
+    print(RULE_HEADER, file=stdout)
+    for pack in packs:
         for rule in pack.rules:
             print(rule_line(rule), file=stdout)
     return 0
@@ -72,9 +93,34 @@ def run_explain(args: argparse.Namespace, stdout: IO[str]) -> int:
 
 
 def run_validate(args: argparse.Namespace, stdout: IO[str]) -> int:
+    """Validate each file on its own, going on past a bad one: every problem of every file, then exit 2."""
     plugins = registry(tuple(args.plugin))
-    for pack in load_packs([Path(p) for p in args.paths], plugins.matchers):
-        print(f"{pack.path}: ok (pack '{pack.name}', {len(pack.rules)} rules)", file=stdout)
+    bad = 0
+    files = 0
+    for given in args.paths:
+        try:
+            paths = pack_files(Path(given))
+        except PackError as error:
+            bad += 1
+            print(f"factrules: error: {error}", file=sys.stderr)
+            continue
+        for path in paths:
+            files += 1
+            try:
+                pack = load_pack(path, plugins.matchers)
+                problems = template_problems(pack, plugins)
+                if problems:
+                    raise PackErrors.of(problems)
+            except PackError as error:
+                bad += 1
+                for line in str(error).splitlines():
+                    print(f"factrules: error: {line}", file=sys.stderr)
+                continue
+            print(f"{pack.path}: ok (pack '{pack.name}', {len(pack.rules)} rules)", file=stdout)
+    if bad:
+        if files > 1:  # which of several: one file's problems need no total
+            print(f"factrules: error: rules validate: {bad} of {files} pack files invalid", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -95,6 +141,11 @@ def run_test(args: argparse.Namespace, stdout: IO[str]) -> int:
         context = [p for p in context if p.name not in {q.name for q in packs}]
     else:
         packs = context
+
+    if selection is not None:  # a typo'd --select would test nothing and pass
+        known = [rule for pack in [*packs, *context] for rule in pack.rules]
+        for name in ("select", "ignore", "enable"):
+            require_known(getattr(selection, name) or (), known, f"--{name}", name)
 
     def wanted(rule: Rule) -> bool:
         return selection is None or is_selected(rule, selection)
