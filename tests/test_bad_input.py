@@ -114,7 +114,9 @@ def test_bad_inputs_in_text_format(cli, write) -> None:
     result = cli("check", binary, good, good.parent / "nope.txt")
     assert result.code == 2
     assert f"{good}:1:14: warning [hedges.reportedly]" in result.out
-    assert f"{binary}: binary file" in result.out and "nope.txt: no such file" in result.out
+    # findings on stdout, problems on stderr (README, issue 15 item 8), in the text format as in the others
+    assert f"{binary}: binary file" in result.err and "nope.txt: no such file" in result.err
+    assert "binary file" not in result.out and "no such file" not in result.out
     assert "Traceback" not in result.out + result.err
 
 

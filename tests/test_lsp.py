@@ -55,9 +55,19 @@ class ExplodingMatcher(Matcher):
         return iter(())
 
 
+class StallMatcher(Matcher):
+    kind = "lsptest-stall"
+
+    def find(self, document, prior=()):
+        if "STALL" in document.text:
+            import time
+            time.sleep(600)
+        return iter(())
+
+
 @hookimpl
 def factrules_matchers():
-    return {"lsptest-today": TodayMatcher, "lsptest-explode": ExplodingMatcher}
+    return {"lsptest-today": TodayMatcher, "lsptest-explode": ExplodingMatcher, "lsptest-stall": StallMatcher}
 '''
 
 HOUSE_PACK = """\
@@ -598,3 +608,82 @@ def test_buffer_findings_are_valid_and_their_ranges_point_at_the_words(uri: str,
         start = from_lsp(lines, r.start.line, r.start.character)
         end = from_lsp(lines, r.end.line, r.end.character)
         assert text[start:end].lower() == finding.text.lower()
+
+
+# -- large buffers (issue 15, item 2 in the language server) -------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_a_huge_buffer_does_not_hold_back_other_documents(session: Session) -> None:
+    """100 KB with no sentence end (minutes of work before issue 15's core fixes) is checked in the large-buffer
+    process; a small draft's diagnostics still come at once."""
+    import time
+
+    await session.initialize({"date": "2018-02-16"})
+    huge = "the council reportedly met on Monday and said nothing about Tuesday " * 1500
+    session.open("huge.txt", huge)
+    await asyncio.sleep(0.5)  # the huge buffer's check has started
+    started = time.monotonic()
+    small = session.open("small.txt", "The minister reportedly resigned.")
+    diagnostics = await session.diagnostics(small, 1)
+    assert [d.code for d in diagnostics] == ["hedges.reportedly"]
+    assert time.monotonic() - started < 15
+
+
+@pytest.mark.asyncio
+async def test_a_large_buffer_checked_in_the_worker_process_keeps_hovers(session: Session) -> None:
+    from factrules.lsp.server import LARGE_CHARACTERS
+
+    await session.initialize({"select": ["hedges"]})
+    sentence = "The minister reportedly resigned after the vote on the budget. "
+    text = sentence * (LARGE_CHARACTERS // len(sentence) + 10)
+    uri = session.open("large.txt", text)
+    diagnostics = await session.diagnostics(uri, 1)
+    assert len(diagnostics) == text.count("reportedly")
+    first = diagnostics[0]
+    hover = await asyncio.wait_for(session.client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri), position=first.range.start)), WAIT)
+    assert hover is not None and "reportedly" in str(hover.contents)
+
+
+STALL_PACK = """\
+pack: stall
+version: 0.1.0
+description: A rule that never finishes on a text holding STALL.
+language: en
+defaults: {category: house, severity: info, scope: sentence}
+rules:
+  - id: stall
+    kind: lsptest-stall
+    description: Sleeps for ten minutes on STALL.
+    message: never shown
+    examples:
+      match: ["A STALL here."]
+"""
+
+
+@pytest.mark.asyncio
+@pytest.mark.timeout(240)
+async def test_a_large_buffer_past_its_deadline_is_stopped_and_says_so(session: Session) -> None:
+    import time
+
+    from factrules.lsp.server import LARGE_CHARACTERS, LARGE_SECONDS
+
+    (session.root / ".factrules.yaml").write_text("rules: [stall.yaml]\n", encoding="utf-8")
+    (session.root / "stall.yaml").write_text(STALL_PACK, encoding="utf-8")
+    await session.initialize({"plugins": ["lsptest_plugin"]})
+    text = "A STALL here. " + "The minister reportedly resigned. " * (LARGE_CHARACTERS // 30)
+    started = time.monotonic()
+    uri = session.open("stuck.txt", text)
+    small = session.open("small.txt", "The minister reportedly resigned.")
+    assert [d.code for d in await session.diagnostics(small, 1)] == ["hedges.reportedly"]
+    while time.monotonic() - started < LARGE_SECONDS + 60:
+        published = [p for p in session.published if p.uri == uri]
+        if published:
+            break
+        await asyncio.sleep(0.5)
+    else:
+        pytest.fail("the stuck large buffer never got a diagnostic")
+    diagnostics = published[-1].diagnostics
+    assert [d.code for d in diagnostics] == ["timeout"] and "longer than" in diagnostics[0].message
+    assert time.monotonic() - started >= LARGE_SECONDS - 1

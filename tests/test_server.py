@@ -23,6 +23,8 @@ from factrules.testing import ServerProcess
 
 TOKEN = "test-token-8c1f"
 CMS = "https://cms.example"
+#: the only media type /v1/check accepts; the clients send it on every request
+JSON = {"Content-Type": "application/json"}
 DRAFT = (
     "The ministry reportedly denied the claims on Tuesday.\n"
     "Officials are believed to have moved as many as 100 fighters, sources said.\n"
@@ -46,13 +48,13 @@ def locked_server() -> Iterator[ServerProcess]:
 
 @pytest.fixture(scope="module")
 def client(open_server: ServerProcess) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=open_server.url, timeout=60) as http:
+    with httpx.Client(base_url=open_server.url, timeout=60, headers=JSON) as http:
         yield http
 
 
 @pytest.fixture(scope="module")
 def locked(locked_server: ServerProcess) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=locked_server.url, timeout=60) as http:
+    with httpx.Client(base_url=locked_server.url, timeout=60, headers=JSON) as http:
         yield http
 
 

@@ -1,7 +1,9 @@
 """``--format text``: ruff-style lines, the source line and a caret under the match.
 
 Colour only when writing to a terminal (and ``NO_COLOR`` is unset); rich
-does the styling so Windows terminals work too.
+does the styling so Windows terminals work too. The report's errors go to
+``errors_stream`` when given (the CLI passes standard error, as the README
+promises: findings on stdout, problems on stderr), else with the findings.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold 
 
 
 def format_text(report: dict[str, Any], stream: IO[str], *, color: bool = False, sources: dict | None = None,
-                **_: Any) -> None:
-    console = Console(file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True,
-                      width=10_000)
+                errors_stream: IO[str] | None = None, **_: Any) -> None:
+    console = _console(stream, color)
+    problems = console if errors_stream is None else _console(errors_stream, color and _is_tty(errors_stream))
     sources = sources or {}
     for finding in report["findings"]:
         start, end = finding["range"]["start"], finding["range"]["end"]
@@ -42,7 +44,7 @@ def format_text(report: dict[str, Any], stream: IO[str], *, color: bool = False,
             console.print()
     for error in report["errors"]:
         level = error.get("severity", "error")
-        console.print(f"[{_SEVERITY_STYLE.get(level, 'bold')}]{level}[/]: {escape(error['message'])}")
+        problems.print(f"[{_SEVERITY_STYLE.get(level, 'bold')}]{level}[/]: {escape(error['message'])}")
     count = len(report["findings"])
     if count:
         categories = Counter(f["category"] for f in report["findings"])
@@ -50,3 +52,12 @@ def format_text(report: dict[str, Any], stream: IO[str], *, color: bool = False,
         console.print(f"Found {count} finding{'s' if count != 1 else ''} ({detail}).")
     elif not report["errors"]:
         console.print("[green]No findings.[/]")
+
+
+def _console(stream: IO[str], color: bool) -> Console:
+    return Console(file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True,
+                   width=10_000)
+
+
+def _is_tty(stream: IO[str]) -> bool:
+    return hasattr(stream, "isatty") and stream.isatty()

@@ -141,3 +141,24 @@ def check_buffer(
     result.lead = lead
     result.findings, result.errors = engine.check(document)
     return result
+
+
+def check_detached(uri: str, text: str, *, language_id: str | None, path: str | None, version: int | None,
+                   settings: LspSettings, root: Path | None) -> CheckResult | None:
+    """``check_buffer`` for another process: the result without its engine (the caller attaches its own)."""
+    result = check_buffer(uri, text, language_id=language_id, path=path, version=version, settings=settings,
+                          root=root)
+    if result is not None:
+        result.engine = None
+    return result
+
+
+def attach_engine(result: CheckResult, path: str | None, settings: LspSettings, root: Path | None) -> CheckResult:
+    """Give a result checked elsewhere this process's engine (cached), for hovers and code actions."""
+    if result.problem is None:
+        options = settings.options(root)
+        try:
+            result.engine = build_engine(options, resolve_config(options, config_start(path, root)))
+        except (FactrulesError, PackError):
+            result.engine = None
+    return result

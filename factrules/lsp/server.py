@@ -3,7 +3,10 @@
 Checks run in one worker thread so the event loop keeps answering hovers
 while a long draft is checked; a change cancels the pending check of that
 document and schedules a new one after the debounce delay, and a result is
-only published if no newer check was scheduled meanwhile.  The last
+only published if no newer check was scheduled meanwhile.  A document over
+``LARGE_CHARACTERS`` is checked in a separate worker process instead, with
+a deadline (``LARGE_SECONDS``): one huge buffer never holds back the other
+documents' diagnostics, and one that takes too long is stopped and says so.  The last
 published result of each document is kept for hovers and code actions.
 """
 
@@ -11,7 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import concurrent.futures.process
+import functools
 import logging
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +27,9 @@ from pygls.server import LanguageServer
 
 from factrules._version import __version__
 from factrules.authoring import explain_text
+from factrules.children import die_with_parent
 from factrules.config import CONFIG_NAMES, find_config_file
-from factrules.lsp.check import CheckResult, check_buffer
+from factrules.lsp.check import CheckResult, attach_engine, check_buffer, check_detached
 from factrules.lsp.content import (
     IGNORE_COMMAND,
     code_actions,
@@ -34,10 +41,16 @@ from factrules.lsp.content import (
     overlaps,
     rule_id_of_uri,
 )
+from factrules.lsp.framing import run_io
 from factrules.lsp.positions import UTF8, UTF16, UTF32
 from factrules.lsp.settings import LspSettings, parse_settings
 
 log = logging.getLogger(__name__)
+
+#: buffers longer than this are checked in the worker process (a long feature is ~60,000 characters)
+LARGE_CHARACTERS = 100_000
+#: how long a large buffer's check may take before its process is stopped
+LARGE_SECONDS = 60.0
 
 #: custom request: ``{"rule": "hedges.reportedly", "uri"?: document}`` -> ``{"rule", "text"}`` (rules explain)
 EXPLAIN_REQUEST = "factrules/explainRule"
@@ -60,6 +73,12 @@ class FactrulesServer(LanguageServer):
         #: fingerprints hidden for this session, per document (plain text's "suppression")
         self.ignored: dict[str, set[str]] = {}
         self.checker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="factrules-check")
+        #: the lane for large buffers, started on first use
+        self.large: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:  # type: ignore[override]
+        """Serve on stdio with ``framing.read_messages``: malformed input gets an error, never silence."""
+        run_io(self, stdin, stdout)
 
     # -- state ------------------------------------------------------------
     @property
@@ -95,19 +114,14 @@ class FactrulesServer(LanguageServer):
                 await asyncio.sleep(delay_ms / 1000)
             document = self.workspace.get_text_document(uri)
             path = uris.to_fs_path(uri) if uri.startswith("file:") else None
-            loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(
-                self.checker,
-                lambda: check_buffer(
-                    uri,
-                    document.source,
-                    language_id=document.language_id,
-                    path=path,
-                    version=document.version,
-                    settings=self.settings,
-                    root=self.root,
-                ),
-            )
+            arguments = {"language_id": document.language_id, "path": path, "version": document.version,
+                         "settings": self.settings, "root": self.root}
+            if len(document.source) > LARGE_CHARACTERS:
+                result = await self._check_large(uri, document.source, arguments)
+            else:
+                loop = asyncio.get_running_loop()
+                result = await loop.run_in_executor(self.checker,
+                                                    lambda: check_buffer(uri, document.source, **arguments))
         except asyncio.CancelledError:
             return
         except Exception as error:  # a crash in one check must not take the server down, nor hide
@@ -124,6 +138,36 @@ class FactrulesServer(LanguageServer):
         if self.workspace.get_text_document(uri).version != result.version:
             return  # the buffer changed while it was being checked; its own check is on its way
         self.publish(result)
+
+    async def _check_large(self, uri: str, text: str, arguments: dict[str, Any]) -> CheckResult | None:
+        """Check a large buffer in the worker process; past ``LARGE_SECONDS`` the process is stopped."""
+        if self.large is None:
+            self.large = concurrent.futures.ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent)
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self.large, functools.partial(check_detached, uri, text, **arguments))
+        try:
+            result = await asyncio.wait_for(future, LARGE_SECONDS)
+        except TimeoutError:
+            self.stop_large()
+            return CheckResult(uri=uri, version=arguments["version"], text=text, reader=".txt",
+                               problem=f"not checked: the document ({len(text):,} characters) took longer than "
+                                       f"{LARGE_SECONDS:g} s", problem_code="timeout")
+        except concurrent.futures.process.BrokenProcessPool:
+            self.stop_large()
+            raise
+        if result is None:
+            return None
+        return attach_engine(result, arguments["path"], arguments["settings"], arguments["root"])
+
+    def stop_large(self) -> None:
+        """Stop the large-buffer process now, a check in it included."""
+        pool, self.large = self.large, None
+        if pool is None:
+            return
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
 
     def publish(self, result: CheckResult) -> None:
         self.results[result.uri] = result
@@ -300,3 +344,4 @@ def serve_stdio() -> None:
         server.start_io()
     finally:
         server.checker.shutdown(wait=False, cancel_futures=True)
+        server.stop_large()

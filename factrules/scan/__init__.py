@@ -49,6 +49,15 @@ def done_ids(out: Path) -> set[str]:
     return done
 
 
+def check_output_path(path: Path, option: str) -> None:
+    """A one-line ``UsageError`` before any work when ``path`` cannot be written: no directory, or is one."""
+    parent = path.parent
+    if not parent.is_dir():
+        raise UsageError(f"{option} {path}: the directory {parent} does not exist")
+    if path.is_dir():
+        raise UsageError(f"{option} {path}: is a directory, not a file")
+
+
 @dataclass
 class ScanResult:
     documents: int = 0
@@ -70,6 +79,7 @@ def scan(
     extensions: Iterable[str] = (),
 ) -> ScanResult:
     """Scan a corpus into ``out``; see the module docstring for the record format."""
+    check_output_path(out, "--out")
     if out.exists() and not (resume or overwrite):
         raise UsageError(f"{out} exists: pass --resume to continue that scan or --overwrite to replace it")
     engine_for(options)  # a broken pack or config fails here, before any output is written
@@ -124,4 +134,4 @@ class _NoProgress:
 
 
 __all__ = ["BatchResult", "Item", "Runner", "ScanOptions", "ScanResult", "batches", "check_batch", "check_item",
-           "done_ids", "iter_corpus", "run_dask", "run_inline", "run_processes", "scan"]
+           "check_output_path", "done_ids", "iter_corpus", "run_dask", "run_inline", "run_processes", "scan"]

@@ -42,7 +42,12 @@ def check_item(item: Item, options: ScanOptions) -> dict[str, Any]:
     """Check one corpus document and return its output record; input problems become its errors."""
     engine = engine_for(options)
     record: dict[str, Any] = {"id": item.id}
-    errors: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = [{"path": item.id, "kind": "input-warning", "severity": "warning", "message": note}
+                                    for note in item.notes]
+    if item.error is not None:
+        errors.append({"path": item.id, "kind": "input-error", "severity": "error", "message": item.error})
+        record.update(date=None, words=0, findings=[], errors=errors)
+        return record
     try:
         if item.text is not None:
             text = item.text
@@ -75,6 +80,10 @@ def check_item(item: Item, options: ScanOptions) -> dict[str, Any]:
         message = str(error) if isinstance(error, FactrulesError) else f"{item.id}: {error.strerror or error}"
         errors.append({"path": item.id, "kind": "input-error", "severity": "error", "message": message})
         record.update(date=item.date, words=0, findings=[])
+    except Exception as error:  # noqa: BLE001 - one document a reader or rule chokes on must not end the scan
+        message = f"{item.id}: the check failed ({type(error).__name__}: {error})"
+        errors.append({"path": item.id, "kind": "input-error", "severity": "error", "message": message})
+        record.update(date=item.date, words=0, findings=[])
     record["errors"] = errors
     return record
 
@@ -97,7 +106,9 @@ def check_batch(batch: list[Item], options: ScanOptions) -> BatchResult:
     """Check a batch of documents; one JSON line per document."""
     records = [check_item(item, options) for item in batch]
     return BatchResult(
-        data="".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode("utf-8"),
+        # ids are escaped already; a message quoting a non-UTF-8 file name is escaped here, never crashed on
+        data="".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode(
+            "utf-8", "backslashreplace"),
         documents=len(records),
         findings=sum(len(record["findings"]) for record in records),
         errors=sum(len(record["errors"]) for record in records),

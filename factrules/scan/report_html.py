@@ -97,6 +97,17 @@ def bar_chart(title: str, items: list[tuple[str, float]], *, chart_id: str, unit
             f"</figure>")
 
 
+#: characters that mean something to the HTML parser inside <script> ("<!--<script>" changes its state so
+#: "</script>" no longer ends the element) or to old JavaScript parsers; as JSON escapes they mean the same
+_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                                 "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def script_json(value: object) -> str:
+    """JSON safe to embed in an HTML ``<script>`` element, whatever its strings hold."""
+    return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
 def render(summary: Summary, title: str = "factrules scan report") -> str:
     per_thousand = [
         (month, round(1000 * findings / words, 2) if words else 0.0)
@@ -108,7 +119,7 @@ def render(summary: Summary, title: str = "factrules scan report") -> str:
         bar_chart("Findings per 1,000 words, by month", per_thousand, chart_id="chart-time"),
         bar_chart("Documents with the most findings", summary.by_document.most_common(15), chart_id="chart-docs"),
     ]
-    rows = json.dumps(summary.table, ensure_ascii=False).replace("</", "<\\/")
+    rows = script_json(summary.table)
     shown = min(len(summary.table), summary.findings)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="generator" content="factrules">

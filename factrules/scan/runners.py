@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
+from factrules.children import die_with_parent
 from factrules.errors import UsageError
 from factrules.scan.check import BatchResult, ScanOptions, check_batch
 from factrules.scan.corpus import Item
@@ -18,9 +19,13 @@ def run_inline(work: Iterator[list[Item]], options: ScanOptions, jobs: int) -> I
 
 
 def run_processes(work: Iterator[list[Item]], options: ScanOptions, jobs: int) -> Iterator[BatchResult]:
-    """Process pool with a bounded window of batches in flight (Pool.imap would read the whole corpus)."""
+    """Process pool with a bounded window of batches in flight (Pool.imap would read the whole corpus).
+
+    The workers die with this process (``die_with_parent``): after a ``kill -9`` of the scan they would
+    check batches nobody writes.
+    """
     window = jobs * 3
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
         pending: set[Future[BatchResult]] = set()
         for batch in work:
             pending.add(pool.submit(check_batch, batch, options))

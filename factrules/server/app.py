@@ -1,24 +1,23 @@
 """The HTTP API and the browser playground (``factrules serve``), on Starlette.
 
-Only the web layer lives here: status codes, auth, body limit, CORS and the
-static playground.  What a request means is ``server_check.CheckService``;
-the OpenAPI document is ``server_openapi``.  The draft check is CPU work, so
-it runs in a worker thread (the event loop keeps answering ``/healthz``),
-one check at a time: matchers need not be thread-safe.
+Only the web layer lives here: status codes, auth, the ``Host`` check, body
+limit, media type, CORS and the static playground.  What a request means is
+``server.check.CheckService``; the OpenAPI document is ``server.openapi``.
+The draft check is CPU work, so it runs elsewhere: ``serve`` hands each body
+to a pool of worker processes (``server.pool.CheckPool``) and this process
+only moves bytes, so ``/healthz`` answers while every worker is busy.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
-import threading
+import ipaddress
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -28,8 +27,9 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from factrules.server.check import CheckService, RequestError
+from factrules.server.check import CheckService
 from factrules.server.openapi import openapi_document
+from factrules.server.pool import InlineChecker, PoolUnavailable
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -58,6 +58,14 @@ class ServerSettings:
     token: str | None = None
     max_body: int = DEFAULT_MAX_BODY
     cors_origins: tuple[str, ...] = ()
+    #: host names (beyond localhost and IP literals) a tokenless server answers to
+    allowed_hosts: tuple[str, ...] = ()
+
+
+class Checker(Protocol):
+    """What runs a check: ``CheckPool`` for ``serve``, ``InlineChecker`` when embedded."""
+
+    async def submit(self, body: bytes) -> tuple[int, bytes]: ...
 
 
 def error_response(status: int, code: str, message: str, *, field: str | None = None,
@@ -87,6 +95,49 @@ class BearerAuth:
         response = error_response(401, "unauthorized", "send the server's token as 'Authorization: Bearer <token>'",
                                   headers={"WWW-Authenticate": 'Bearer realm="factrules"'})
         await response(scope, receive, send)
+
+
+class HostGuard:
+    """Without a token, answer only requests addressed to this machine (no DNS rebinding).
+
+    A web page on ``evil.example`` whose name is rebound to 127.0.0.1 sends
+    ``Host: evil.example``; it is refused (403). Allowed: ``localhost``, any
+    IP literal (a rebinding needs a name), and the names given with
+    ``--allow-host``. A request without ``Host`` (HTTP/1.0) comes from no browser.
+    """
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...] = ()):
+        self.app = app
+        self.allowed = frozenset({"localhost", *(name.lower().rstrip(".") for name in allowed)})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        host = Headers(scope=scope).get("host")
+        if host is None or self.allows(host):
+            await self.app(scope, receive, send)
+            return
+        shown = host if len(host) <= 80 else host[:77] + "..."
+        response = error_response(403, "host-not-allowed",
+                                  f"Host '{shown}' is not allowed: set FACTRULES_TOKEN or start the server "
+                                  "with --allow-host NAME", headers={"Connection": "close"})
+        await response(scope, receive, send)
+
+    def allows(self, host: str) -> bool:
+        name = host.strip().lower()
+        if name.startswith("["):
+            name = name[1:].partition("]")[0]
+        elif name.count(":") == 1:
+            name = name.partition(":")[0]
+        name = name.rstrip(".")
+        if name in self.allowed:
+            return True
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
 
 
 def _is_public(scope: Scope) -> bool:
@@ -148,43 +199,27 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+def is_json(content_type: str | None) -> bool:
+    """``application/json``, with or without parameters (``; charset=utf-8``)."""
+    return (content_type or "").partition(";")[0].strip().lower() == "application/json"
 
 
-def parse_json(body: bytes) -> Any:
-    """Decode a request body as strict JSON (no NaN/Infinity); ``RequestError(400)`` when it is not."""
-    if not body.strip():
-        raise RequestError(400, "empty body: send a JSON object like {\"text\": \"...\"}")
-    try:
-        return json.loads(body, parse_constant=_reject_constant)
-    except UnicodeDecodeError as error:
-        raise RequestError(400, f"body is not UTF-8 JSON (byte {error.start})") from None
-    except json.JSONDecodeError as error:
-        raise RequestError(400, f"malformed JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
-    except (ValueError, RecursionError) as error:
-        raise RequestError(400, f"malformed JSON: {error}") from None
-
-
-def create_app(service: CheckService, settings: ServerSettings | None = None) -> Starlette:
-    """The ASGI application for a loaded ``service``."""
+def create_app(service: CheckService, settings: ServerSettings | None = None,
+               checker: Checker | None = None) -> Starlette:
+    """The ASGI application for a loaded ``service``; ``checker`` runs the checks (default: in this process)."""
     settings = settings or ServerSettings()
-    check_lock = threading.Lock()
+    runner: Checker = checker or InlineChecker(service)
     openapi = openapi_document(service, token_required=bool(settings.token), max_body=settings.max_body)
 
-    def run_check(body: Any) -> dict[str, Any]:
-        request = service.parse(body)
-        with check_lock:
-            return service.check(request)
-
     async def check(request: Request) -> Response:
+        # a form or text/plain body is a "simple" request a web page may send without a CORS preflight
+        if not is_json(request.headers.get("content-type")):
+            return error_response(415, "unsupported-media-type", "send the body as Content-Type: application/json")
         try:
-            body = parse_json(await request.body())
-            report = await run_in_threadpool(run_check, body)
-        except RequestError as error:
-            code = "bad-request" if error.status == 400 else "invalid-request"
-            return error_response(error.status, code, error.message, field=error.field)
-        return JSONResponse(report)
+            status, payload = await runner.submit(await request.body())
+        except PoolUnavailable as error:
+            return error_response(503, "unavailable", str(error), headers={"Retry-After": "5"})
+        return Response(payload, status_code=status, media_type="application/json")
 
     async def rules(request: Request) -> Response:
         return JSONResponse(service.rules())
@@ -210,6 +245,8 @@ def create_app(service: CheckService, settings: ServerSettings | None = None) ->
                                      max_age=600))
     if settings.token:
         middleware.append(Middleware(BearerAuth, token=settings.token))
+    else:
+        middleware.append(Middleware(HostGuard, allowed=settings.allowed_hosts))
     middleware.append(Middleware(BodyLimit, limit=settings.max_body))
     routes = [
         Route("/v1/check", check, methods=["POST"]),

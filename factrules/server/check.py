@@ -9,7 +9,9 @@ turning every request into a 500.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -23,15 +25,26 @@ from factrules.api import Options, build_engine, read_document, resolve_config, 
 from factrules.engine import Engine, Settings, is_selected
 from factrules.errors import FactrulesError, InputError
 from factrules.findings import build_report
+from factrules.matchers.base import BUDGET_CHARACTERS
 from factrules.packs import Pack
 from factrules.plugins import Registry, registry
-from factrules.selectors import SelectorError, UnknownSelectorError, compile_selection, require_known
+from factrules.selectors import (
+    MAX_GLOBS,
+    MAX_SELECTOR_LENGTH,
+    MAX_SELECTORS,
+    SelectorError,
+    UnknownSelectorError,
+    compile_selection,
+    require_known,
+)
 
 #: the request's ``format`` names and the reader extension each one asks for
 FORMATS = {"text": ".txt", "markdown": ".md", "html": ".html"}
 #: the path findings carry: a request's draft is not a file, as with standard input
 DRAFT_PATH = "-"
 _ENGINE_CACHE_SIZE = 32
+#: one selector, as the request schema states it (the limits are ``factrules.selectors``'s)
+_SELECTOR = {"type": "string", "minLength": 1, "maxLength": MAX_SELECTOR_LENGTH}
 
 
 class RequestError(Exception):
@@ -70,14 +83,24 @@ class CheckService:
 
     @classmethod
     def load(cls, *, rules: tuple[str, ...] = (), config: str | None = None,
-             plugins: tuple[str, ...] = (), start: Path | None = None) -> CheckService:
-        """Load plugins, config and packs now; ``PackError``/``ConfigError`` propagate to the caller."""
+             plugins: tuple[str, ...] = (), start: Path | None = None,
+             check_budget: float | None = None, max_body: int | None = None) -> CheckService:
+        """Load plugins, config and packs now; ``PackError``/``ConfigError`` propagate to the caller.
+
+        ``check_budget``: seconds a check of the largest body (``max_body`` bytes) may take before it
+        returns what it has with a ``time-budget`` error (the engine's document budget, which grows with
+        the text, is scaled down to it; a config's smaller ``document_timeout`` still wins).
+        """
         options = Options(rules=tuple(rules), config=config, plugins=tuple(plugins))
         config_obj = resolve_config(options, start or Path.cwd())
         engine = build_engine(options, config_obj)
         plugin_registry = registry(options.plugins)
         formats = {name: ext for name, ext in FORMATS.items() if ext in plugin_registry.readers}
-        return cls(engine.packs, plugin_registry, settings_for(options, config_obj), formats)
+        base = settings_for(options, config_obj)
+        if check_budget is not None:
+            scale = max(1.0, (max_body or 0) / BUDGET_CHARACTERS)
+            base = dataclasses.replace(base, document_timeout=min(base.document_timeout, check_budget / scale))
+        return cls(engine.packs, plugin_registry, base, formats)
 
     # -- what a client may ask for -------------------------------------------
     @property
@@ -99,10 +122,12 @@ class CheckService:
                          "description": "the article's date (YYYY-MM-DD) for resolving relative dates"},
                 "packs": {"type": ["array", "null"], "items": {"enum": self.pack_names}, "uniqueItems": True,
                           "description": "only rules of these loaded packs (default: all)"},
-                "select": {"type": ["array", "null"], "items": {"type": "string", "minLength": 1},
-                           "description": "only rules matching these ids, packs, categories or globs"},
-                "ignore": {"type": "array", "items": {"type": "string", "minLength": 1}, "default": [],
-                           "description": "turn off rules matching these ids, packs, categories or globs"},
+                "select": {"type": ["array", "null"], "maxItems": MAX_SELECTORS, "items": _SELECTOR,
+                           "description": "only rules matching these ids, packs, categories or globs "
+                                          f"(at most {MAX_GLOBS} globs)"},
+                "ignore": {"type": "array", "maxItems": MAX_SELECTORS, "items": _SELECTOR, "default": [],
+                           "description": "turn off rules matching these ids, packs, categories or globs "
+                                          f"(at most {MAX_GLOBS} globs)"},
             },
         }
 
@@ -145,6 +170,9 @@ class CheckService:
             where = ".".join(str(step) for step in error.absolute_path)
             if error.validator == "format" and where == "date":
                 message = f"field 'date': {error.instance!r} is not a date (YYYY-MM-DD)"
+            elif error.validator in ("maxLength", "maxItems"):  # the message would quote the whole value
+                unit = "characters" if error.validator == "maxLength" else "items"
+                message = f"field '{where}': longer than {error.validator_value} {unit}"
             elif where:
                 message = f"field '{where}': {_short(error.message)}"
             else:
@@ -197,6 +225,7 @@ class CheckService:
             date=None,
             default_date=self.base.default_date,
             timeout=self.base.timeout,
+            document_timeout=self.base.document_timeout,
         )
         engine = Engine(self.packs, self.plugins, settings)
         with self._lock:
@@ -207,7 +236,12 @@ class CheckService:
 
     def check(self, request: CheckRequest) -> dict[str, Any]:
         """Check one draft and return the report the CLI's ``--format json`` would print for it."""
-        engine = self.engine_for(request)
+        try:
+            engine = self.engine_for(request)
+        except SelectorError as error:  # past a limit the schema cannot state (globs per list): the client's to fix
+            where = str(error).partition(":")[0]
+            name = where if where in ("select", "ignore") else "select"
+            raise RequestError(422, f"field '{name}': {str(error).partition(': ')[2] or error}", name) from None
         if not request.text.strip():
             message = f"{DRAFT_PATH}: empty draft, nothing to check"
             errors = [{"path": DRAFT_PATH, "kind": "empty-file", "severity": "info", "message": message}]
@@ -223,6 +257,24 @@ class CheckService:
             document.metadata["date"] = request.date  # like --date: wins over front matter
         findings, errors = engine.check(document)
         return build_report(findings, errors, 1)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(body: bytes) -> Any:
+    """Decode a request body as strict JSON (no NaN/Infinity); ``RequestError(400)`` when it is not."""
+    if not body.strip():
+        raise RequestError(400, "empty body: send a JSON object like {\"text\": \"...\"}")
+    try:
+        return json.loads(body, parse_constant=_reject_constant)
+    except UnicodeDecodeError as error:
+        raise RequestError(400, f"body is not UTF-8 JSON (byte {error.start})") from None
+    except json.JSONDecodeError as error:
+        raise RequestError(400, f"malformed JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except (ValueError, RecursionError) as error:
+        raise RequestError(400, f"malformed JSON: {error}") from None
 
 
 def _encode(text: str) -> bytes:

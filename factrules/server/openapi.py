@@ -114,6 +114,9 @@ def openapi_document(service: CheckService, *, token_required: bool, max_body: i
     """The OpenAPI 3.1 document served at ``/openapi.json``."""
     protected: dict[str, Any] = {"401": _error("missing or wrong `Authorization: Bearer <token>`")} \
         if token_required else {}
+    if not token_required:  # no token: the Host check (DNS rebinding) guards every path instead
+        protected = {"403": _error("the `Host` header names neither localhost, an IP address nor an "
+                                   "`--allow-host` name")}
     security = [{"bearer": []}] if token_required else []
     check = {
         "operationId": "check",
@@ -127,7 +130,11 @@ def openapi_document(service: CheckService, *, token_required: bool, max_body: i
             "400": _error("the body is not JSON"),
             **protected,
             "413": _error(f"the body is larger than {max_body} bytes"),
-            "422": _error("JSON, but a field is missing, unknown or of the wrong type, or a selector names no rule"),
+            "415": _error("the body is not sent as `Content-Type: application/json`"),
+            "422": _error("JSON, but a field is missing, unknown or of the wrong type, a selector names no rule, "
+                          "or a selector list is past its limits"),
+            "503": _error("not checked in time: every worker stayed busy, or the check ran past the "
+                          "server's deadline (`Retry-After` says when to try again)"),
         },
     }
     rules = {
@@ -152,7 +159,8 @@ def openapi_document(service: CheckService, *, token_required: bool, max_body: i
                 "get": {
                     "operationId": "health",
                     "summary": "Liveness: the rule set is loaded and the server answers",
-                    "responses": {"200": _json("#/components/schemas/Health", "alive")},
+                    "responses": {"200": _json("#/components/schemas/Health", "alive"),
+                                  **({} if token_required else protected)},
                 }
             },
             "/": {
@@ -160,7 +168,7 @@ def openapi_document(service: CheckService, *, token_required: bool, max_body: i
                     "operationId": "playground",
                     "summary": "The browser playground",
                     "responses": {"200": {"description": "HTML page", "content": {"text/html": {"schema": {
-                        "type": "string"}}}}},
+                        "type": "string"}}}}, **({} if token_required else protected)},
                 }
             },
         },

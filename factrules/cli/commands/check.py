@@ -82,7 +82,7 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
     data = report.to_dict()
     if accepted is not None:
         data["summary"]["baseline"] = accepted.summary(args.paths)
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"errors_stream": sys.stderr}  # text: errors on stderr, as the README says
     if getattr(formatter, "needs_rules", False):  # e.g. SARIF describes every rule of the run
         from factrules.formatters.catalog import rule_catalog
 

@@ -11,7 +11,7 @@ from factrules.api import parse_date
 from factrules.cli.options import add_rule_options, options_from_args
 from factrules.errors import UsageError
 from factrules.hookspecs import hookimpl
-from factrules.scan import ScanOptions, run_dask, scan
+from factrules.scan import ScanOptions, check_output_path, run_dask, scan
 from factrules.scan.report_html import write_report
 
 
@@ -41,6 +41,8 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
     scan_options = ScanOptions(options, default_date=parse_date(args.date))
     runner = run_dask(args.scheduler) if args.engine == "dask" else None
     out = Path(args.out)
+    if args.report:
+        check_output_path(Path(args.report), "--report")
     result = scan(args.corpus, out, scan_options, jobs=args.jobs, runner=runner, resume=args.resume,
                   overwrite=args.overwrite, progress=sys.stderr.isatty() and not args.no_progress)
     print(f"scanned {result.documents} documents ({result.skipped} already done): "

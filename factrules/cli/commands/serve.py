@@ -6,7 +6,15 @@ import argparse
 from typing import IO
 
 from factrules.hookspecs import hookimpl
-from factrules.server.workers import DEFAULT_HOST, DEFAULT_PORT, serve
+from factrules.server.workers import (
+    DEFAULT_BODY_TIMEOUT,
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_HOST,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    serve,
+)
 
 _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
 
@@ -34,8 +42,19 @@ def factrules_add_commands(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--rules", action="append", default=[], metavar="PATH", help="extra rule packs")
     parser.add_argument("--config", default=None, metavar="FILE", help="config file (default: found upwards from .)")
     parser.add_argument("--plugin", action="append", default=[], metavar="MODULE", help="load a plugin module")
-    parser.add_argument("--workers", type=int, default=1, metavar="N",
-                        help="worker processes sharing the port (default 1; checks are CPU-bound, so up to the CPUs)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="processes running the checks (default: the CPUs; checks are CPU-bound)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"wait for a worker, then for the check; past it 503 (default {DEFAULT_TIMEOUT:g})")
+    parser.add_argument("--header-timeout", type=float, default=DEFAULT_HEADER_TIMEOUT, metavar="SECONDS",
+                        help=f"a request's headers must arrive within this (default {DEFAULT_HEADER_TIMEOUT:g})")
+    parser.add_argument("--body-timeout", type=float, default=DEFAULT_BODY_TIMEOUT, metavar="SECONDS",
+                        help=f"and then its body within this (default {DEFAULT_BODY_TIMEOUT:g})")
+    parser.add_argument("--max-connections", type=int, default=DEFAULT_MAX_CONNECTIONS, metavar="N",
+                        help=f"open connections at once; more are closed (default {DEFAULT_MAX_CONNECTIONS})")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="without a token, also answer requests for this host name (default: localhost "
+                             "and IP addresses only, against DNS rebinding)")
     parser.add_argument("--no-access-log", dest="access_log", action="store_false",
                         help="do not log every request")
     parser.set_defaults(handler=run)
@@ -44,4 +63,6 @@ def factrules_add_commands(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, stdout: IO[str]) -> int:
     return serve(args.host, args.port, rules=tuple(args.rules), config=args.config, plugins=tuple(args.plugin),
                  max_body=args.max_body, cors_origins=tuple(args.cors_origin), workers=args.workers,
-                 access_log=args.access_log, stdout=stdout)
+                 access_log=args.access_log, timeout=args.timeout, header_timeout=args.header_timeout,
+                 body_timeout=args.body_timeout, max_connections=args.max_connections,
+                 allowed_hosts=tuple(args.allow_host), stdout=stdout)
