@@ -53,6 +53,18 @@ def apply_spans(text: str, replacements: list[tuple[int, int, str]]) -> tuple[st
     return "".join(reversed(pieces)), made
 
 
+def _replacements(finding: Any) -> list[tuple[int, int, str]]:
+    """Every place the finding's suggestion replaces: its own span and, for a document-level finding that
+    stands for several occurrences (a minority spelling: ``data.locations``), each occurrence of the same text.
+    """
+    places = {(finding.span["start"], finding.span["end"])}
+    data = getattr(finding, "data", None)
+    for place in data.get("locations", []) if isinstance(data, dict) else []:
+        if isinstance(place, dict) and place.get("text") == finding.text and "offset" in place and "length" in place:
+            places.add((place["offset"], place["offset"] + place["length"]))
+    return [(start, end, finding.suggestion) for start, end in sorted(places)]
+
+
 def plan_fixes(findings: list[Any], sources: dict[str, Any] | None = None) -> tuple[list[FilePlan], list[str]]:
     """The files the findings' suggestions would change, and one note per file that cannot be fixed.
 
@@ -63,7 +75,7 @@ def plan_fixes(findings: list[Any], sources: dict[str, Any] | None = None) -> tu
     for finding in findings:
         if finding.suggestion is None or finding.path == "-" or finding.suggestion == finding.text:
             continue
-        by_path.setdefault(finding.path, []).append((finding.span["start"], finding.span["end"], finding.suggestion))
+        by_path.setdefault(finding.path, []).extend(_replacements(finding))
     plans: list[FilePlan] = []
     notes: list[str] = []
     for path, replacements in by_path.items():

@@ -26,7 +26,8 @@ GIT = ["git", "-c", "user.name=factrules tests", "-c", "user.email=tests@factrul
 STORY = (
     "The fire reportedly began in a storage shed last week.\n\n"
     "Firefighters reached Tel el-Samra by noon.\n\n"
-    "The road to Tel al-Samra stayed closed.\n"
+    "The road to Tel al-Samra stayed closed.\n\n"
+    "Tel el-Samra had no power until dusk.\n"
 )
 BRIEF = "Officials said the bridge would probably reopen on Tuesday.\n"
 

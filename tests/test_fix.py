@@ -11,6 +11,7 @@ DRAFT = (
     "Troops entered Tel el-Samra at dawn, officials reportedly said.\n"
     "By noon the people of Tel al-Samra had fled; Tel el-Samra was empty.\n"
     "Tel al-Samra’s mayor spoke alot.\n"
+    "Aid reached Tel el-Samra after dark.\n"
 )
 HOUSE = textwrap.dedent(
     """\
