@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -140,6 +141,7 @@ def settings_for(options: Options, config: Config) -> Settings:
         date=options.date,
         default_date=config.date,
         timeout=float(config.get("timeout", 1.0)),
+        document_timeout=float(config.get("document_timeout", Settings.document_timeout)),
     )
 
 
@@ -173,7 +175,11 @@ def _pack_state(paths: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
     return tuple(state)
 
 
-@lru_cache(maxsize=32)
+#: engines kept: a CLI run uses one or two, a server a few; each holds compiled packs, so few are kept
+ENGINE_CACHE_SIZE = 8
+
+
+@lru_cache(maxsize=ENGINE_CACHE_SIZE)
 def _compiled_engine(options: Options, config: Config, paths: tuple[Path, ...], state: tuple) -> Engine:
     plugins = registry(options.plugins)
     settings = settings_for(options, config)
@@ -246,7 +252,8 @@ def check_text(
 
     ``format`` is ``text``, ``markdown`` or ``html`` (any reader's name);
     ``date`` is the article's date for resolving relative dates.  Rule-pack
-    and configuration problems raise ``PackError``/``ConfigError``.  Spans
+    and configuration problems raise ``PackError``/``ConfigError``; selector
+    lists past their limits raise ``factrules.selectors.SelectorError``.  Spans
     index ``text`` itself; NUL and lone surrogates read as U+FFFD.
     """
     options = Options.from_values(date, rules, select, ignore, enable, config, plugins, format_hint=format)
@@ -256,8 +263,14 @@ def check_text(
     return check_document(document, options, config_obj).findings
 
 
-def iter_files(paths: Sequence[str], extensions: Iterable[str]) -> Iterator[str]:
-    """Expand directories recursively (by extension, skipping hidden folders); keep files as given."""
+def iter_files(paths: Sequence[str], extensions: Iterable[str],
+               on_skipped: Callable[[str, str], None] | None = None) -> Iterator[str]:
+    """Expand directories recursively (by extension, skipping hidden folders); keep files as given.
+
+    A FIFO, socket or device found in a directory is skipped (reading a FIFO waits for a writer that may
+    never come: ``check`` hung forever) and handed to ``on_skipped(path, what)``; one named on the command
+    line is read, since naming it is asking for it (``factrules check <(cmd)``).
+    """
     wanted = {e.lower() for e in extensions}
     for given in paths:
         if given == "-" or not os.path.isdir(given):
@@ -267,7 +280,27 @@ def iter_files(paths: Sequence[str], extensions: Iterable[str]) -> Iterator[str]
             subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
             for name in sorted(files):
                 if os.path.splitext(name)[1].lower() in wanted and not name.startswith("."):
-                    yield os.path.join(folder, name)
+                    path = os.path.join(folder, name)
+                    what = _not_regular(path)
+                    if what is None:
+                        yield path
+                    elif on_skipped is not None:
+                        on_skipped(path, what)
+
+
+def _not_regular(path: str) -> str | None:
+    """What a path is when it is not a regular file (``None`` for a file, or when it cannot be told)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # a broken link: reading it reports the error
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
 
 
 def _read_bytes(path: str, stdin: Any) -> bytes:
@@ -317,7 +350,12 @@ def check_paths(
     base_config = run_config(options, paths)
     report.fail_on = _fail_on(options, base_config)
     extensions = base_config.get("extensions") or list(plugins_registry.readers)
-    for path in iter_files(list(paths), extensions):
+
+    def skipped(path: str, what: str) -> None:
+        report.errors.append({"path": path, "kind": "skipped-file", "severity": "warning",
+                              "message": f"{path}: {what}, not a regular file: skipped"})
+
+    for path in iter_files(list(paths), extensions, skipped):
         try:
             config = base_config if options.config or path == "-" else resolve_config(options, Path(path))
             engine = build_engine(options, config)

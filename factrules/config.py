@@ -18,6 +18,7 @@ import yaml
 
 from factrules.errors import ConfigError
 from factrules.resources import load_schema
+from factrules.safeyaml import safe_load
 
 CONFIG_NAMES = (".factrules.yaml", ".factrules.yml", "pyproject.toml")
 
@@ -70,12 +71,16 @@ def load_config(path: Path, extra_properties: dict[str, Any] | None = None) -> C
         values = {key.replace("-", "_"): value for key, value in values.items()}
     else:
         try:
-            values = yaml.safe_load(raw) or {}
+            values = safe_load(raw) or {}
         except yaml.MarkedYAMLError as error:
             line = error.problem_mark.line + 1 if error.problem_mark else "?"
             raise ConfigError(f"{shown}:{line}: invalid YAML: {error.problem}") from None
         except yaml.YAMLError as error:
             raise ConfigError(f"{shown}: invalid YAML: {' '.join(str(error).split())}") from None
+        except (ValueError, OverflowError) as error:  # "date: 2026-02-30" reads as a timestamp that is no date
+            raise ConfigError(f"{shown}{_line_of(raw, 'date')}: invalid date: {error}") from None
+    if not isinstance(values, dict):
+        raise ConfigError(f"{shown}: a config must be a mapping of keys to values, not {type(values).__name__}")
     if isinstance(values.get("date"), dt.date):
         values["date"] = values["date"].isoformat()
     try:
@@ -83,7 +88,21 @@ def load_config(path: Path, extra_properties: dict[str, Any] | None = None) -> C
     except jsonschema.ValidationError as error:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise ConfigError(f"{shown}: config key '{where}': {error.message}") from None
+    if values.get("date"):
+        try:
+            dt.date.fromisoformat(values["date"])
+        except ValueError:
+            raise ConfigError(f"{shown}{_line_of(raw, 'date')}: config key 'date': '{values['date']}' is not a "
+                              "date (YYYY-MM-DD)") from None
     return Config(path=path, values=values)
+
+
+def _line_of(raw: str, key: str) -> str:
+    """``:LINE`` of the first line setting ``key`` (for messages), or nothing when it cannot be told."""
+    for number, line in enumerate(raw.splitlines(), 1):
+        if line.lstrip().startswith((f"{key}:", f"{key} =", f"{key}=")):
+            return f":{number}"
+    return ""
 
 
 @cache

@@ -42,6 +42,12 @@ class Document:
     metadata: dict[str, Any] = field(default_factory=dict)
     #: Spans of ``text`` that readers exclude from checking but keep for offsets.
     skipped: list[tuple[int, int]] = field(default_factory=list)
+    #: What the document's reading or segmenting had to cut or leave out, as report ``errors`` entries
+    #: (``kind``, ``severity``, ``message``); the engine adds them to every check of the document.
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    #: ``skipped`` merged and sorted, with the length of ``skipped`` it was made from (readers append to it)
+    _skipped_index: tuple[int, list[int], list[tuple[int, int]]] = field(
+        default=(-1, [], []), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.source is None:
@@ -93,7 +99,16 @@ class Document:
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
-        return segment.sentences(self.text, self.paragraphs)
+        spans, cut = segment.split_sentences(self.text, self.paragraphs)
+        if cut:
+            self.note("long-sentence", f"{cut} sentence(s) longer than {segment.MAX_SENTENCE} characters "
+                      "were checked in pieces (no sentence-ending punctuation, or all in lower case?)")
+        return spans
+
+    def note(self, kind: str, message: str, severity: str = "info") -> None:
+        """Record something the checker cut or left out of this document, for the report's ``errors``."""
+        self.notes.append({"path": self.path, "kind": kind, "severity": severity,
+                           "message": f"{self.path}: {message}"})
 
     @cached_property
     def quotes(self) -> list[tuple[int, int]]:
@@ -122,12 +137,34 @@ class Document:
         index = max(bisect.bisect_right(starts, offset) - 1, 0)
         return self.paragraphs[index]
 
+    @cached_property
+    def _quote_starts(self) -> list[int]:
+        return [start for start, _ in self.quotes]
+
     def in_quotes(self, start: int, end: int) -> bool:
-        """True when the span lies inside one quotation."""
-        return any(q_start <= start and end <= q_end for q_start, q_end in self.quotes)
+        """True when the span lies inside one quotation (a bisection: quotations are sorted and disjoint)."""
+        index = bisect.bisect_right(self._quote_starts, start) - 1
+        return index >= 0 and end <= self.quotes[index][1]
+
+    def overlaps_quote(self, start: int, end: int) -> bool:
+        """True when the span shares a character with a quotation."""
+        index = bisect.bisect_left(self._quote_starts, end) - 1
+        return index >= 0 and self.quotes[index][1] > start
 
     def is_skipped(self, start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in self.skipped)
+        """True when the span overlaps a skipped span: a bisection over them, merged (one match, one lookup,
+        however many links or code spans the document has)."""
+        count, starts, spans = self._skipped_index
+        if count != len(self.skipped):
+            merged: list[tuple[int, int]] = []
+            for s_start, s_end in sorted(self.skipped):
+                if merged and s_start < merged[-1][1]:  # overlapping (touching spans stay apart, as before)
+                    merged[-1] = (merged[-1][0], max(merged[-1][1], s_end))
+                else:
+                    merged.append((s_start, s_end))
+            count, starts, spans = self._skipped_index = (len(self.skipped), [a for a, _ in merged], merged)
+        index = bisect.bisect_left(starts, end) - 1
+        return index >= 0 and spans[index][1] > start
 
     @property
     def date(self) -> Any:

@@ -12,7 +12,7 @@ import datetime as dt
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -23,6 +23,7 @@ from factrules.findings import Finding, assign_fingerprints
 from factrules.matchers.base import DEFAULT_TIMEOUT, Match, Matcher, MatcherGroup, RuleTimeout, time_budget
 from factrules.packs import Pack, Rule
 from factrules.plugins import Registry
+from factrules.selectors import Selection, compile_selection
 
 
 class RuleCrash(FactrulesError):
@@ -51,24 +52,41 @@ class Settings:
     #: used when neither ``date`` nor the document (front matter) gives one
     default_date: dt.date | None = None
     timeout: float = DEFAULT_TIMEOUT
+    #: seconds (wall clock) a whole check of one document may take, per million characters, at least this much
+    document_timeout: float = 30.0
+
+
+#: a finding's ``sentence`` is its whole sentence up to this many characters ...
+SENTENCE_FIELD_MAX = 1000
+#: ... and past it, this many characters either side of the match (cut at whitespace, marked with "…")
+SENTENCE_WINDOW = 200
 
 
 def selector_matches(rule: Rule, selector: str) -> bool:
     """A selector names a rule by full id, pack, category, or a glob over the full id."""
-    selector = selector.strip()
-    return (
-        selector in ("all", rule.full_id, rule.pack, rule.category)
-        or fnmatchcase(rule.full_id, selector)
-    )
+    return compile_selection((selector,)).matches(rule.full_id, rule.pack, rule.category)
+
+
+@lru_cache(maxsize=16)
+def _compiled(settings: Settings) -> tuple[Selection | None, frozenset[str], Selection, Selection]:
+    """``select``, the ids ``select`` names as written, ``ignore`` and ``enable``, compiled once per settings."""
+    select = compile_selection(settings.select, "select") if settings.select is not None else None
+    return (select, frozenset(settings.select or ()), compile_selection(settings.ignore, "ignore"),
+            compile_selection(settings.enable, "enable"))
 
 
 def is_selected(rule: Rule, settings: Settings) -> bool:
-    """Default-on rules follow ``select``/``ignore``; default-off rules run only when named."""
-    if any(selector_matches(rule, s) for s in settings.ignore):
+    """Default-on rules follow ``select``/``ignore``; default-off rules run only when named.
+
+    Linear in the selectors (``factrules.selectors``): names are set lookups, globs a bounded match.
+    """
+    select, select_ids, ignore, enable = _compiled(settings)
+    names = (rule.full_id, rule.pack, rule.category)
+    if ignore.matches(*names):
         return False
     if rule.enabled:
-        return settings.select is None or any(selector_matches(rule, s) for s in settings.select)
-    return rule.full_id in (settings.select or ()) or any(selector_matches(rule, s) for s in settings.enable)
+        return select is None or select.matches(*names)
+    return rule.full_id in select_ids or enable.matches(*names)
 
 
 def effective_severity(rule: Rule, settings: Settings) -> str:
@@ -165,20 +183,38 @@ class Engine:
             document.metadata["date"] = self.settings.default_date
         errors: list[dict[str, Any]] = []
         findings: list[Finding] = []
+        budget = time_budget(self.settings.document_timeout, len(document.text))
+        deadline = time.perf_counter() + budget
+        #: rules not run, or cut short, because the document's time budget ran out
+        unfinished: list[str] = []
         for stage in ("sentence", "document"):
             for group in self._stages.get(stage, []):
-                findings.extend(self._run_group(group, document, findings, errors))
+                if time.perf_counter() > deadline:
+                    unfinished.extend(self._rule_of[id(m)].full_id for m in group.matchers)
+                    continue
+                findings.extend(self._run_group(group, document, findings, errors, deadline, unfinished))
         findings = self.registry.post_process(document, findings)
         findings = _dedupe(findings)
         findings.sort(key=lambda f: (f.span["start"], f.span["end"], f.rule))
         assign_fingerprints(findings)
+        errors.extend(document.notes)
+        if unfinished:
+            errors.append(_budget_error(document, budget, unfinished))
         return findings, errors
 
     def _run_group(
-        self, group: MatcherGroup, document: Document, prior: list[Finding], errors: list[dict[str, Any]]
+        self, group: MatcherGroup, document: Document, prior: list[Finding], errors: list[dict[str, Any]],
+        deadline: float = float("inf"), unfinished: list[str] | None = None,
     ) -> list[Finding]:
+        """One group's findings; past ``deadline`` it stops taking matches and lists its rules in ``unfinished``."""
+        pairs: list[tuple[Matcher, Any]] = []
+        cut_short = False
         try:
-            pairs = list(group.find(document, prior))
+            for pair in group.find(document, prior):
+                pairs.append(pair)
+                if time.perf_counter() > deadline:
+                    cut_short = True
+                    break
         except RuleTimeout as error:
             for matcher in group.matchers:
                 errors.append(_timeout_error(self._rule_of[id(matcher)], document, str(error)))
@@ -209,6 +245,11 @@ class Engine:
                 continue
             if keep:
                 found.append(self.make_finding(rule, document, match))
+            if time.perf_counter() > deadline:
+                cut_short = True
+                break
+        if cut_short and unfinished is not None:
+            unfinished.extend(self._rule_of[id(m)].full_id for m in group.matchers)
         return [f for f in found if f.rule not in timed_out]
 
     def _keep(self, rule: Rule, document: Document, match: Match, spent: dict[str, float]) -> bool:
@@ -226,7 +267,7 @@ class Engine:
                 return False
         elif scope == "quotes" and not document.in_quotes(start, end):
             return False
-        elif scope == "outside-quotes" and any(q[0] < end and start < q[1] for q in document.quotes):
+        elif scope == "outside-quotes" and document.overlaps_quote(start, end):
             return False
         if rule.unless or rule.unless_sentence:
             s_start, s_end = document.sentence_at(start)
@@ -260,7 +301,7 @@ class Engine:
         start_line, start_column = document.position(src_start)
         end_line, end_column = document.position(src_end)
         text = document.text[start:end]
-        sentence, normalised = self._sentence_texts(document, start)
+        sentence, normalised = self._sentence_texts(document, start, end)
         data = match.data
         values = {"text": text, "sentence": sentence, **data} if data else {"text": text, "sentence": sentence}
         return Finding(
@@ -283,22 +324,56 @@ class Engine:
             plain_span=(start, end),
         )
 
-    def _sentence_texts(self, document: Document, offset: int) -> tuple[str, str | None]:
+    def _sentence_texts(self, document: Document, offset: int, end: int | None = None) -> tuple[str, str | None]:
         """The sentence around ``offset`` as written and whitespace-normalised (``None`` when blank).
 
         Cached per document and sentence: a sentence with several findings is sliced and normalised
         once.  The cache is one tuple, replaced whole, so threads sharing an engine never mix documents.
+        A sentence longer than ``SENTENCE_FIELD_MAX`` gives only a window around the match
+        (``sentence_window``): every finding in a long run of text must not carry the whole run.
         """
         cached_document, cache = self._sentences
         if cached_document is not document:
             cache = {}
             self._sentences = (document, cache)
         span = document.sentence_at(offset)
+        if span[1] - span[0] > SENTENCE_FIELD_MAX:
+            window = sentence_window(document.text, span, offset, offset if end is None else end)
+            return window, " ".join(window.split()) or None
         texts = cache.get(span)
         if texts is None:
             sentence = document.text[span[0] : span[1]]
             texts = cache[span] = (sentence, " ".join(sentence.split()) or None)
         return texts
+
+
+def sentence_window(text: str, sentence: tuple[int, int], start: int, end: int) -> str:
+    """``SENTENCE_WINDOW`` characters of ``sentence`` either side of ``text[start:end]``, cut at whitespace.
+
+    A cut end is marked with "…".  The window is at most the match plus twice ``SENTENCE_WINDOW``.
+    """
+    low = max(sentence[0], start - SENTENCE_WINDOW)
+    high = min(sentence[1], max(end, start) + SENTENCE_WINDOW)
+    if low > sentence[0]:
+        space = text.find(" ", low, start)
+        low = space + 1 if space >= 0 else low
+    if high < sentence[1]:
+        space = text.rfind(" ", max(end, start), high)
+        high = space if space >= 0 else high
+    window = text[low:high]
+    return ("…" if low > sentence[0] else "") + window + ("…" if high < sentence[1] else "")
+
+
+def _budget_error(document: Document, budget: float, rules: list[str]) -> dict[str, Any]:
+    """The ``errors`` entry for a check that ran past the document's time budget and returned what it had."""
+    named = ", ".join(rules[:10]) + (f" and {len(rules) - 10} more" if len(rules) > 10 else "")
+    return {
+        "path": document.path,
+        "kind": "time-budget",
+        "severity": "warning",
+        "message": f"{document.path}: the check ran past its {budget:.3g} s time budget and returned the "
+                   f"findings it had; not run or cut short: {named}",
+    }
 
 
 def _timeout_error(rule: Rule, document: Document, why: str) -> dict[str, Any]:

@@ -44,3 +44,7 @@ class BaselineError(FactrulesError):
 
 class PluginError(FactrulesError):
     """A plugin that cannot be loaded or registered: its import raised, or it implements an unknown hook."""
+
+
+class OutputError(FactrulesError):
+    """An output file that cannot be written where asked (missing directory, a directory, a socket, ...)."""

@@ -19,6 +19,7 @@ import yaml
 from factrules.errors import PackError
 from factrules.findings import validator
 from factrules.matchers.base import DEFAULT_TIMEOUT, Matcher, RuleError, compile_pattern
+from factrules.safeyaml import FastSafeLoader, SafeLoader
 
 _LINE_KEY = "__line__"
 _KEY_LINES = "__key_lines__"
@@ -36,14 +37,14 @@ class _Lines:
         return mapping
 
 
-class _LineLoader(_Lines, yaml.SafeLoader):
-    """The pure-Python safe loader: its error messages and marks are the ones users see."""
+class _LineLoader(_Lines, SafeLoader):
+    """The pure-Python safe loader (aliases bounded): its error messages and marks are the ones users see."""
 
 
 #: libyaml's parser when PyYAML has it (five times faster: loading the built-in packs was half of the
 #: start-up of every ``check``, worker and server); a pack it rejects is parsed again by ``_LineLoader``
 #: so that errors read the same either way.
-_FastLineLoader: type = type("_FastLineLoader", (_Lines, getattr(yaml, "CSafeLoader", yaml.SafeLoader)), {})
+_FastLineLoader: type = type("_FastLineLoader", (_Lines, FastSafeLoader), {})
 
 # YAML 1.1 reads on/off/yes/no as booleans, so ``id: off`` or ``phrases: [no]`` would silently become
 # False; pack authors write words, so only true/false are booleans here (as in YAML 1.2).

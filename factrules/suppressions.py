@@ -18,12 +18,12 @@ none means ``all``; text after `` -- `` is a free comment)::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from typing import Any
 
 import regex
 
 from factrules.hookspecs import hookimpl
+from factrules.selectors import glob_matches
 
 METADATA_KEY = "suppressions"
 UNUSED_RULE = "factrules.unused-suppression"
@@ -62,11 +62,11 @@ def record_comment(metadata: dict[str, Any], body: str, start: int, end: int) ->
 
 def selector_matches(finding: Any, selector: str) -> bool:
     """The same selectors as ``--select``: full id, pack, category, glob over the id, or ``all``."""
-    return selector in ("all", finding.rule, finding.pack, finding.category) or fnmatchcase(finding.rule, selector)
+    return selector in ("all", finding.rule, finding.pack, finding.category) or glob_matches(finding.rule, selector)
 
 
 def _covers(broad: str, narrow: str) -> bool:
-    return broad == "all" or narrow.startswith(broad + ".") or fnmatchcase(narrow, broad)
+    return broad == "all" or narrow.startswith(broad + ".") or glob_matches(narrow, broad)
 
 
 @dataclass

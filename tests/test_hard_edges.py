@@ -86,7 +86,7 @@ def test_catastrophic_pattern_times_out_through_the_cli_and_other_rules_still_re
     report = json.loads(result.stdout)
     validate_report_dict(report)
     assert result.returncode == 1, result.stderr  # findings at warning; a timeout is not a fatal error
-    [error] = report["errors"]
+    [error] = [e for e in report["errors"] if e["kind"] != "long-sentence"]  # 30,000 a's: cut into pieces
     assert error["kind"] == "rule-timeout" and error["rule"] == "careless.redos"
     assert "draft.txt" in error["message"] and "time limit" in error["message"]
     assert {f["rule"] for f in report["findings"]} == {"hedges.reportedly", "careless.claimed"}

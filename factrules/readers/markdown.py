@@ -77,6 +77,8 @@ class _Reader:
         self._dropped: list[int] = []
         self._pending = ""  # the rest of an entity that decodes to several characters, and its source span
         self._pending_span = (0, 0)
+        #: what could not be read (front matter past the alias limit), for the document's notes
+        self._notes: list[tuple[str, str]] = []
 
     def read(self) -> Document:
         tokens = _PARSER.parse(self.source)
@@ -86,19 +88,28 @@ class _Reader:
             if token.map and self._dropped:
                 self._flush_dropped(before=token.map[0])
             if token.type == "front_matter":
-                self.metadata.update(metadata_from_yaml(token.content))
+                first_line = (token.map[0] if token.map else 0) + 2  # the line after the opening '---'
+                front_notes: list[str] = []
+                self.metadata.update(metadata_from_yaml(token.content, front_notes, first_line))
+                self._notes.extend(("front-matter", note) for note in front_notes)
             elif token.type == "inline":
                 self.builder.paragraph_break()
                 self._inline(token)
                 self.builder.paragraph_break()
             elif token.type == "html_block":
                 self.builder.paragraph_break()
-                extract_html(token.content, self._line_map(token), self.builder, self.metadata)
+                note = extract_html(token.content, self._line_map(token), self.builder, self.metadata)
+                if note:
+                    block_line = (token.map or [0])[0] + 1
+                    self._notes.append(("html-unclosed", f"{note} (the HTML block at line {block_line})"))
                 self.builder.paragraph_break()
             elif token.type in ("fence", "code_block", "hr"):
                 self.builder.paragraph_break()
         self._flush_dropped(before=len(self.lines))
-        return self.builder.build(self.path, self.source, self.metadata)
+        document = self.builder.build(self.path, self.source, self.metadata)
+        for kind, note in self._notes:
+            document.note(kind, note, severity="warning")
+        return document
 
     # -- text markdown-it drops: blocks nested deeper than its limit ---------
     def _dropped_lines(self, tokens: list[Token]) -> list[int]:
