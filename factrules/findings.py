@@ -6,13 +6,14 @@ import copy
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from factrules._version import __version__
 from factrules.resources import load_schema
+
+if TYPE_CHECKING:  # jsonschema is imported when a validator is first built: most runs validate nothing
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
 
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -104,6 +105,8 @@ def assign_fingerprints(findings: list[Finding]) -> None:
 
 
 def _registry() -> Registry:
+    from referencing import Registry, Resource
+
     resources = []
     for name in ("finding", "report"):
         schema = load_schema(name)
@@ -117,6 +120,8 @@ _validators: dict[str, Draft202012Validator] = {}
 def validator(name: str) -> Draft202012Validator:
     """A cached validator for one of the published schemas (finding, report, rule-pack, config)."""
     if name not in _validators:
+        from jsonschema import Draft202012Validator
+
         _validators[name] = Draft202012Validator(load_schema(name), registry=_registry())
     return _validators[name]
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import regex
 import yaml
 
 from factrules.errors import PackError
 from factrules.findings import validator
 from factrules.matchers.base import DEFAULT_TIMEOUT, Matcher, RuleError, compile_pattern
+from factrules.packcache import load_cached
 from factrules.safeyaml import FastSafeLoader, SafeLoader
 
 _LINE_KEY = "__line__"
@@ -176,6 +176,8 @@ def _compile_list(patterns: Iterable[str], what: str) -> list[regex.Pattern[str]
 
 def load_pack(path: Path, matcher_kinds: Mapping[str, type[Matcher]], *, timeout: float = DEFAULT_TIMEOUT) -> Pack:
     """Load, validate and compile one pack file."""
+    import jsonschema  # here, not at the top: a run served from the compiled-pack cache never needs it
+
     shown = str(path)
     data, with_lines = read_pack_file(path)
     errors = sorted(validator("rule-pack").iter_errors(data), key=lambda e: (len(list(e.absolute_path)), e.path))
@@ -274,7 +276,8 @@ def load_packs(
     by_name: dict[str, str] = {}
     for root in paths:
         for file in pack_files(Path(root)):
-            pack = load_pack(file, matcher_kinds, timeout=timeout)
+            pack = load_cached(file, matcher_kinds, timeout,
+                               lambda f=file: load_pack(f, matcher_kinds, timeout=timeout))
             if pack.name in by_name and Path(by_name[pack.name]).resolve() != file.resolve():
                 raise PackError(str(file), f"pack '{pack.name}' is already defined in {by_name[pack.name]}", line=1)
             if pack.name in by_name:

@@ -20,13 +20,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from factrules import hookspecs
 from factrules.errors import PluginError
-from factrules.matchers.base import Matcher
+
+if TYPE_CHECKING:  # annotations only: ``--version`` loads the plugins without the engine's modules
+    from factrules.matchers.base import Matcher
 
 #: the core's own plugins, registered first: every later plugin may override what they provide
 DEFAULT_PLUGINS: tuple[str, ...] = ("factrules.builtin", "factrules.suppressions")

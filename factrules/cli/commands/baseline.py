@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import IO
 
 from factrules.api import FATAL_ERROR_KINDS, check_paths
-from factrules.baseline import write_baseline
 from factrules.cli.options import add_rule_options, rule_kwargs
 from factrules.cli.parser import choose_subcommand
 from factrules.hookspecs import hookimpl
@@ -45,6 +44,8 @@ def run_create(args: argparse.Namespace, stdout: IO[str]) -> int:
     if fatal:
         print(f"factrules: error: baseline not written: {len(fatal)} input error(s)", file=sys.stderr)
         return 2
+    from factrules.baseline import write_baseline  # here: it brings jsonschema, which other commands skip
+
     data = write_baseline(report.findings, Path(args.output))
     count = sum(len(entries) for entries in data["files"].values())
     print(f"Wrote {count} finding{'s' if count != 1 else ''} in {len(data['files'])} file"

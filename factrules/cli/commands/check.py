@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from factrules.api import check_paths
-from factrules.baseline import BaselineFilter, load_baseline, new_findings
 from factrules.cli.options import add_rule_options, rule_kwargs
 from factrules.errors import UsageError
 from factrules.hookspecs import hookimpl
@@ -49,7 +48,11 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
     if args.format not in formatters:
         raise UsageError(f"unknown format '{args.format}' (known: {', '.join(sorted(formatters))})")
     formatter = formatters[args.format]
-    baseline = load_baseline(args.baseline) if args.baseline else None
+    baseline = None
+    if args.baseline:  # imported here: the baseline module brings jsonschema, which a plain check never needs
+        from factrules.baseline import load_baseline
+
+        baseline = load_baseline(args.baseline)
     if getattr(formatter, "stream", None) is not None:
         return _check_streaming(args, formatter.stream, baseline, stdout)
     report = check_paths(
@@ -62,6 +65,8 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
         **rule_kwargs(args),
     )
     if baseline is not None:
+        from factrules.baseline import new_findings
+
         report.findings = new_findings(report.findings, baseline)
     extra: dict[str, Any] = {}
     if getattr(formatter, "needs_rules", False):  # e.g. SARIF describes every rule of the run
@@ -91,6 +96,8 @@ def _check_streaming(args: argparse.Namespace, write: Any, baseline: Any, stdout
     With ``--output`` the lines go to a temporary file renamed into place at the end, so a run that fails
     (a broken pack in a subdirectory's config, an interrupt) leaves no half-written report behind.
     """
+    from factrules.baseline import BaselineFilter
+
     keep = BaselineFilter(baseline).new if baseline is not None else None
 
     def run_into(handle: IO[str]) -> Any:
