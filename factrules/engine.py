@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import regex
-
+from factrules import rxcache
 from factrules.document import Document
 from factrules.errors import FactrulesError
 from factrules.findings import Finding, assign_fingerprints
@@ -98,7 +97,7 @@ def effective_severity(rule: Rule, settings: Settings) -> str:
     return rule.severity
 
 
-_FIELD = regex.compile(r"\{(\w+)(?:!([rsa]))?(?::([^{}]*))?\}")
+_FIELD = rxcache.compile(r"\{(\w+)(?:!([rsa]))?(?::([^{}]*))?\}")
 #: template -> its literal text and fields, parsed once: messages are rendered for every finding
 _TEMPLATES: dict[str, list[tuple[str, str | None, str | None, str | None, str]]] = {}
 _CONVERSIONS = {"r": repr, "s": str, "a": ascii}

@@ -37,7 +37,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from factrules.matchers.base import Matcher
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 #: first bytes of every cache file; bump the digit when the layout changes
 MAGIC = b"FRPACK2\n"
 _MAC_SIZE = 32
+#: cache files kept; past it the oldest fifth goes
+MAX_ENTRIES = 500
 _SECRET_NAME = "secret.key"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -162,16 +164,17 @@ def load_cached(path: Path, matcher_kinds: Mapping[str, type[Matcher]], timeout:
     secret = _secret(directory)
     if secret is None:
         return compile_pack()
-    pack = _read_entry(entry, secret, key)
-    if pack is not None:
-        return pack
+    cached = read_verified(entry, secret, key)
+    if cached is not None:
+        return cached
     pack = compile_pack()
     if all(type(rule.matcher).__module__.startswith("factrules.") for rule in pack.rules):
-        _write_entry(entry, secret, key, pack)
+        write_verified(entry, secret, key, pack)
     return pack
 
 
-def _read_entry(entry: Path, secret: bytes, key: bytes) -> Pack | None:
+def read_verified(entry: Path, secret: bytes, key: bytes) -> Any:
+    """The object pickled in ``entry``, or None unless its MAC under ``secret`` for ``key`` is right."""
     try:
         data = entry.read_bytes()
     except OSError:
@@ -188,14 +191,15 @@ def _read_entry(entry: Path, secret: bytes, key: bytes) -> Pack | None:
         return None
 
 
-def _write_entry(entry: Path, secret: bytes, key: bytes, pack: Pack) -> None:
-    """Write atomically (a temporary file renamed into place); any failure leaves the cache as it was."""
+def write_verified(entry: Path, secret: bytes, key: bytes, value: Any) -> None:
+    """Pickle ``value`` with its MAC, atomically (a temporary file renamed into place); failures change nothing."""
     try:
-        payload = pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # something in a compiled rule that does not pickle: just do not cache it
         return
     try:
-        fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".pack-", suffix=".tmp")
+        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".entry-", suffix=".tmp")
     except OSError:
         return
     try:
@@ -207,3 +211,18 @@ def _write_entry(entry: Path, secret: bytes, key: bytes, pack: Pack) -> None:
             os.unlink(temporary)
         except OSError:
             pass
+        return
+    _prune(entry.parent)
+
+
+def _prune(directory: Path) -> None:
+    """Past ``MAX_ENTRIES`` files (every edit of a pack or of factrules makes new keys), drop the oldest."""
+    try:
+        entries = [e for e in os.scandir(directory) if e.name.endswith(".bin") and e.is_file()]
+        if len(entries) <= MAX_ENTRIES:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime_ns)
+        for stale in entries[: len(entries) - MAX_ENTRIES * 4 // 5]:
+            os.unlink(stale.path)
+    except OSError:
+        pass

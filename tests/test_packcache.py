@@ -183,3 +183,12 @@ def test_the_built_in_packs_round_trip(cache: Path, compiles: list[str]) -> None
         found, _ = Engine(loaded, plugins).check(Document(path="d.txt", text=text, metadata={}))
         results.append([f.to_dict() for f in found])
     assert results[0] == results[1] and results[0]
+
+
+def test_old_entries_are_pruned(cache: Path, pack_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(packcache, "MAX_ENTRIES", 5)
+    for n in range(8):
+        pack_file.write_text(PACK.replace("is poised to", f"is poised {n} to"), encoding="utf-8")
+        findings_of(pack_file)
+    assert 1 <= len(entries(cache)) <= 5
+    assert findings_of(pack_file)  # the newest is still there and loads

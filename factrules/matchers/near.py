@@ -12,11 +12,12 @@ from typing import Any
 
 import regex
 
+from factrules import rxcache
 from factrules.keywords import StartIndex
 from factrules.matchers.base import Match, Matcher, RuleError, RuleTimeout, time_budget
 from factrules.matchers.phrase import alternation_source
 
-_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+_WORD = rxcache.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 
 
 def _term_regex(terms: Any, name: str) -> regex.Pattern[str]:
