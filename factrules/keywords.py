@@ -80,3 +80,32 @@ class StartIndex:
         if text is None or not self.usable:
             return None
         return sorted({end - back for end, back in self._automaton.iter(text)})
+
+
+class WordStarts:
+    """Where each of many literal words occurs in a document's folded text, in one Aho–Corasick pass.
+
+    The candidate places of pattern rules whose matches all begin with one of a few words
+    (``factrules.prefixes``): a pattern is then tried only where one of its words is.  No word-boundary
+    test: the pattern's own ``\\b`` or look-behind decides; every place a match can begin is listed.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = sorted({word for word in words if word})
+        #: only plain ASCII words, where lower-casing and the regex's case folding agree (``fold``)
+        self.usable = bool(self.words) and all(word.isascii() and word == fold(word) for word in self.words)
+        self._automaton = ahocorasick.Automaton()
+        if self.usable:
+            for word in self.words:
+                self._automaton.add_word(word, (word, len(word) - 1))
+            self._automaton.make_automaton()
+
+    def positions(self, document: Document) -> dict[str, list[int]] | None:
+        """Word -> ascending offsets where it begins; ``None`` when the text cannot be folded in place."""
+        text = document.folded
+        if text is None or not self.usable:
+            return None
+        found: dict[str, list[int]] = {}
+        for end, (word, back) in self._automaton.iter(text):
+            found.setdefault(word, []).append(end - back)
+        return found
