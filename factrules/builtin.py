@@ -15,6 +15,7 @@ from factrules.resources import data_dir
 
 @hookimpl
 def factrules_matchers() -> dict[str, type]:
+    from factrules.matchers.attribution import AttributionMatcher
     from factrules.matchers.consistency import ConsistencyMatcher
     from factrules.matchers.date import DateMatcher
     from factrules.matchers.near import NearMatcher
@@ -23,7 +24,7 @@ def factrules_matchers() -> dict[str, type]:
     from factrules.matchers.phrase import PhraseMatcher
 
     return {m.kind: m for m in (PhraseMatcher, PatternMatcher, NearMatcher, DateMatcher, NumberMatcher,
-                                ConsistencyMatcher)}
+                                ConsistencyMatcher, AttributionMatcher)}
 
 
 @hookimpl

@@ -114,6 +114,9 @@ def period(day: dt.date, which: str, unit: str) -> Interval:
         return month_of(first.year, first.month)
     if unit == "year":
         return year_of(day.year + step)
+    if unit == "quarter":  # calendar quarters: Jan-Mar, Apr-Jun, Jul-Sep, Oct-Dec
+        first = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1) + relativedelta(months=3 * step)
+        return first, first + relativedelta(months=3, days=-1)
     raise ValueError(f"unknown unit {unit!r}")
 
 
@@ -148,6 +151,18 @@ def season(day: dt.date, which: str, name: str) -> Interval:
     if first_month == 12:
         return min(c for c in candidates if c[0] > day)
     return _season_at(day.year, first_month)
+
+
+def season_near(day: dt.date, name: str, tense: str) -> Interval:
+    """"in the spring", "by the summer" (no year): this year's season of that name, unless the tense says it
+    is already over ("the autumn" in a future sentence written in December is next year's) or still to come
+    ("in the autumn" in a past sentence written in February is last year's)."""
+    this = season(day, "this", name)
+    if tense == "future" and this[1] < day:
+        return season(day, "next", name)
+    if tense == "past" and this[0] > day:
+        return season(day, "last", name)
+    return this
 
 
 def narrow(interval: Interval, unit: str, part: str, day: dt.date) -> Interval:

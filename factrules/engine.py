@@ -66,12 +66,22 @@ def selector_matches(rule: Rule, selector: str) -> bool:
     return compile_selection((selector,)).matches(rule.full_id, rule.pack, rule.category)
 
 
-@lru_cache(maxsize=16)
+def _compile_settings(settings: Settings) -> tuple[Selection | None, frozenset[str], Selection, Selection]:
+    """``select``, the ids ``select`` names as written, ``ignore`` and ``enable``, compiled."""
+    select = compile_selection(tuple(settings.select), "select") if settings.select is not None else None
+    return (select, frozenset(settings.select or ()), compile_selection(tuple(settings.ignore), "ignore"),
+            compile_selection(tuple(settings.enable), "enable"))
+
+
+_compiled_settings = lru_cache(maxsize=16)(_compile_settings)
+
+
 def _compiled(settings: Settings) -> tuple[Selection | None, frozenset[str], Selection, Selection]:
-    """``select``, the ids ``select`` names as written, ``ignore`` and ``enable``, compiled once per settings."""
-    select = compile_selection(settings.select, "select") if settings.select is not None else None
-    return (select, frozenset(settings.select or ()), compile_selection(settings.ignore, "ignore"),
-            compile_selection(settings.enable, "enable"))
+    """``_compile_settings`` once per settings (uncached when a caller built them with lists)."""
+    try:
+        return _compiled_settings(settings)
+    except TypeError:  # unhashable: Settings(select=[...]) from an API caller
+        return _compile_settings(settings)
 
 
 def is_selected(rule: Rule, settings: Settings) -> bool:

@@ -205,7 +205,16 @@ def load_pack(path: Path, matcher_kinds: Mapping[str, type[Matcher]], *, timeout
             try:
                 jsonschema.validate(raw["options"], matcher_class.options_schema)
             except jsonschema.ValidationError as error:
-                raise PackError(shown, f"options: {error.message}", line=line, rule=rule_id) from None
+                # name the option ("options: verbs: ...") and keep the line short: a list the schema quotes
+                # back in full (a duplicate word in a long word list) would run to thousands of characters
+                where = ".".join(str(step) for step in error.absolute_path if not isinstance(step, int))
+                detail = error.message
+                if len(detail) >= 200:
+                    detail = detail.replace(repr(error.instance), "the list" if isinstance(error.instance, list)
+                                            else "the value")
+                    detail = detail if len(detail) < 200 else detail[:197] + "..."
+                prefix = f"{where}: " if where else ""
+                raise PackError(shown, f"options: {prefix}{detail}", line=line, rule=rule_id) from None
         key_lines = raw_lines.get(_KEY_LINES, {})
         try:
             effective = {**raw, "scope": raw.get("scope", defaults.get("scope", "sentence"))}

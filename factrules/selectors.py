@@ -15,7 +15,6 @@ one is a ``SelectorError``, a one-line error (exit 2 in the CLI).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -152,28 +151,23 @@ class Selection:
 
 
 @lru_cache(maxsize=64)
-def compile_selection(selectors: tuple[str, ...], what: str = "selector") -> Selection:
+def compile_selection(selectors: tuple[str, ...], what: str = "selectors") -> Selection:
     """Check a list against the limits and compile it; raises ``SelectorError`` past a limit."""
     if len(selectors) > MAX_SELECTORS:
-        raise SelectorError(f"too many {what}s: {len(selectors)} (at most {MAX_SELECTORS})")
+        raise SelectorError(f"{what}: {len(selectors)} selectors (at most {MAX_SELECTORS})")
     names: set[str] = set()
     globs: list[Glob] = []
     for raw in selectors:
         if len(raw) > MAX_SELECTOR_LENGTH:
-            raise SelectorError(f"{what} '{raw[:40]}...' is {len(raw)} characters long (at most "
+            raise SelectorError(f"{what}: selector '{raw[:40]}...' is {len(raw)} characters long (at most "
                                 f"{MAX_SELECTOR_LENGTH})")
         selector = raw.strip()
         names.add(selector)
         if _GLOB_CHARS.intersection(selector):
             globs.append(compile_glob(selector))
             if len(globs) > MAX_GLOBS:
-                raise SelectorError(f"too many glob {what}s (at most {MAX_GLOBS} with '*', '?' or '[')")
+                raise SelectorError(f"{what}: more than {MAX_GLOBS} glob selectors (with '*', '?' or '[')")
     return Selection(frozenset(names), tuple(globs))
-
-
-def selection(selectors: Iterable[str], what: str = "selector") -> Selection:
-    """``compile_selection`` for any iterable (cached by its tuple)."""
-    return compile_selection(tuple(selectors), what)
 
 
 @lru_cache(maxsize=1024)

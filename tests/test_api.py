@@ -21,7 +21,7 @@ def test_check_text_returns_valid_findings() -> None:
     findings = check_text(DRAFT)
     assert all(isinstance(f, Finding) for f in findings)
     assert [(f.rule, f.text) for f in findings] == [
-        ("hedges.reportedly", "reportedly"), ("sourcing.anonymous-source", "Sources said"),
+        ("hedges.reportedly", "reportedly"), ("sourcing.vague-attribution", "Sources said"),
         ("denials.denied", "denied")]
     for finding in findings:
         validate_finding_dict(finding.to_dict())
@@ -107,7 +107,7 @@ def test_check_paths_config_file(tmp_path: Path) -> None:
     draft = tmp_path / "d.txt"
     draft.write_text("It reportedly fell, sources said.")
     report = check_paths([str(draft)], config=str(tmp_path / "conf.yaml"))
-    assert [f.rule for f in report.findings] == ["sourcing.anonymous-source"]
+    assert [f.rule for f in report.findings] == ["sourcing.vague-attribution"]
     with pytest.raises(ConfigError, match="no such config file"):
         check_paths([str(draft)], config=str(tmp_path / "nope.yaml"))
 

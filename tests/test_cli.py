@@ -156,7 +156,7 @@ def test_stdin(cli) -> None:
 def test_stdin_as_subprocess(cli_proc) -> None:
     result = cli_proc("check", "-", "--format", "json", stdin="Sources said it fell.")
     assert result.code == 1
-    assert [f["rule"] for f in result.json["findings"]] == ["sourcing.anonymous-source"]
+    assert [f["rule"] for f in result.json["findings"]] == ["sourcing.vague-attribution"]
 
 
 def test_output_file(cli, write, tmp_path: Path) -> None:
@@ -210,11 +210,11 @@ def test_rules_option_with_a_directory(cli, write, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("options", "expected"),
     [
-        ([], ["hedges.reportedly", "sourcing.anonymous-source", "denials.denied"]),
+        ([], ["hedges.reportedly", "sourcing.vague-attribution", "denials.denied"]),
         (["--select", "hedges"], ["hedges.reportedly"]),
         (["--select", "hedges,denial"], ["hedges.reportedly", "denials.denied"]),
-        (["--select", "hedges", "--select", "sourcing.anonymous-source"],
-         ["hedges.reportedly", "sourcing.anonymous-source"]),
+        (["--select", "hedges", "--select", "sourcing.vague-attribution"],
+         ["hedges.reportedly", "sourcing.vague-attribution"]),
         (["--select", "*.denied"], ["denials.denied"]),
         (["--ignore", "unverified,hedges.reportedly"], ["denials.denied"]),
         (["--select", "hedges,denials", "--ignore", "denials"], ["hedges.reportedly"]),
@@ -259,7 +259,7 @@ def test_config_option(cli, write, tmp_path: Path) -> None:
     config = write("conf/custom.yaml", "ignore: [hedges]\n")
     draft = write("d.txt", "It reportedly fell, sources said.")
     report = cli("check", draft, "--config", config, "--format", "json").json
-    assert [f["rule"] for f in report["findings"]] == ["sourcing.anonymous-source"]
+    assert [f["rule"] for f in report["findings"]] == ["sourcing.vague-attribution"]
 
 
 def test_version(cli) -> None:

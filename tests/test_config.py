@@ -30,10 +30,10 @@ def test_yaml_config_found_from_the_checked_path_upwards(cli, write, tmp_path: P
     draft = write("newsroom/metro/2018/story.txt", DRAFT)
     outside = write("elsewhere/story.txt", DRAFT)
     report = cli("check", draft, "--format", "json").json
-    assert rules_of(report) == ["hedges.reportedly", "sourcing.anonymous-source"]
+    assert rules_of(report) == ["hedges.reportedly", "sourcing.vague-attribution"]
     assert report["findings"][0]["severity"] == "error"
     assert rules_of(cli("check", outside, "--format", "json").json) == [
-        "hedges.reportedly", "sourcing.anonymous-source", "denials.denied"]
+        "hedges.reportedly", "sourcing.vague-attribution", "denials.denied"]
 
 
 def test_each_file_uses_its_own_nearest_config(cli, write, tmp_path: Path) -> None:
@@ -51,7 +51,7 @@ def test_pyproject_tool_section(cli, write) -> None:
                                  'fail-on = "never"\n')
     draft = write("proj/drafts/story.txt", DRAFT)
     result = cli("check", draft, "--format", "json")
-    assert rules_of(result.json) == ["sourcing.anonymous-source"]
+    assert rules_of(result.json) == ["sourcing.vague-attribution"]
     assert result.code == 0  # fail-on never, spelled with a dash as TOML users do
 
 
@@ -79,7 +79,7 @@ def test_cli_options_combine_with_config(cli, write) -> None:
     write("c/.factrules.yaml", "ignore: [denials]\n")
     draft = write("c/story.txt", DRAFT)
     assert rules_of(cli("check", draft, "--ignore", "hedges", "--format", "json").json) == [
-        "sourcing.anonymous-source"]
+        "sourcing.vague-attribution"]
     assert rules_of(cli("check", draft, "--select", "hedges,denials", "--format", "json").json) == [
         "hedges.reportedly"]
 

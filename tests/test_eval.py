@@ -44,7 +44,7 @@ def test_eval_errors_lists_misses_and_false_alarms(cli) -> None:
     alarms = [line for line in lines if line.startswith("false alarm")]
     assert len(alarms) == 1
     assert "doc-two: Critics say the law goes too far." in alarms[0]
-    assert alarms[0].endswith("<- sourcing.weasel-attribution 'Critics say'")
+    assert alarms[0].endswith("<- sourcing.vague-attribution 'Critics say'")
 
 
 def test_eval_errors_limit(cli) -> None:
@@ -59,9 +59,9 @@ def test_eval_as_subprocess(cli_proc) -> None:
 
 
 def test_eval_with_extra_rules_changes_the_scores(cli, write) -> None:
-    pack = write("officials.yaml", "pack: officials\ndefaults: {category: unverified}\nrules:\n"
-                                   "  - id: officials-said\n    kind: phrase\n    phrases: [officials said]\n"
-                                   "    examples: {match: [officials said], no_match: [the mayor said]}\n")
+    pack = write("street.yaml", "pack: street\ndefaults: {category: unverified}\nrules:\n"
+                                "  - id: word-on-the-street\n    kind: phrase\n    phrases: [word on the street]\n"
+                                "    examples: {match: [word on the street], no_match: [the mayor said]}\n")
     result = cli("eval", GOLD, *SELECT, "--rules", pack)
     assert table(result.out)["unverified"] == ["0.667", "1.000", "0.800", "2", "1", "0"]
 

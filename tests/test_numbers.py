@@ -138,7 +138,18 @@ def test_vague_quantities_carry_an_interval(sentence, expected):
         "The F-16 crashed near Route 66 in the Covid-19 era.",  # identifiers
         "The home side won 3-1; the court split 5-4.",  # scores and votes
         "Prices rose from 5 to 10 dollars.",  # a change, not a range
-        "The siege lasted nearly two years.",  # a duration
+        "The siege lasted two years.",  # an exact duration
+        "Talks were held over two days.",  # "over" a span of time means during it
+        "Half the staff voted and a third of them abstained.",  # shares stated, not approximated
+        "Under one plan, the fund would be split under three headings.",  # "under" as a preposition
+        "Under 1999 rules the tax was lower.",  # a year after a bound
+        "Wales 21-24 Ireland",  # a result line: a team on each side
+        "She won 4-6 6-3 7-5 in the final.",  # a tennis score, set by set
+        "The rig count was up 12 to 150 this week.",  # a change and a new level
+        "The board raised its payout 3 cts to 15 cts a share.",  # the same, with a unit on each figure
+        "Output rose in 1986 to 2.5 million tonnes.",  # a year, then a figure
+        "Several ministers attended and numerous engagements followed.",  # no figure, no casualties
+        "A group of 14-16 year olds took the test.",  # an age band
         "The temple has stood for hundreds of years.",  # a duration
         "He gave several reasons and cited a number of concerns.",  # abstract counts
         "Several officials said the plan would fail.",  # weasel attribution, not a count
@@ -247,7 +258,11 @@ def test_prefilter_finds_exactly_what_the_full_pattern_finds():
         "workers died; a large number of pupils left; tens of thousands fled; several hundred stayed; as many as "
         "100 or so; no fewer than twenty-five; the best part of 300 people; a handful of men; 100-odd militants; "
         "200-plus migrants; from 5 to 10; 3–4 days; half a million; a dozen eggs; at least several hundred homes; "
-        "well over a thousand; £3m; 45%; nearly 40 per cent; Numerous guards; scores of shops; dozens upon dozens."
+        "well over a thousand; £3m; 45%; nearly 40 per cent; Numerous guards; scores of shops; dozens upon dozens. "
+        "Nearly half left, more than a third stayed, about two-thirds of them, the first quarter, a third of it; "
+        "in the range of 2 to 3 billion, ranging from 3.80 to 4.80 dlrs, 2.10 dlrs to 2.25 dlrs, between 50 mln and "
+        "75 mln dlrs; a clutch of men; multi-billion deals; below $700m; about 80p; 25bn rupees or thereabouts. "
+        'A year ago, less than a month, as long as a year, "more than half" of them, (about 40) left, a day.'
     )
     assert [m.span() for m in _hits(text)] == [m.span() for m in SCAN.finditer(text)]
 
@@ -296,3 +311,73 @@ def test_years_are_ruled_out_before_the_noun_is_looked_for(monkeypatch: pytest.M
     assert found == [("40", "exact", "person", "killed"), ("2030", "exact", "seat", None),
                      ("1,200", "exact", "boat", None), ("about 2000", "approximate", "person", None)]
     assert "40" in looked_after and not {"2019", "1962", "1870"} & set(looked_after)
+
+
+# -- figures in the forms real copy uses ----------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # bounds and approximations of time spans are figures to check; exact durations are not
+        ("Offenders face up to 15 years in jail.", ("up to 15", None, 15, True)),
+        ("The dispute has run for more than 40 years.", ("more than 40", 40, None, True)),
+        ("The review will take about one year.", ("about one", 0.9, 1.1, True)),
+        ("The remark was made some 30 years ago.", ("some 30", 27, 33, True)),
+        ("Growth should resume within three to five years.", ("three to five", 3, 5, True)),
+        ("The new plant makes almost four times as many cars.", ("almost four", 3.6, 4, True)),
+        # bounds that are prepositions of place
+        ("Firms valued below $500m are exempt.", ("below $500m", None, 500_000_000, True)),
+        ("Crude could climb above 20 dlrs a barrel.", ("above 20", 20, None, True)),
+        ("Stocks fell to under 300 mln tonnes.", ("under 300 mln", None, 300_000_000, True)),
+        ("The index could drop as low as 12.", ("as low as 12", 12, None, True)),
+        ("The hearing may last as long as 18 months.", ("as long as 18", None, 18, True)),
+        # wire-copy scales and the units between the ends of a range
+        ("Sales could reach as much as 40bn rupees.", ("as much as 40bn", None, 40_000_000_000, True)),
+        ("The fund needs almost 45m euros.", ("almost 45m", 40_500_000, 45_000_000, True)),
+        ("It will cost between 20 mln and 30 mln dlrs.", ("between 20 mln and 30 mln", 20_000_000, 30_000_000, True)),
+        ("Profit should be 1.10 dlrs to 1.35 dlrs a share.", ("1.10 dlrs to 1.35", 1.1, 1.35, True)),
+        ("Bids ranged from 4.20 to 4.90 dlrs.", ("from 4.20 to 4.90", 4.2, 4.9, True)),
+        ("Costs will be in the range of 2 billion to 3 billion.", ("in the range of 2 billion to 3 billion",
+                                                                   2_000_000_000, 3_000_000_000, True)),
+        ("Sales of between 600,000 and one million units are forecast.",
+         ("between 600,000 and one million", 600_000, 1_000_000, True)),
+        ("A ticket costs about 60p.", ("about 60p", 54, 66, True)),
+        ("The gap is £3 billion or thereabouts.", ("£3 billion or thereabouts", 2_700_000_000, 3_300_000_000, True)),
+        ("With less than a month to go, the bill stalled.", ("less than a month", None, 1, True)),
+        ("The inquiry could last as long as a year.", ("as long as a year", None, 1, True)),
+        ('The survey found "more than half" of staff agreed.', ("more than half", 0.5, None, True)),
+        # vague size words
+        ("A clutch of new parties stood.", ("A clutch", 2, 9, True)),
+        ("It signed a multi-billion dollar deal.", ("multi-billion", 2_000_000_000, None, True)),
+    ],
+)
+def test_bounds_ranges_and_spans_in_wire_and_broadcast_copy(sentence, expected):
+    assert interval(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Nearly half the members voted.", ("Nearly half", 0.45, 0.5, True)),
+        ("More than a third of homes lack heating.", ("More than a third", 0.333333, None, True)),
+        ("About two-thirds of the budget is spent.", ("About two-thirds", 0.6, 0.7333, True)),
+        ("Just over half the seats changed hands.", ("Just over half", 0.5, None, True)),
+        ("Less than a quarter of staff replied.", ("Less than a quarter", None, 0.25, True)),
+    ],
+)
+def test_approximate_shares_are_fractions(sentence, expected):
+    assert interval(sentence) == expected
+    assert numbers(sentence)[0].data["unit"] == "fraction"
+
+
+def test_a_unit_of_time_is_a_figure_only_after_an_approximator():
+    assert flagged("A year ago the plant closed; a day later it reopened.") == []
+    assert numbers("It took less than a week.")[0].data["noun"] == "week"
+
+
+def test_half_a_million_is_still_a_number_not_a_share():
+    assert interval("Nearly half a million people fled.") == ("Nearly half a million", 450_000, 500_000, True)
+
+
+def test_vague_words_without_a_figure_count_only_for_casualties():
+    assert flagged("Several protesters were killed and numerous others injured.") == ["Several", "numerous"]
+    assert flagged("Several protesters marched and numerous others watched.") == []

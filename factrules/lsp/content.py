@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from fnmatch import fnmatchcase
 from typing import Any
 
 from lsprotocol import types
@@ -20,6 +19,7 @@ from factrules.authoring import explain_text
 from factrules.findings import Finding
 from factrules.lsp.check import CheckResult
 from factrules.lsp.positions import UTF16, code_units, from_lsp, to_lsp
+from factrules.selectors import glob_matches
 
 SOURCE = "factrules"
 #: the URI scheme of a rule's explanation when the rule has no ``link`` (the VS Code extension serves it)
@@ -240,7 +240,7 @@ def suppression_edit(result: CheckResult, line: int, rule_id: str, encoding: str
             listed, _, remark = above["rules"].partition(" -- ")
             names = [n for n in re.split(r"[\s,]+", listed.strip()) if n]
             pack = rule_id.split(".", 1)[0]
-            if any(n in ("all", rule_id, pack) or fnmatchcase(rule_id, n) for n in names):
+            if any(n in ("all", rule_id, pack) or glob_matches(rule_id, n) for n in names):
                 return None
             text = lines.line(line - 1)
             remark = f" -- {remark}" if remark else ""

@@ -24,10 +24,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, ClassVar
 
+import ahocorasick
 import regex
 
 from factrules import dates_resolve as cal
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError
+from factrules.numbers_text import parse_number
 
 FAMILIES = ("relative-day", "weekday", "relative-period", "offset", "vague")
 
@@ -51,24 +53,38 @@ _UNIT = r"(?:minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|ce
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
+#: A count or a range of counts: "three", "four to six", "two or three".
+_COUNT = rf"{_NUMBER}(?:\s+(?:to|or)\s+{_NUMBER})?"
+#: What may follow a season for it to be a time ("by the summer, ...", "in the spring."), not a kind of thing
+#: ("winter wheat", "summer camp", "the spring of 1986").
+_SEASON_END = (
+    r"(?=\s*(?:[,.;:!?)\"'”’—–]|$)|\s+(?:in|and|or|but|to|when|with|as|after|before|at|on|for|is|was|will|would"
+    r"|could|should|may|might|if|because|while|so|than|from|by|the|a|an|he|she|it|they|we|this|that|months?)\b)"
+)
 
 CANDIDATES = re.compile(
     rf"""
     (?<![\w-])(?:
       # "in the past two weeks", "over the next few days": a span that ends or starts today
-      (?P<span>(?:in|over|during|within|throughout)\s+the\s+(?P<span_dir>past|last|previous|next|coming)
-         \s+(?:(?P<span_num>{_NUMBER})\s+)?(?P<span_unit>{_UNIT}))
+      (?P<span>(?:(?P<span_prep>in|over|during|within|throughout|for)\s+
+           |(?=the\s+(?:past|last|next|coming)\s+(?!{_UNIT}(?![\w-])|quarters?(?![\w-]))\S))
+         the\s+(?P<span_dir>past|last|previous|next|coming)
+         \s+(?:(?P<span_num>{_NUMBER})(?:\s+(?:to|or)\s+(?P<span_num2>{_NUMBER}))?\s+)?
+         (?P<span_unit>{_UNIT}|quarters?))
       # "two days ago", "a week from now", "in three weeks"
     | (?P<ago>(?:(?P<ago_approx>{_APPROX})\s+)?(?P<ago_num>{_NUMBER})\s+(?P<ago_unit>{_UNIT})\s+
          (?P<ago_dir>ago|from\s+now))
     | (?P<bare_ago>(?:(?:just|only|mere)\s+)?(?:minutes|hours|days|weeks|months|years|decades)\s+ago)
-    | (?P<in>in\s+(?:(?P<in_approx>{_APPROX})\s+)?(?P<in_num>{_NUMBER})\s+(?P<in_unit>{_UNIT})
-         (?:['’]s?\s+time)?)
+    | (?P<in>(?P<in_prep>in|within)\s+(?:(?P<in_approx>{_APPROX})\s+)?(?P<in_num>{_NUMBER})
+         (?:\s+(?:to|or)\s+(?P<in_num2>{_NUMBER}))?\s+(?P<in_unit>{_UNIT})
+         (?P<in_time>['’]s?\s+time)?)
       # "recently", "in recent weeks", "the other day", "in the coming days"
-    | (?P<vague>recently|lately|of\s+late|in\s+recent\s+(?:days|weeks|months|years|times)
+    | (?P<vague>recently|lately|of\s+late(?=\s*(?:[,.;:!?)"'”’—–]|$)|\s+(?:and|but|is|are|was|were|has|have|had)\b)
+         |in\s+recent\s+(?:days|weeks|months|years|times)
          |the\s+other\s+day|not\s+(?:so\s+)?long\s+ago|a\s+(?:short\s+|little\s+)?while\s+ago
          |(?:a\s+(?:short|long)|some)\s+time\s+ago|in\s+the\s+(?:coming|days\s+and\s+weeks\s+ahead|near\s+future)
-           (?:\s+(?:days|weeks|months|years))?)
+           (?:\s+(?:days|weeks|months|years))?
+         |recent|soon)
       # "yesterday", "this morning", "last night", "the day before yesterday"
     | (?P<day>the\s+day\s+(?:before\s+yesterday|after\s+tomorrow)
          |(?:earlier|later)\s+today
@@ -78,7 +94,13 @@ CANDIDATES = re.compile(
     | (?P<period>(?:(?P<per_mod>earlier|later|early|mid|late|(?:the\s+)?(?:start|beginning|end|middle)\s+of
            |towards?\s+the\s+end\s+of)[\s-]+)?
          (?P<per_which>this\s+past|this\s+coming|this|last|next)\s+
-         (?P<per_unit>weekend|week|month|year|{_SEASON}|{_MONTH}))
+         (?P<per_unit>weekend|week|month|year|quarter|season|harvest|(?:fiscal|financial|tax)\s+year|fiscal
+           |{_SEASON}|{_MONTH}))
+      # "by the summer", "in the autumn", "during late spring": a season with no year
+    | (?P<season>(?:in|by|during|over|until|till|through|throughout|since|for)\s+(?:the\s+)?
+         (?:(?P<season_mod>early|late|mid)[\s-]+)?(?P<season_name>spring|summer|autumn|winter){_SEASON_END})
+      # "the previous week", "the week before": in a weekly report, the week before the one reported
+    | (?P<prevweek>the\s+(?:previous|preceding|prior)\s+week|the\s+week\s+(?:before|earlier)(?=\s*[,.;:)]))
     | (?P<inthe>(?P<inthe_mod>earlier|later)\s+in\s+the\s+(?P<inthe_unit>week|month|year))
     | (?P<weekend>(?:over|at|during|on)\s+the\s+weekend)
       # "on Sunday", "last Thursday", "next Tuesday", "Friday night", "Thursday of last week"
@@ -99,18 +121,24 @@ _VAGUE_COUNT_WORDS = re.compile(_VAGUE_COUNT)
 #: cost of the date rules grows with the number of date-like words, not with the length of the text.
 KEYS = (
     "ago", "day", "tonight", "overnight", "tomorrow", "recent", "late", "week", "month", "year", "fortnight",
-    "decade", "centur", "hour", "minute", "future", "last", "next", "this",
+    "decade", "centur", "hour", "minute", "future", "last", "next", "this", "soon", "spring", "summer", "autumn",
+    "winter", "quarters",
 )
 _KEY_WORDS = frozenset(
     """ago today yesterday tonight tomorrow day days recent recently lately late week weeks weekend weekends
     month months year years fortnight fortnights decade decades century centuries hour hours minute minutes
-    future last next this overnight""".split()
+    future last next this overnight soon spring summer autumn winter quarters""".split()
 ) | frozenset(cal.WEEKDAYS)
 #: "last", "next" and "this" are keys only before the words that need them ("last night", "this morning",
 #: "next March", "last fall"); before a unit or a weekday, that word is a key itself.
 _AFTER_WHICH = re.compile(
-    rf"(?:\s+(?:past|coming))?\s+(?:night|morning|afternoon|evening|{_SEASON}|{_MONTH})(?![\w-])"
+    rf"(?:\s+(?:past|coming))?\s+(?:night|morning|afternoon|evening|quarter|season|harvest|fiscal|financial|tax"
+    rf"|{_SEASON}|{_MONTH})(?![\w-])"
 )
+_KEY_AUTOMATON = ahocorasick.Automaton()
+for _key in KEYS:
+    _KEY_AUTOMATON.add_word(_key, len(_key))
+_KEY_AUTOMATON.make_automaton()
 #: How far a candidate can reach before the start / after the start of the key it contains.
 _LOOKBACK, _LOOKAHEAD = 64, 48
 
@@ -124,23 +152,24 @@ def lowered(text: str) -> str:
 
 
 def _key_hits(low: str) -> list[int]:
-    """Start offsets of the whole words of ``_KEY_WORDS`` (sorted): "day" in "Sunday", not in "birthday"."""
-    hits: list[int] = []
+    """Start offsets of the whole words of ``_KEY_WORDS`` (sorted): "day" in "Sunday", not in "birthday".
+
+    One Aho–Corasick pass finds every key: a ``str.find`` loop per key passed over the text once per key.
+    """
+    hits: set[int] = set()
     length = len(low)
-    for key in KEYS:
-        at = low.find(key)
-        while at != -1:
-            start, end = at, at + len(key)
-            while start and low[start - 1].isalpha():
-                start -= 1
-            while end < length and low[end].isalpha():
-                end += 1
-            word = low[start:end]
-            if word in _KEY_WORDS and (word not in ("last", "next", "this") or _AFTER_WHICH.match(low, end)):
-                hits.append(start)
-            at = low.find(key, end)
-    hits.sort()
-    return hits
+    for last, size in _KEY_AUTOMATON.iter(low):
+        start, end = last + 1 - size, last + 1
+        while start and low[start - 1].isalpha():
+            start -= 1
+        if start in hits:
+            continue
+        while end < length and low[end].isalpha():
+            end += 1
+        word = low[start:end]
+        if word in _KEY_WORDS and (word not in ("last", "next", "this") or _AFTER_WHICH.match(low, end)):
+            hits.add(start)
+    return sorted(hits)
 
 
 _WORD_START = re.compile(r"(?<![\w-])\w+")
@@ -150,16 +179,23 @@ _FIRST_WORDS = frozenset(
     barely a an couple few several many mere minutes hours days weeks months years decades recently lately of the
     not earlier later yesterday tomorrow this last today tonight overnight early mid late start beginning end middle
     towards toward next at on one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
-    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred""".split()
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred recent soon for
+    by until till through since""".split()
 ) | frozenset(cal.WEEKDAYS)
 
 
 #: First words that open a candidate only before one of a few words ("the other day", "the end of",
 #: "of late"): before a key they are everywhere, and trying ``CANDIDATES`` at each was most of its misses.
 _ONLY_BEFORE = {
-    "the": re.compile(r"\s+(?:other|day|start|beginning|end|middle)"),
+    "the": re.compile(r"\s+(?:other|day|start|beginning|end|middle|past|last|previous|preceding|prior|next|coming"
+                      r"|week)"),
     "of": re.compile(r"\s+late"),
+    "for": re.compile(r"\s+the\s+(?:past|last|previous|next|coming|spring|summer|autumn|winter)"),
 }
+#: "by", "until", "since"... open only a season ("by the summer", "until late spring").
+_BEFORE_SEASON = re.compile(r"\s+(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?:spring|summer|autumn|winter)")
+for _word in ("by", "until", "till", "through", "since"):
+    _ONLY_BEFORE[_word] = _BEFORE_SEASON
 
 
 def candidates(low: str) -> Iterator[re.Match[str]]:
@@ -225,6 +261,8 @@ _OF_AFTER = regex.compile(r"\s+of\b", regex.IGNORECASE)
 _NAMED_DAYS = regex.compile(
     r"\b(?:good|black|cyber|super|ash|easter|palm|holy|maundy|bloody|shrove|giving|fat)\s+$", regex.IGNORECASE
 )
+#: The first word of the Sunday papers titled "<Name> on Sunday" (case-sensitive: a title is capitalised).
+_PAPER_BEFORE = regex.compile(r"\b(?:Mail|Independent|Scotland|Wales|Express)\s+$")
 _CAPITALISED_AFTER = regex.compile(r"[ \t]+(\p{Lu}[\p{Ll}\p{Lu}]+)")
 #: After a bare weekday, nouns that make it a kind of thing, not a day: "Sunday school", "the Sunday papers".
 _HABIT_AFTER = regex.compile(r"[ \t]+(?:schools?|papers?|editions?|supplements?|roasts?|best|trading)\b",
@@ -412,7 +450,7 @@ def _is_name(text: str, start: int, end: int, sentence_start: int, bare: bool) -
     if previous:
         word = previous.group(1).strip("\"'“‘(")
         at_sentence_start = window + previous.start(1) <= sentence_start + 1
-        if word[:1].isupper() and not at_sentence_start:
+        if word[:1].isupper() and not at_sentence_start and not previous.group(1).endswith((",", ";", ":")):
             return True  # "Good Friday", "Super Tuesday", "Easter Sunday"
     if _HABIT_AFTER.match(text, end):
         return True
@@ -469,7 +507,16 @@ def interpret(hit: re.Match[str], document: Any, day: dt.date | None, *,
         interval = cal.narrow(cal.period(day, "this", unit), unit, groups["inthe_mod"].lower(), day)
         return Resolution("relative-period", *interval)
     if groups["vague"]:
+        word = groups["vague"]
+        if word == "soon" and (_SOON_BEFORE.search(before) or _SOON_AFTER.match(text, end)):
+            return None  # "as soon as", "soon after the vote": relative to another event, not to the day of writing
         return Resolution("vague", vague=True)
+    if groups["season"]:
+        return _season(hit, text, sentence, day)
+    if groups["prevweek"]:
+        if day is None:
+            return Resolution("relative-period")
+        return Resolution("relative-period", *cal.period(day, "last", "week"), approximate=True)
     if groups["bare_ago"]:
         return Resolution("vague", vague=True)
     if groups["ago"]:
@@ -477,14 +524,79 @@ def interpret(hit: re.Match[str], document: Any, day: dt.date | None, *,
     if groups["in"]:
         if _SPAN_CONTEXT.search(text, sentence[0], start):
             return None  # "the second attack in a week", "the first time in two years"
-        if tense_at(text, sentence, start, end) != "future":
+        within = groups["in_prep"] == "within"
+        if within and _OF_AFTER.match(text, end):
+            return None  # "within two days of the attack": counted from the attack
+        long_unit = _singular(groups["in_unit"]) in _LONG_OFFSET_UNITS
+        if not (within or groups["in_time"] or (long_unit and _FUTURE.search(text, sentence[0], start))
+                or tense_at(text, sentence, start, end) == "future"):
             return None  # "killed in two days of fighting": a span, not a date
-        return _offset(groups["in_num"], groups["in_unit"], "in", groups["in_approx"], day)
+        number = groups["in_num2"] or groups["in_num"]
+        approx = groups["in_approx"] or groups["in_num2"]
+        if within:
+            return _within(number, groups["in_unit"], approx, day)
+        return _offset(number, groups["in_unit"], "in", approx, day)
     if groups["span"]:
         if _OF_AFTER.match(text, end):
             return None  # "in the last week of January"
         return _span(groups, day)
     return None
+
+
+#: Units after which "in N units" in a sentence with a future marker anywhere before it is a date ("will grow
+#: ... in five years, it said"); "could fly to Tokyo in two hours" is a duration.
+_LONG_OFFSET_UNITS = frozenset({"week", "fortnight", "month", "year", "decade"})
+#: "as soon as", "too soon to say", "how soon": not a time; "soon after the vote" counts from the vote.
+_SOON_BEFORE = regex.compile(r"\b(?:as|too|how|so)\s+$", regex.IGNORECASE)
+_SOON_AFTER = regex.compile(r"\s+(?:after|afterwards?|thereafter|as|before|enough)\b", regex.IGNORECASE)
+#: Periods whose bounds a desk defines ("this financial year", "next season", "the next harvest"): flagged as
+#: vague, since no calendar gives their dates.
+_UNCALENDARED = frozenset({"season", "harvest", "fiscal", "fiscal year", "financial year", "tax year"})
+
+
+def _season(hit: re.Match[str], text: str, sentence: tuple[int, int], day: dt.date | None) -> Resolution:
+    """"by the summer", "in the autumn": the season of that name nearest the article's date in the sentence's
+    tense (the coming one in a future sentence, the last one in a past one)."""
+    start, end = hit.span()
+    tense = _event_tense(text, sentence, start, end)
+    if day is None:
+        return Resolution("relative-period", tense=tense)
+    name = hit.group("season_name")
+    interval = cal.season_near(day, name, tense)
+    if hit.group("season_mod"):
+        interval = cal.narrow(interval, "other", hit.group("season_mod"), day)
+    return Resolution("relative-period", *interval, tense=tense)
+
+
+#: Verbs of reporting: their tense is the reporter's, not the event's ("is due by the summer, it said").
+_REPORTING = frozenset("said told added stated noted announced reported".split())
+
+
+def _event_tense(text: str, sentence: tuple[int, int], start: int, end: int) -> str:
+    """The tense of the event a season or span belongs to: any future marker before it in the sentence makes
+    it future, past markers count only when they are not verbs of reporting, and with neither it is future
+    (a season with no year in copy is mostly the coming one)."""
+    if _FUTURE.search(text, sentence[0], start):
+        return "future"
+    best: tuple[int, str] | None = None
+    for marker_start, marker_end in _past_markers(text, sentence[0], sentence[1]):
+        if text[marker_start:marker_end] in _REPORTING or (marker_start < end and start < marker_end):
+            continue
+        distance = start - marker_end if marker_end <= start else marker_start - end
+        if best is None or distance < best[0]:
+            best = (distance, "past")
+    future_after = _FUTURE.search(text, end, sentence[1])
+    if future_after and (best is None or future_after.start() - end < best[0]):
+        return "future"
+    return best[1] if best else "future"
+
+
+def _within(number: str, unit_text: str, approx: str | None, day: dt.date | None) -> Resolution:
+    """"within two years": from the article's date to the end of the span."""
+    landing = _offset(number, unit_text, "in", approx, day)
+    if landing.start is None or landing.end is None or day is None:
+        return landing
+    return Resolution("offset", day, landing.end, approximate=landing.approximate)
 
 
 def _weekday(hit: re.Match[str], text: str, sentence: tuple[int, int], day: dt.date | None,
@@ -498,6 +610,8 @@ def _weekday(hit: re.Match[str], text: str, sentence: tuple[int, int], day: dt.d
         return None  # "Sunday, Feb. 11": the absolute date is there
     if _is_name(text, start, end, sentence[0], bare=not prep):
         return None
+    if prep == "on" and _PAPER_BEFORE.search(text, max(0, start - 16), start):
+        return None  # "the Mail on Sunday", "Scotland on Sunday": newspaper titles
     weekday = cal.WEEKDAYS.index(name.lower())
     week = hit.group("wd_week")
     if week:
@@ -548,6 +662,9 @@ def _period(hit: re.Match[str], text: str, sentence: tuple[int, int], before: st
         if day is None:
             return Resolution("relative-period", tense=tense)
         return Resolution("relative-period", *cal.weekend(day, tense, which), tense=tense)
+    unit = " ".join(unit.split())
+    if unit in _UNCALENDARED:
+        return Resolution("relative-period", vague=True)
     if day is None:
         return Resolution("relative-period")
     if unit in cal.MONTHS:
@@ -591,18 +708,25 @@ def _offset(number: str, unit_text: str, direction: str, approx: str | None, day
 def _span(groups: dict[str, Any], day: dt.date | None) -> Resolution:
     """"in the past two weeks" = from two weeks before the article's date to that date."""
     unit = _singular(groups["span_unit"])
-    number = " ".join((groups["span_num"] or "").lower().split())
+    number = " ".join((groups["span_num2"] or groups["span_num"] or "").lower().split())
     number = _NUMBER_FOR_DATEPARSER.get(number, number)
     if (not number and groups["span_unit"].lower().endswith("s")) or _VAGUE_COUNT_WORDS.fullmatch(number):
         return Resolution("vague", vague=True)  # "in the coming weeks", "over the past few days"
     if day is None:
         return Resolution("offset")
-    offset = _span_offset(number or "1", groups["span_unit"].lower() if number else unit)
+    approximate = bool(groups["span_num2"])
+    span_unit = groups["span_unit"].lower() if number else unit
+    if unit == "quarter":  # dateparser has no quarters: three months each
+        count = parse_number(number or "one")
+        if count is None:
+            return Resolution("vague", vague=True)
+        number, span_unit, unit = str(int(count * 3)), "months", "month"
+    offset = _span_offset(number or "1", span_unit)
     if offset is None:
         return Resolution("vague", vague=True)
     if groups["span_dir"].lower() in ("next", "coming"):
-        return Resolution("offset", day, cal.shift_back(day, (-offset[0], -offset[1]), unit))
-    return Resolution("offset", cal.shift_back(day, offset, unit), day)
+        return Resolution("offset", day, cal.shift_back(day, (-offset[0], -offset[1]), unit), approximate=approximate)
+    return Resolution("offset", cal.shift_back(day, offset, unit), day, approximate=approximate)
 
 
 @lru_cache(maxsize=1024)

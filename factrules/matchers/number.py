@@ -13,7 +13,7 @@ Each quantity is classified as ``exact``, ``bound`` (as many as, at least),
 100-200), ``vague`` (hundreds, dozens, several) or ``unknown`` (an unknown
 number of); a rule's ``options.classes`` says which it reports.  A finding's
 ``data`` carries ``low``/``high``/``approximate`` (the interval it means),
-``kind``, ``unit`` (count, money, percent), ``noun`` (the head noun it
+``kind``, ``unit`` (count, money, percent, fraction), ``noun`` (the head noun it
 counts) and ``event`` (killed, wounded, ... when a verb nearby says what
 happened to them): the consistency matcher compares counts with these.
 """
@@ -30,27 +30,37 @@ import ahocorasick
 import regex
 
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError
-from factrules.numbers_text import NUMBER, SCALES, TENS, as_number, parse_number
+from factrules.numbers_text import (
+    CURRENCY_NAMES,
+    NUMBER,
+    SCALE_ABBREVIATIONS,
+    SCALES,
+    SHORT_SCALES,
+    TENS,
+    as_number,
+    parse_number,
+)
 from factrules.numbers_text import UNITS as UNIT_WORDS
 
 CLASSES = ("exact", "bound", "approximate", "range", "vague", "unknown")
-UNITS = ("count", "money", "percent")
+UNITS = ("count", "money", "percent", "fraction")
 
 #: Approximators before a number, by what they do to the interval.
 _BEFORE: dict[str, tuple[str, ...]] = {
     "upper": ("as many as", "as much as", "as high as", "up to", "no more than", "not more than", "at most",
-              "a maximum of", "fewer than", "less than", "just under", "well under"),
+              "a maximum of", "fewer than", "less than", "just under", "well under", "below", "under",
+              "as long as"),
     "lower": ("at least", "more than", "over", "upwards of", "in excess of", "no fewer than", "no less than",
               "not less than", "a minimum of", "well over", "just over", "north of", "greater than", "as few as",
-              "as little as", "well above", "more than just"),
+              "as little as", "well above", "more than just", "above", "as low as"),
     "about": ("about", "around", "roughly", "approximately", "approx.", "some", "an estimated", "estimated",
               "circa", "an approximate", "about some", "perhaps"),
     "near": ("nearly", "almost", "close to", "just shy of", "approaching", "nearing", "the best part of"),
 }
 _BEFORE_KIND = {phrase: kind for kind, phrases in _BEFORE.items() for phrase in phrases}
 #: Approximators after a number.
-_AFTER_KIND = {"or so": "about", "odd": "about", "or more": "lower", "plus": "lower", "+": "lower",
-               "or fewer": "upper", "or less": "upper", "at most": "upper", "at least": "lower"}
+_AFTER_KIND = {"or so": "about", "or thereabouts": "about", "odd": "about", "or more": "lower", "plus": "lower",
+               "+": "lower", "or fewer": "upper", "or less": "upper", "at most": "upper", "at least": "lower"}
 
 _VAGUE: list[tuple[str, str]] = [
     # (name, regex source); intervals are in _VAGUE_INTERVAL, computed in _vague()
@@ -63,7 +73,8 @@ _VAGUE: list[tuple[str, str]] = [
     ("plural-scale", r"(?:dozens|hundreds|thousands|millions|billions)(?:\s+(?:upon|and)\s+"
                      r"(?:dozens|hundreds|thousands|millions|billions))?"),
     ("tens-of", r"(?:tens|scores)\s+of"),
-    ("handful", r"a\s+handful\s+of"),
+    ("handful", r"a\s+(?:handful|clutch|smattering|sprinkling)\s+of"),
+    ("multi-scale", r"multi-?(?:million|billion|trillion)"),
     ("couple", r"a\s+couple\s+of"),
     ("few", r"a\s+few"),
     ("several", r"several"),
@@ -71,13 +82,33 @@ _VAGUE: list[tuple[str, str]] = [
 ]
 _VAGUE_REGEX = [(name, regex.compile(source, regex.IGNORECASE)) for name, source in _VAGUE]
 #: Vague determiners that only count when a noun (or a verb: "several were hurt") follows.
-_WEAK_VAGUE = frozenset({"number-of", "handful", "couple", "few", "several", "many"})
+_WEAK_VAGUE = frozenset({"number-of", "couple", "few", "several", "many"})
+#: Of those, the ones with no number word in them ("several", "numerous", "a few"): they state no figure, so
+#: they count only for casualties and the like, where any count is a claim to check ("numerous fighters were
+#: killed"), never for "several ministers" or "numerous engagements".
+_NEEDS_EVENT = frozenset({"number-of", "couple", "few", "several", "many"})
 _PLURAL_SCALE = {"dozens": (24, 99), "hundreds": (200, 999), "thousands": (2_000, 9_999),
                  "millions": (2_000_000, 999_999_999), "billions": (2_000_000_000, 999_999_999_999)}
 
 _PRE = "|".join(regex.escape(p).replace(r"\ ", r"\s+") for p in sorted(_BEFORE_KIND, key=len, reverse=True))
-_POST = r"or\s+so|or\s+more|or\s+fewer|or\s+less|[-\s]odd|-?plus|\+"
+_POST = r"or\s+so|or\s+thereabouts|or\s+more|or\s+fewer|or\s+less|[-\s]odd|-?plus|\+"
 _VAGUE_SOURCE = "|".join(source for _, source in _VAGUE)
+#: Shares of a whole: "half", "a third", "two-thirds".  Only an approximator before one makes a finding
+#: ("nearly half", "more than a third"); "half a million" and "a quarter of a million" are numbers.
+FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5,
+             "tenth": 10, "tenths": 10}
+_FRACTION = (
+    r"(?:(?:two|three|four|nine)(?:-|\s+(?=\p{L}+\s+of\b))(?:thirds|quarters|fifths|tenths)"
+    r"|(?:(?:an?|one)[\s-]+)?(?:half|third|quarter|fifth|tenth))"
+    r"(?!\s+(?:an?\s+|of\s+an?\s+)?(?:hundred|thousand|million|billion|dozen)\b)"
+)
+#: "less than a month", "as long as a year": "a" is one of a unit of time, after an approximator only.
+_A_UNIT = r"(?:years?|months?|weeks?|days?|decades?|hours?|fortnights?|centur(?:y|ies))"
+_A_UNIT_WORDS = tuple(f"{article} {unit}" for article in ("a", "an") for unit in
+                      ("year", "month", "week", "day", "decade", "hour", "fortnight", "century"))
+#: A unit between the two ends of a range: "2.10 dlrs to 2.25 dlrs", "5% to 6%"; the same unit must follow
+#: the second end.
+_RANGE_UNIT = r"%|pct|percent|dlrs?|dollars?|cts|cents|pence|euros?|pounds|stg|yen|marks|francs|rupees"
 
 #: The one pass: an optional approximator, then a range, a vague quantity or a number, then an optional
 #: approximator after it.  The look-behind keeps "F-16", "COVID-19", "MH17", "#3" and "1.5.2" out.
@@ -86,9 +117,13 @@ SCAN = regex.compile(
     (?<![\p{{L}}\p{{N}}_/#@+$£€¥]|[\p{{L}}\p{{N}}][-–]|\d[.,:])
     (?:(?P<pre>{_PRE})\s+)?
     (?:
-        (?P<between>between|from)\s+(?P<lo1>{NUMBER})\s+(?:and|to)\s+(?P<hi1>{NUMBER})
-      | (?P<lo2>{NUMBER})(?:\s*[-–—]\s*|\s+(?:to|or)\s+)(?P<hi2>{NUMBER})(?![-–./]\d)
+        (?P<between>between|from|in\s+(?:the|a)\s+range\s+of)\s+(?P<lo1>{NUMBER})(?:\s*(?P<lu1>{_RANGE_UNIT}))?
+          \s+(?:and|to)\s+(?P<hi1>{NUMBER})(?(lu1)(?=\s*(?P=lu1)(?!\p{{L}})))
+      | (?P<lo2>{NUMBER})(?:\s*(?P<lu2>{_RANGE_UNIT})(?=\s+to\s))?
+          (?:\s*[-–—]\s*|\s+(?:to|or)\s+)(?P<hi2>{NUMBER})(?![-–./]\d)(?(lu2)(?=\s*(?P=lu2)(?!\p{{L}})))
       | (?P<vague>{_VAGUE_SOURCE})(?![\p{{L}}-])
+      | (?(pre)(?P<frac>{_FRACTION})(?![\p{{L}}-])|(?!))
+      | (?(pre)(?P<one>an?\s+{_A_UNIT})(?![\p{{L}}-])|(?!))
       | (?P<num>{NUMBER})
     )
     (?:\s*(?P<post>{_POST})(?![\p{{L}}]))?
@@ -103,7 +138,7 @@ _DATE_AFTER = regex.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\b")
 _TIME_AFTER = regex.compile(r"^\s*(?:[ap]\.?\s?m\b\.?|o['’]clock|gmt\b|utc\b|bst\b|cet\b|est\b|edt\b|pst\b|hrs\b|"
                             r"local\s+time\b)", regex.IGNORECASE)
 _AGE_BEFORE = regex.compile(r"\b(?:aged|age|ages|age\s+of)\s+$", regex.IGNORECASE)
-_AGE_AFTER = regex.compile(r"^[\s-]*(?:years?|yrs?|months?)[\s-]*old\b", regex.IGNORECASE)
+_AGE_AFTER = regex.compile(r"^[\s-]*(?:years?|yrs?|months?)[\s-]*olds?\b", regex.IGNORECASE)
 _COMPOUND_AFTER = regex.compile(r"^-\p{L}")
 #: ``_COMPOUND_AFTER``, ``_AGE_AFTER`` or ``_TIME_AFTER`` in one call: each one drops the figure
 _NOT_A_COUNT_AFTER = regex.compile(
@@ -126,7 +161,8 @@ _YEAR_BEFORE = regex.compile(r"(?:\b(?:in|since|by|until|till|before|after|from|
 _AT_BEFORE = regex.compile(r"\bat\s+$", regex.IGNORECASE)
 _PHONE = regex.compile(r"(?:\+\d{1,3}[\s.-]?)?\(?\d{2,5}\)?[\s.-]\d{3,4}[\s.-]?\d{3,4}")
 _CURRENCY_SIGN = regex.compile(r"[$£€¥₹₽]")
-_SCALE_WORD = regex.compile(r"\b(?:" + "|".join(SCALES) + r"|dozen|bn|mn|m|k|tn)\b", regex.IGNORECASE)
+_PENCE = regex.compile(r"\dp$")
+_SCALE_WORD = regex.compile(r"\b(?:" + "|".join(SCALES) + r"|dozen|bn|mn|m|k|tn|mln|bln)\b", regex.IGNORECASE)
 _WORD_NUMBER_ONE = regex.compile(r"^(?:one|a|an)$", regex.IGNORECASE)
 _SPEECH_AFTER = regex.compile(r"\s*(?:said|say|says|told|believe|believed|argue|argued|claim|claimed|warned|"
                               r"insisted|stated)\b", regex.IGNORECASE)
@@ -143,7 +179,7 @@ ABSTRACT = frozenset(
 )
 CURRENCY_WORDS = frozenset(
     "dollar euro pound ruble rouble yuan yen rupee dinar lira peso franc shekel riyal rial cent penny pence "
-    "won naira rand dirham".split()
+    "won naira rand dirham dlr ct stg".split()
 )
 #: Words that end a noun phrase after a number ("100 fighters were", "hundreds of them in").
 _STOP = frozenset(
@@ -367,6 +403,8 @@ def _scale_factor(text: str) -> float:
         lower = word.lower()
         if lower in SCALES:
             factor *= SCALES[lower]
+        elif lower in SCALE_ABBREVIATIONS:
+            factor *= SHORT_SCALES[lower]
     return factor
 
 
@@ -374,7 +412,7 @@ class _Candidate:
     """A regex hit being turned into a Quantity (or dropped)."""
 
     __slots__ = ("hit", "start", "end", "kind", "low", "high", "value", "digits", "vague_name", "pre_text",
-                 "num_text")
+                 "num_text", "unit", "unit_noun")
 
     def __init__(self, hit: regex.Match[str]) -> None:
         self.hit = hit
@@ -388,14 +426,18 @@ class _Candidate:
         #: the hit's ``pre`` and ``num`` groups, read once by ``_interval``
         self.pre_text: str | None = None
         self.num_text: str | None = None
+        #: a unit the hit itself fixes ("fraction"), else None and the context decides
+        self.unit: str | None = None
+        #: the unit of time in "less than a month", counted as the noun
+        self.unit_noun: str | None = None
 
 
 def _interval(candidate: _Candidate, text: str) -> bool:
     """Value a hit; False when it is not a quantity after all (a score, a year range, a pronoun 'one')."""
     hit = candidate.hit
     # one call for every group: each ``group(name)`` call costs as much as the lookups it saves
-    raw_pre, post, lo1, lo2, hi1, hi2, between, vague, number = hit.group(
-        "pre", "post", "lo1", "lo2", "hi1", "hi2", "between", "vague", "num")
+    raw_pre, post, lo1, lo2, hi1, hi2, between, vague, number, fraction, one = hit.group(
+        "pre", "post", "lo1", "lo2", "hi1", "hi2", "between", "vague", "num", "frac", "one")
     candidate.pre_text, candidate.num_text = raw_pre, number
     pre = " ".join(raw_pre.lower().split()) if raw_pre else None
     post_kind = _AFTER_KIND.get(" ".join(post.lower().replace("-", " ").split())) if post else None
@@ -409,11 +451,21 @@ def _interval(candidate: _Candidate, text: str) -> bool:
         if dashed and lo_text.strip()[:1].isdigit() != hi_text.strip()[:1].isdigit():
             return False  # "7-Eleven": a name, not a range
         if not _SCALE_WORD.search(lo_text) and _SCALE_WORD.search(hi_text):
-            low *= _scale_factor(hi_text)
-        if low >= high or (between or "").lower() == "from":
-            return False  # a score ("3-1"), a vote, or a change ("from 5 to 10"), not a range
-        if all(_year_like(t) for t in (lo_text, hi_text)):
-            return False
+            scaled = low * _scale_factor(hi_text)
+            if scaled < high:  # "two to three million", not "700,000 to one million"
+                low = scaled
+        if low >= high:
+            return False  # a score ("3-1") or a vote, not a range
+        start = candidate.start
+        if (between or "").lower() == "from" and not _RANGE_VERB_BEFORE.search(text, max(0, start - 24), start):
+            return False  # a change ("rose from 5 to 10"), not a range; "ranging from 5 to 10" is one
+        if not dashed and not between and not pre and _CHANGE_BEFORE.search(text, max(0, start - 60), start):
+            return False  # "lifted the dividend 2 cts to 12 cts", "rose 360 mln to 27.7 billion": a change
+        if dashed and _score_context(text, start, candidate.end):
+            return False  # "England 17-18 France", "won 5-7 6-0 6-2"
+        if _year_like(lo_text) and (_year_like(hi_text) or not hi_text.strip().isdigit()
+                                    or _YEAR_BEFORE.search(text, max(0, candidate.start - 24), candidate.start)):
+            return False  # "1990-95", "in 1987 to 1.45 mln tonnes": a year is not the low end of a count
         candidate.digits = lo_text[0].isdigit() or hi_text[0].isdigit()
         if candidate.digits and (_leading_zero(lo_text) or _leading_zero(hi_text)):
             return False
@@ -426,7 +478,15 @@ def _interval(candidate: _Candidate, text: str) -> bool:
         return True
     if vague:
         return _vague(candidate, vague, pre)
-    value = parse_number(number)
+    if fraction:
+        return _fraction(candidate, fraction, pre, post_kind)
+    if one:  # "less than a month": one unit of time
+        number = one
+        candidate.num_text = one
+        candidate.unit_noun = singular(one.split()[-1])
+        value: float | None = 1.0
+    else:
+        value = parse_number(number)
     if value is None:
         return False
     candidate.value = value
@@ -435,6 +495,9 @@ def _interval(candidate: _Candidate, text: str) -> bool:
         return False
     how = _BEFORE_KIND.get(pre) if pre else None
     how = how or post_kind
+    if pre in _PLACE_BOUNDS and (
+            _year_like(number) or (pre == "under" and not _is_measure(number, text, candidate.end))):
+        return False  # "under 1987 rules", "under three categories": a place or a heading, not a bound
     if _WORD_NUMBER_ONE.match(number.strip()) and (how is None or _OF_AFTER.match(text, candidate.end)):
         return False  # "one of them", "about one of them": a pronoun, not a figure
     if how is None:
@@ -452,6 +515,75 @@ def _interval(candidate: _Candidate, text: str) -> bool:
 
 
 _TO_OR = regex.compile(r"\s(?:to|or)\s")
+#: Bounds that are also prepositions of place or rank: a year after them is not a figure.
+_PLACE_BOUNDS = frozenset({"above", "below", "under"})
+#: "from X to Y" is a range only after a verb of ranging; after anything else it is a change.
+_RANGE_VERB_BEFORE = regex.compile(r"\b(?:rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying)|anywhere)\s+$",
+                                   regex.IGNORECASE)
+#: A verb of change up to three words before "X dlrs to Y dlrs": the first figure is the change, not a low end.
+_CHANGE_BEFORE = regex.compile(
+    r"\b(?:rose|rise|rises|rising|fell|fall|falls|falling|up|down|increased?|increases|increasing|decreased?|"
+    r"decreases|raised?|raises|raising|lifted|lifts?|cut|cuts|cutting|lowered|lowers?|reduced?|reduces|boosted|"
+    r"boosts?|dropped|drops?|climbed|climbs?|jumped|jumps?|gained|gains?|declined|declines?|slipped|slips?|eased|"
+    r"eases?|grew|grows?|surged|soared|plunged|tumbled|narrowed|widened|revised|trimmed|slashed|"
+    r"lost|loses?|shed|sheds)(?:\s+(?!(?:by|to|at|of|between)\b)[\p{L}'’.,-]+){0,3}\s+$",
+    regex.IGNORECASE,
+)
+#: Around a dashed pair: another score, a word of winning, or a team on each side make it a score.
+_SCORE_BEFORE = regex.compile(
+    r"(?:\d[-–]\d+[,;]?\s+|\b(?:won|wins?|winning|beat|beats|beating|drew|draw|draws|led|"
+    r"leads?|leading|trailed|trails?|trailing|edged|thrashed|victory|defeat|score|scored)\s+(?:\p{L}+\s+)?"
+    r"|\b\p{Lu}\p{L}+\s+)$"
+)
+_SCORE_AFTER = regex.compile(
+    r"^(?:[,;]?\s+\(?\d+[-–]\d|\s+(?:wins?|victory|victories|defeats?|loss|lead|draw|scoreline|triumph|home|away|"
+    r"thrashing|drubbing|success|aggregate|half-time|ft|ht)\b)",
+    regex.IGNORECASE,
+)
+_TEAM_AFTER = regex.compile(r"^\s+\p{Lu}")
+
+
+_MEASURE_AFTER = regex.compile(rf"\s*(?:%|(?:pct|percent|per\s+cent|{CURRENCY_NAMES}|cts|cents|pence|stg)\b)",
+                               regex.IGNORECASE)
+
+
+def _is_measure(number: str, text: str, end: int) -> bool:
+    """Money, a percentage or a scaled figure: "under 150 mln", "under $5", "under 10 dlrs", "under 4 pct"."""
+    return bool(_CURRENCY_SIGN.search(number) or _SCALE_WORD.search(number) or _MEASURE_AFTER.match(text, end))
+
+
+def _score_context(text: str, start: int, end: int) -> bool:
+    """A dashed pair that reads as a score or result, not a range."""
+    before = text[max(0, start - 30) : start]
+    after = text[end : end + 24]
+    if _SCORE_AFTER.match(after):
+        return True
+    found = _SCORE_BEFORE.search(before)
+    if not found:
+        return False
+    if found.group()[:1].isupper() and not found.group().lower().startswith(("won", "beat", "lost", "drew")):
+        return bool(_TEAM_AFTER.match(after))  # "England 17-18 France": a team before and after
+    return True
+
+
+def _fraction(candidate: _Candidate, fraction: str, pre: str | None, post_kind: str | None) -> bool:
+    """"nearly half", "more than a third", "about two-thirds": a share with an approximator, as a fraction."""
+    how = (_BEFORE_KIND.get(pre) if pre else None) or post_kind
+    if how is None:
+        return False  # "half the income", "a third of the staff": stated, not approximate
+    words = fraction.lower().replace("-", " ").split()
+    value = (UNIT_WORDS.get(words[0], 1) if len(words) > 1 else 1) / FRACTIONS[words[-1]]
+    candidate.value = value
+    candidate.unit = "fraction"
+    if how == "upper":
+        candidate.kind, candidate.low, candidate.high = "bound", None, value
+    elif how == "lower":
+        candidate.kind, candidate.low, candidate.high = "bound", value, None
+    elif how == "near":
+        candidate.kind, candidate.low, candidate.high = "approximate", round(value * 0.9, 4), value
+    else:
+        candidate.kind, candidate.low, candidate.high = "approximate", round(value * 0.9, 4), round(value * 1.1, 4)
+    return True
 #: normalised vague quantity -> the name of the first ``_VAGUE`` pattern it matches (the same few recur)
 _VAGUE_NAMES: dict[str, str] = {}
 
@@ -484,6 +616,8 @@ def _vague(candidate: _Candidate, vague: str, pre: str | None) -> bool:
         low, high = (20, 99) if text.startswith("tens") else (40, 199)
     elif name == "handful":
         low, high = 2, 9
+    elif name == "multi-scale":  # "multi-billion": two of the scale at least
+        low, high = 2 * SCALES[text.replace("-", "")[5:]], None
     elif name == "couple":
         low, high = 2, 3
     elif name == "few":
@@ -517,6 +651,19 @@ def _leading_zero(text: str) -> bool:
     return len(stripped) > 1 and stripped[0] == "0" and stripped[1] != "."
 
 
+#: Approximators that also mean "during" before a span of time ("over two days", "some days").
+_DURING = frozenset({"over", "well over", "just over"})
+
+
+def _bounded_span(candidate: _Candidate) -> bool:
+    """A bound, approximation or range of time ("up to 20 years", "some 26 years", "three to five years",
+    "almost five times"): the figure is a claim to check, unlike an exact duration ("for three weeks")."""
+    if candidate.kind not in ("bound", "approximate", "range"):
+        return False
+    pre = candidate.pre_text
+    return not pre or " ".join(pre.lower().split()) not in _DURING
+
+
 def _count_context(candidate: _Candidate, text: str) -> tuple[str | None, str | None, int] | None:
     """``None`` for a figure its context rules out as a count (a date, time, age, year, identifier, phone
     number, duration or compound modifier); else its counted noun, the word after it and where the noun ends.
@@ -539,7 +686,7 @@ def _count_context(candidate: _Candidate, text: str) -> tuple[str | None, str | 
         if number is not None and _year_like(number) and _YEAR_BEFORE.search(before):
             return None
     noun, first, noun_end = counted = counted_noun(text, end)
-    if noun in TIME_UNITS or (first is not None and singular(first) in TIME_UNITS):
+    if (noun in TIME_UNITS or (first is not None and singular(first) in TIME_UNITS)) and not _bounded_span(candidate):
         return None
     if vague:
         if candidate.vague_name in _WEAK_VAGUE:
@@ -618,7 +765,9 @@ def _trie(words: Iterable[str]) -> str:
 #: Words that can start a quantity's core: number words, scales and vague quantity words.
 _CORE_WORDS = sorted(
     {*UNIT_WORDS, *TENS, *SCALES, "dozen", "dozens", "hundreds", "thousands", "millions", "billions", "tens",
-     "scores", "handful", "number", "few", "couple", "several", "numerous", "countless", "untold", "multiple"}
+     "scores", "handful", "number", "few", "couple", "several", "numerous", "countless", "untold", "multiple",
+     "clutch", "smattering", "sprinkling", "multi", "multimillion", "multibillion", "multitrillion", *FRACTIONS,
+     *_A_UNIT_WORDS}
 )
 #: The prefilter, run over lower-cased text with the standard library's ``re`` (a trie of literals is
 #: several times faster there than ``regex`` with IGNORECASE).  Every quantity contains one of its hits.
@@ -650,6 +799,14 @@ def _second_words() -> dict[str, frozenset[str]]:
 
 
 _SECOND_WORDS = _second_words()
+#: Core words that can only be a share ("quarter", "thirds"): a quantity never starts at one ("half" can:
+#: "half a million").
+_SHARE_WORDS = tuple(word for word in FRACTIONS if not word.startswith("half"))
+_NEEDS_APPROXIMATOR = (*_SHARE_WORDS, *_A_UNIT_WORDS)
+_OPENING_QUOTES = "\"'“‘(["
+#: "in the range of 1.2 to 5.2": "in" also opens a range, when "range" is its third word.
+_SECOND_WORDS["in"] = _SECOND_WORDS.get("in", frozenset()) | {"the", "a"}
+_THIRD_WORDS = {("in", "the"): "range", ("in", "a"): "range"}
 _CURRENCY_SIGNS = frozenset("$£€¥₹₽")
 #: Where ``_CORE`` can match: a core word (found by Aho–Corasick, wherever it occurs), the start of a run of
 #: digits and currency signs, a currency sign and the character after it.
@@ -712,12 +869,18 @@ def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
     found = []
     for index, lead in enumerate(words):
         if lead not in _LEAD_WORDS:
-            continue
+            if lead[:1] not in _OPENING_QUOTES or lead.lstrip(_OPENING_QUOTES) not in _LEAD_WORDS:
+                continue
+            lead = lead.lstrip(_OPENING_QUOTES)  # '"more than half"': the quotation opens with the quantity
         seconds = _SECOND_WORDS.get(lead)
         if seconds is not None:
             following = (words[index + 1] if index + 1 < len(words)
                          else (lowered[core_start : core_start + 40].split(None, 1) or [""])[0])
-            if following.replace("ſ", "s") not in seconds:
+            following = following.replace("ſ", "s")
+            if following not in seconds:
+                continue
+            third = _THIRD_WORDS.get((lead, following))
+            if third is not None and (index + 2 >= len(words) or words[index + 2] != third):
                 continue
         found.append(index)
     return found
@@ -744,13 +907,17 @@ def _hits(text: str) -> Iterable[regex.Match[str]]:
         if split_ok and lowered[core_start] not in _CURRENCY_SIGNS and not _openers(
                 lowered[window_start:core_start].split()[-5:], lowered, core_start):
             # the common case, no word before the hit that can open a quantity: only the hit itself
+            if lowered.startswith(_NEEDS_APPROXIMATOR, core_start):
+                continue  # "the first quarter", "a year ago": a share or "a" unit needs an approximator before it
             hit = SCAN.match(text, core_start)
             if hit and hit.end() > core_start:
                 covered = hit.end()
                 yield hit
             continue
         words = list(_WORD_START.finditer(lowered, window_start, core_start))[-5:]
-        starts = [words[index].start() for index in _openers([word.group() for word in words], lowered, core_start)]
+        texts = [word.group() for word in words]
+        starts = [words[index].start() + len(texts[index]) - len(texts[index].lstrip(_OPENING_QUOTES))
+                  for index in _openers(texts, lowered, core_start)]
         if words and lowered[core_start] in _CURRENCY_SIGNS and words[-1].end() == core_start:
             starts.append(words[-1].start())  # "US$5": the currency's prefix is part of the figure
         starts.append(core_start)
@@ -783,17 +950,24 @@ def scan(document: Any) -> list[Quantity]:
         if counted is None:
             continue
         noun, first, noun_end = counted
+        if candidate.unit_noun:
+            noun = candidate.unit_noun  # "less than a month": a month is counted
         end = candidate.end
         unit = "count"
         percent = _PERCENT_AFTER.match(text[end : end + 24]) if candidate.kind not in ("vague", "unknown") else None
         if percent:
             unit, end, noun = "percent", end + percent.end(), None
-        elif _CURRENCY_SIGN.search(candidate.hit.group()) or (noun in CURRENCY_WORDS):
+        elif candidate.unit:
+            unit = candidate.unit
+        elif (noun in CURRENCY_WORDS or _CURRENCY_SIGN.search(candidate.hit.group())
+              or (candidate.num_text is not None and _PENCE.search(candidate.num_text))):
             unit = "money"
         stop = candidates[index + 1].start if index + 1 < len(candidates) else len(text)
         sentence = document.sentence_at(candidate.start)
         event = _NOUN_EVENT.get(noun or "") or _event(text, candidate.start, max(end, noun_end), sentence, stop,
                                                          lowered)
+        if event is None and candidate.vague_name in _NEEDS_EVENT:
+            continue
         quantities.append(
             Quantity(candidate.start, end, candidate.kind, candidate.low, candidate.high, unit, noun, event,
                      candidate.value)

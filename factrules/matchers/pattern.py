@@ -66,6 +66,9 @@ class PatternMatcher(Matcher):
         self.literal_starts: list[tuple[str, ...] | None] = [literal_starts(p) for p in self.patterns]
         #: every word any pattern runs behind: the group's keyword pass looks for all of them
         self.keywords = tuple(dict.fromkeys(k for words in self.pattern_prefilters for k in words))
+        #: the same words as sets: which of a long prefilter list a document holds is one C-level
+        #: intersection per pattern and document, not a Python loop over the list
+        self.pattern_prefilter_sets = [frozenset(words) for words in self.pattern_prefilters]
         #: where the pattern must look when a prefilter word is found: its sentence, or its paragraph when
         #: the rule's scope lets a match run past a sentence (quotes span sentences), or everything
         self.window = {"sentence": "sentence", "document": "document"}.get(rule.get("scope", "sentence"), "paragraph")
@@ -173,11 +176,12 @@ class PatternGroup(MatcherGroup):
             windows: list[list[tuple[int, int]] | None] | None = None
             if matcher.keywords and hits is not None:
                 windows = []
-                for words in matcher.pattern_prefilters:
+                for words in matcher.pattern_prefilter_sets:
                     if not words:
                         windows.append(None)
                         continue
-                    present = tuple(word for word in words if word in hits)
+                    # sorted: the same words found give the same cache key whatever order a rule lists them in
+                    present = tuple(sorted(words.intersection(hits)))
                     if not present:
                         windows.append([])
                         continue

@@ -21,6 +21,7 @@ attributes and comments.
 from __future__ import annotations
 
 import html
+from collections import deque
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -74,7 +75,8 @@ class _Reader:
         self.metadata: dict[str, Any] = {}
         #: (line, column) after the last content located, so table cells on one line are found in order
         self._floor = (-1, 0)
-        self._dropped: list[int] = []
+        #: a deque: lines are taken from the front, and 10,000 dropped lines made ``list.pop(0)`` quadratic
+        self._dropped: deque[int] = deque()
         self._pending = ""  # the rest of an entity that decodes to several characters, and its source span
         self._pending_span = (0, 0)
         #: what could not be read (front matter past the alias limit), for the document's notes
@@ -83,7 +85,7 @@ class _Reader:
     def read(self) -> Document:
         tokens = _PARSER.parse(self.source)
         limit = _PARSER.options["maxNesting"]
-        self._dropped = self._dropped_lines(tokens) if any(t.level >= limit - 1 for t in tokens) else []
+        self._dropped = deque(self._dropped_lines(tokens) if any(t.level >= limit - 1 for t in tokens) else ())
         for token in tokens:
             if token.map and self._dropped:
                 self._flush_dropped(before=token.map[0])
@@ -128,7 +130,7 @@ class _Reader:
         """Add dropped lines before line ``before`` as plain text, consecutive lines as one paragraph."""
         previous = -2
         while self._dropped and self._dropped[0] < before:
-            number = self._dropped.pop(0)
+            number = self._dropped.popleft()
             start, end = self.lines[number]
             text_start = _text_start(self.source, start, end)
             if number != previous + 1:

@@ -1,0 +1,378 @@
+"""The ``attribution`` kind: reporting clauses whose source the reader cannot identify.
+
+"Analysts said", "said a source", "according to reports", "it is understood":
+each clause is found from its reporting verb (or "according to", or a
+no-source construction), its source phrase read in whichever order the clause
+uses (``factrules.attribution``), and classified.  Vague groups, anonymous
+single sources and no source at all are reported; named people and bodies are
+not, and a pronoun ("they said") takes the kind of the source it refers to.
+
+Cheap by construction: one Aho–Corasick pass finds the verbs and cue words,
+and only the sentences holding one are tokenised.  All word lists are the
+rule's ``options``, validated by ``options_schema``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+import ahocorasick
+import regex
+
+from factrules.attribution import (
+    ANONYMOUS,
+    NAMED_PERSON,
+    NO_SOURCE,
+    PRONOUN,
+    PRONOUNS,
+    UNVERIFIED_KINDS,
+    VAGUE_GROUP,
+    Analyzer,
+    Lexicon,
+    Source,
+    Tokens,
+    _bare,
+    plural,
+    tokenize,
+)
+from factrules.matchers.base import Match, Matcher, RuleError
+
+#: The kind of a clause not analysed because no vague word is near it (see ``AttributionMatcher._worth``).
+ATTRIBUTED = "attributed"
+#: How many characters before and after its cue a clause is read in.
+_BEFORE = 110
+_AFTER = 80
+
+#: A word list: single words (a source phrase is read word by word); ``no_source`` templates are phrases.
+_WORDS = {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": r"^\S+$"}}
+_PHRASES = {"type": "array", "uniqueItems": True, "items": {"type": "string", "pattern": r"^\s*\S(?:.*\S)?\s*$"}}
+#: Option name -> what the list holds (the schema's descriptions; ``docs/rule-packs.md`` repeats them).
+LISTS: dict[str, str] = {
+    "verbs": "reporting verbs, every form written out (say, says, said, told, expect, expected, ...)",
+    "group_nouns": "plural sources that are vague unless a name qualifies them (analysts, officials, dealers)",
+    "unnamed_nouns": "sources that stay unnamed even with a body or a person before them (sources, aides, people)",
+    "single_nouns": "singular roles, anonymous after a/an/one with no name (official, analyst, diplomat)",
+    "spokesman_nouns": "roles that speak for a body and count as attributed (spokesman, spokeswoman)",
+    "vague_determiners": "words that make a group vague on their own (some, many, others, most, other)",
+    "generic_modifiers": "capitalised words that do not name a body (Government, Western, U.S.)",
+    "report_nouns": "nouns that are no source at all after 'according to' or as a subject (reports, rumours)",
+    "org_suffixes": "words that make a name an organisation (ministry, bank, corp, inc, party)",
+    "titles": "titles that make a name a person (mr, mrs, dr, president, minister)",
+    "auxiliaries": "words skipped between a source and its verb (have, had, been, also, privately)",
+    "boundaries": "words that end a source phrase going left (that, which, and, but, while)",
+    "passive_verbs": "participles that take their source after 'by' (considered, regarded, seen)",
+    "prepositions": "words after which a noun is an object, not a source (of, to, by, with)",
+    "modals": "auxiliaries that make a clause a possibility, not a report (may, might, could)",
+}
+NO_SOURCE_HELP = ("constructions with no source at all, as word templates: {be} is any form of 'to be' "
+                  "('is', 'has been', ...), {have} any form of 'to have', * one optional word")
+PRONOUN_WINDOW_HELP = "how many sentences back a pronoun may look for the source it refers to"
+
+
+def options_schema() -> dict[str, Any]:
+    properties: dict[str, Any] = {name: {**_WORDS, "description": help_} for name, help_ in LISTS.items()}
+    properties["verbs"] = {**properties["verbs"], "minItems": 1}
+    properties["no_source"] = {**_PHRASES, "description": NO_SOURCE_HELP}
+    properties["pronoun_window"] = {"type": "integer", "minimum": 0, "maximum": 20, "description": PRONOUN_WINDOW_HELP}
+    return {"type": "object", "additionalProperties": False, "required": ["verbs"], "properties": properties}
+
+
+_BE = (r"(?:(?:is|was|are|were|be|been|being|has|have|had|will|would|['’]s|['’]re)"
+       r"(?:\s+(?:also|already|now|still|even|long|been|be|increasingly|widely))*)")
+_HAVE = r"(?:has|have|had|['’]ve|['’]s)"
+_PLACEHOLDERS = {"{be}": _BE, "{have}": _HAVE, "*": ""}
+
+
+#: Words too common to find a template by ("there {be} * speculation" is found by "speculation").
+_WEAK_ANCHORS = frozenset("i am we are it its there is was the a an to of".split())
+
+
+def template_regex(template: str, avoid: Iterable[str] = ()) -> tuple[str, str]:
+    """(regex source, the word to find it by) for one ``no_source`` template; ``RuleError`` if it cannot be one.
+
+    The word is the template's longest literal, preferring one that is neither in ``avoid`` nor a function
+    word: the fewer places it occurs, the fewer windows the template is tried in."""
+    words = template.split()
+    literals = [w.lower() for w in words if w not in _PLACEHOLDERS]
+    bad = [w for w in literals if not regex.fullmatch(r"[\p{L}\p{N}'’-]+", w)]
+    if bad or not literals or words[0] == "*" or words[-1] == "*":
+        raise RuleError(f"options: no_source: '{template}': a template holds words, {{be}}, {{have}} and * "
+                        "(not first or last), and at least one word")
+    source = ""
+    for index, word in enumerate(words):
+        if word == "*":
+            source += r"(?:[\p{L}\p{N}'’-]+\s+)?"  # the optional word takes its space with it
+            continue
+        source += _PLACEHOLDERS.get(word) or regex.escape(word.lower()).replace("'", "['’]")
+        if index < len(words) - 1:
+            source += r"\s+"
+    avoided = set(avoid) | _WEAK_ANCHORS
+    return source, max(literals, key=lambda w: (w not in avoided, len(w)))
+
+
+def _word_regex(words: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``words`` as a whole word, in folded text."""
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w])" if alternatives else r"(?!)")
+
+
+class AttributionMatcher(Matcher):
+    """Reports reporting clauses whose source is a vague group, an anonymous single source, or none."""
+
+    kind = "attribution"
+    options_schema: ClassVar[dict[str, Any]] = options_schema()
+
+    def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(rule, **kwargs)
+        if "verbs" not in self.options:
+            raise RuleError("an attribution rule needs options.verbs, the reporting verbs it looks for")
+        self.lexicon = Lexicon.build({name: self.options.get(name, []) for name in LISTS})
+        self.analyzer = Analyzer(self.lexicon)
+        self.window = int(self.options.get("pronoun_window", 3))
+        templates = [" ".join(t.split()) for t in self.options.get("no_source", [])]
+        sources, anchors = [], set()
+        #: an anchor that is also a reporting verb ("reported" in "widely reported") would be found in
+        #: every clause with that verb; a template anchors on another of its words when it has one
+        common = {*self.lexicon.verbs, *self.lexicon.passive_verbs}
+        for template in templates:
+            source, anchor = template_regex(template, avoid=common)
+            sources.append(source)
+            anchors.add(anchor)
+        self.no_source = (regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(sources) + r")(?![\p{L}\p{N}])",
+                                        regex.IGNORECASE) if sources else None)
+        self.anchors = frozenset(anchors)
+        lex = self.lexicon
+        #: a clause is analysed only when one of these words is near its cue; any other is attributed
+        self.triggers = frozenset(
+            word.split()[-1]
+            for word in (*lex.group_nouns, *lex.unnamed_nouns, *lex.single_nouns, *lex.vague_determiners,
+                         *lex.report_nouns)
+        )
+        #: pronouns are worth reading only when an unverified source is recent enough for them to refer to
+        self.pronoun_triggers = frozenset(p for p, want in PRONOUNS.items() if want not in ("body", "speaker"))
+        # one C-level search of a short window per cue (the standard ``re``: plain words, no Unicode classes)
+        self._trigger = _word_regex(self.triggers)
+        self._pronoun = _word_regex(self.pronoun_triggers)
+        self.clause_words = frozenset({*self.lexicon.verbs, *self.lexicon.passive_verbs, "according"})
+        self.keywords = {*self.clause_words, *anchors}
+        self._automaton = ahocorasick.Automaton()
+        for word in self.keywords:
+            self._automaton.add_word(word, word)
+        self._automaton.make_automaton()
+
+    # -- the pass --------------------------------------------------------------------------------------------
+    def _cues(self, document) -> dict[tuple[int, int], list[tuple[int, str]] | None]:
+        """Sentence -> the (offset, word) of each whole cue word in it, in order: one Aho–Corasick pass.
+        ``None`` for every sentence when folding changes the text's length ("İ"): each sentence is then
+        searched on its own."""
+        text = document.folded
+        found: dict[tuple[int, int], list[tuple[int, str]] | None] = {}
+        if text is None:
+            return dict.fromkeys(document.sentences)
+        size = len(text)
+        sentence = (-1, -1)
+        for end, word in self._automaton.iter(text):
+            start = end - len(word) + 1
+            if start and text[start - 1].isalnum() or end + 1 < size and text[end + 1].isalnum():
+                continue
+            if not sentence[0] <= start < sentence[1]:
+                sentence = document.sentence_at(start)
+            cues = found.get(sentence)
+            if cues is None:
+                found[sentence] = cues = []
+            cues.append((start, word))
+        return found
+
+    def find(self, document, prior=()) -> Iterable[Match]:
+        records: list[tuple[int, Source]] = []
+        sentence_index = {span: i for i, span in enumerate(document.sentences)}
+        common: dict[str, bool] = {}
+        text = document.text
+
+        def is_common(word: str) -> bool:
+            """Does the document write ``word`` in lower case somewhere (so a capital on it is the sentence's)?"""
+            known = common.get(word)
+            if known is None:
+                known = False
+                at = text.find(word)
+                while at >= 0:
+                    end = at + len(word)
+                    if (not at or not text[at - 1].isalpha()) and (end >= len(text) or not text[end].isalpha()):
+                        known = True
+                        break
+                    at = text.find(word, end)
+                common[word] = known
+            return known
+
+        folded = document.folded
+        last_unverified = -1_000_000
+        for span, cues in sorted(self._cues(document).items()):
+            number = sentence_index.get(span, 0)
+            if cues is not None and folded is not None:
+                pronouns = number - last_unverified <= self.window
+                clauses = {cue[0] for cue in cues if self._worth(folded, span, cue, pronouns)}
+                if any(word in self.clause_words and offset not in clauses for offset, word in cues):
+                    records.append((number, Source(span[0], span[0], "", "", ATTRIBUTED)))
+                cues = [cue for cue in cues if cue[0] in clauses or cue[1] in self.anchors]
+                if not cues:
+                    continue
+            else:
+                clauses = None
+            for found in self.sources_in(text, span, is_common, cues, clauses):
+                if found.kind == PRONOUN:
+                    self._resolve(found, records, number)
+                records.append((number, found))
+                if found.kind in UNVERIFIED_KINDS:
+                    last_unverified = number
+                    found.locate()
+                    data = {"verb": found.verb, "source": found.source, "source_kind": found.kind}
+                    if found.pronoun:
+                        data["pronoun"] = found.pronoun
+                        data["antecedent"] = found.antecedent or ""
+                    yield Match(found.start, found.end, data=data)
+
+    def _worth(self, folded: str, span: tuple[int, int], cue: tuple[int, str], pronouns: bool) -> bool:
+        """Is a word that can make a source unverified within a few words of this cue?  Most reporting
+        clauses ("the company said", "Smith said") have none, and need not be tokenised at all."""
+        offset, word = cue
+        if word not in self.clause_words:
+            return False
+        after = offset + len(word)
+        # the subject is the few words before the verb, or before a parenthetical that ends in a comma
+        back = 80 if folded[max(span[0], offset - 3):offset].rstrip().endswith(",") else 40
+        window = (max(span[0], offset - back), min(span[1], after + 30))
+        if self._trigger.search(folded, *window):
+            return True
+        return pronouns and self._pronoun.search(folded, *window) is not None
+
+    def _resolve(self, found: Source, records: list[tuple[int, Source]], number: int) -> None:
+        """Give a pronoun (or "the aide") the kind of the latest earlier source it can refer to."""
+        want = PRONOUNS.get(found.head)
+        if want == "speaker":
+            return
+        for at, earlier in reversed(records):
+            if want is not None and number - at > self.window:
+                break  # a pronoun reaches a few sentences back; "the aide" reaches the noun that introduced it
+            if earlier.kind in (PRONOUN, NO_SOURCE):
+                continue
+            if earlier.kind == ATTRIBUTED and want is not None:  # a clause with no vague word: a known source
+                found.pronoun, found.antecedent, found.kind = found.source, earlier.source, ATTRIBUTED
+                return
+            if want is None:  # "the aide", "the official": the same noun introduced before
+                if earlier.kind == ATTRIBUTED or earlier.head != found.head:
+                    continue
+            elif want == "singular" and plural(earlier.head) and earlier.kind != NAMED_PERSON:
+                continue
+            elif want == "plural" and earlier.kind in (NAMED_PERSON, ANONYMOUS):
+                continue
+            elif want == "body" and earlier.kind != "named-body":
+                continue
+            found.pronoun, found.antecedent, found.kind = found.source, earlier.source, earlier.kind
+            if want == "one" and earlier.kind == VAGUE_GROUP:
+                found.kind = ANONYMOUS  # "one said", after "analysts said": one of them
+            return
+        # unresolved: attributed for the purposes of this rule, as a reader takes it from context
+        found.kind = "pronoun"
+
+    # -- one sentence ------------------------------------------------------------------------------------------
+    def sources_in(self, text: str, span: tuple[int, int], is_common, cues: list[tuple[int, str]] | None = None,
+                   clauses: set[int] | None = None) -> list[Source]:
+        """Every reporting clause in one sentence, in order.  ``cues`` are the cue words found in it (offset,
+        word; ``None``: find them here), ``clauses`` the offsets of those worth reading as a clause (``None``:
+        all); only a short stretch around each is tokenised."""
+        if cues is None:
+            folded = text[span[0]:span[1]].lower().replace("’", "'")
+            cues = [(span[0] + end - len(word) + 1, word) for end, word in self._automaton.iter(folded)
+                    if (end + 1 == len(folded) or not folded[end + 1].isalnum())
+                    and (end < len(word) or not folded[end - len(word)].isalnum())]
+        out: list[Source] = []
+        taken: list[tuple[int, int]] = []
+        if self.no_source is not None:
+            seen: set[tuple[int, int]] = set()
+            for offset, word in cues:
+                if word not in self.anchors:
+                    continue
+                # a template's longest word is its anchor, so a match lies within a few words of it
+                window = (max(span[0], offset - 60), min(span[1], offset + len(word) + 40))
+                for hit in self.no_source.finditer(text, *window):
+                    if hit.span() not in seen and hit.start() <= offset < hit.end():
+                        seen.add(hit.span())
+                        out.append(Source(hit.start(), hit.end(), hit.group(), "", NO_SOURCE,
+                                          head=hit.group().lower()))
+                        taken.append(hit.span())
+        for offset, word in cues:
+            if word not in self.clause_words or any(a <= offset < b for a, b in taken):
+                continue
+            if clauses is not None and offset not in clauses:
+                continue
+            found = self._clause(text, span, offset, word, is_common)
+            if found is not None:
+                out.append(found)
+        out.sort(key=lambda s: s.start)
+        return out
+
+    def _clause(self, text: str, span: tuple[int, int], offset: int, word: str, is_common) -> Source | None:
+        """The reporting clause of the cue word at ``offset``, if it heads one."""
+        start = span[0]
+        if offset - start > _BEFORE:  # the source phrase is near its verb: read only that far
+            start = text.find(" ", offset - _BEFORE, offset) + 1 or offset
+        end = min(span[1], offset + len(word) + _AFTER)
+        tokens = tokenize(text, start, end, offset)
+        index = tokens.pivot
+        if index >= len(tokens):
+            return None
+        opens = start == span[0]
+        stretch = text[start:end]
+        all_caps = len(stretch) > 8 and stretch.upper() == stretch
+        lex, low = self.lexicon, tokens.low
+        if word == "according":
+            if index + 1 < len(low) and low[index + 1] == "to":
+                phrase = self.analyzer.according(tokens, index + 1)
+                if phrase:
+                    return self._source(tokens, phrase, (index, phrase[1] - 1), offset, "according to", all_caps,
+                                        is_common, opens)
+            return None
+        if word in lex.passive_verbs:
+            by = next((i for i in range(index + 1, min(index + 5, len(low))) if low[i] == "by"), None)
+            if by is not None:
+                phrase = self.analyzer.according(tokens, by)
+                if phrase:
+                    return self._source(tokens, phrase, (index, phrase[1] - 1), offset, tokens.text[index],
+                                        all_caps, is_common, opens)
+            if word not in lex.verbs:
+                return None
+        if index > 0 and _bare(tokens.text[index - 1]) != low[index - 1]:
+            return None  # "the analysts' estimates", "Brown's claims": a noun, not a verb
+        phrase = self.analyzer.before(tokens, index)
+        if phrase and self._disagrees(tokens.text[phrase[1] - 1], word):
+            return None  # "a poll of voters suggests": the plural is not the subject of "suggests"
+        if phrase:
+            found = self._source(tokens, phrase, (phrase[0], index), offset, tokens.text[index], all_caps,
+                                 is_common, opens)
+            if found.kind in UNVERIFIED_KINDS:
+                between = self.analyzer.apposition(tokens, phrase[1], index)
+                if between and self.analyzer.names(tokens.text[between[0]:between[1]]):
+                    found.kind = NAMED_PERSON  # "two officials, Otto Kahn and Ida Weiss, said": named after all
+            return found
+        phrase = self.analyzer.after(tokens, index)
+        if phrase:
+            return self._source(tokens, phrase, (index, phrase[1] - 1), offset, tokens.text[index], all_caps,
+                                is_common, opens)
+        return None
+
+    def _disagrees(self, last: str, verb: str) -> bool:
+        """A plural noun before a verb of the third person singular ("people suggests") is not its subject."""
+        low = last.lower()
+        plural = (low.endswith("s") or low == "people") and low not in PRONOUNS and not last.isupper()
+        return plural and verb.endswith("s") and verb[:-1] in self.lexicon.verbs
+
+    def _source(self, tokens: Tokens, phrase: tuple[int, int], extent: tuple[int, int], offset: int, verb: str,
+                all_caps: bool, is_common, opens: bool = True) -> Source:
+        words = tokens.text[phrase[0]:phrase[1]]
+        starts_sentence = opens and all(not t[0].isalnum() for t in tokens.text[:phrase[0]])
+        first = tokens.low[phrase[0]]
+        common = {first} if starts_sentence and is_common(first) else set()
+        kind, head = self.analyzer.classify(words, starts_sentence, all_caps, common)
+        return Source(offset, offset, verb, " ".join(words), kind, head=head, tokens=tokens, extent=extent)

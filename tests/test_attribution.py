@@ -1,0 +1,230 @@
+"""The ``attribution`` kind and ``sourcing.vague-attribution``: clause orders, source kinds, pronouns, options.
+
+Every sentence here is written for these tests.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import pytest
+import regex
+
+from factrules import check_text
+from factrules.api import Options, build_engine
+from factrules.attribution import ANONYMOUS, NAMED_BODY, NAMED_PERSON, NO_SOURCE, VAGUE_GROUP, Analyzer, Lexicon
+from factrules.config import Config
+from factrules.matchers.attribution import AttributionMatcher, template_regex
+from factrules.matchers.base import RuleError
+
+RULE = "sourcing.vague-attribution"
+
+
+@lru_cache(maxsize=1)
+def matcher() -> AttributionMatcher:
+    engine = build_engine(Options(select=(RULE,)), Config())
+    found = next(rule.matcher for rule in engine.rules if rule.full_id == RULE)
+    assert isinstance(found, AttributionMatcher)
+    return found
+
+
+def findings(text: str) -> list[dict[str, Any]]:
+    """The rule's findings on ``text``: the words it flagged and its ``data``."""
+    return [{"text": f.text, **(f.data or {})} for f in check_text(text, select=[RULE])]
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    """(source, kind) of every reporting clause the matcher reads in one sentence, flagged or not."""
+    span = (0, len(text))
+    return [(s.source, s.kind) for s in matcher().sources_in(text, span, lambda word: word in text.lower())]
+
+
+# -- clause orders -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "flagged", "verb"), [
+    ("Analysts said the rally would fade.", "Analysts said", "said"),                      # X said
+    ("The rally will fade by June, traders said.", "traders said", "said"),                # ..., X said.
+    ("The rally will fade by June, say economists.", "say economists", "say"),             # ..., say X.
+    ('"The rally is over," said one dealer.', "said one dealer", "said"),                  # "...", said X.
+    ("Two diplomats told reporters the talks had stalled.", "Two diplomats told", "told"),  # X told reporters
+    ("Economists expect rates to fall in the spring.", "Economists expect", "expect"),
+    ("Some brokers have warned that margins will shrink.", "Some brokers have warned", "warned"),
+    ("Critics argue that the scheme rewards the wrong firms.", "Critics argue", "argue"),
+    ("Observers noted that turnout was low.", "Observers noted", "noted"),
+    ("The plant will close, according to researchers.", "according to researchers", "according to"),
+    ("DEALERS SAY BOND YIELDS WILL CLIMB", "DEALERS SAY", "SAY"),                          # a headline
+])
+def test_every_clause_order_is_read(text: str, flagged: str, verb: str) -> None:
+    found = findings(text)
+    assert [f["text"] for f in found] == [flagged]
+    assert found[0]["verb"] == verb
+
+
+def test_a_parenthetical_between_source_and_verb_is_skipped() -> None:
+    found = findings("An aide, who asked not to be named, said the minister would resign.")
+    assert found[0]["source"] == "An aide" and found[0]["source_kind"] == ANONYMOUS
+    assert found[0]["text"].startswith("An aide") and found[0]["text"].endswith("said")
+
+
+# -- source kinds ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "source", "kind"), [
+    ("Maria Lopez said the rally would fade.", "Maria Lopez", NAMED_PERSON),
+    ("Mr Okafor said the rally would fade.", "Mr Okafor", NAMED_PERSON),
+    ("The rally will fade, said Ana Ruiz, an economist at a Dutch bank.", "Ana Ruiz", NAMED_PERSON),
+    ("The Bank of England said rates would stay on hold.", "The Bank of England", NAMED_BODY),
+    ("A Treasury spokesman said the figures were wrong.", "A Treasury spokesman", NAMED_BODY),
+    ("Finance Ministry officials said the tax would stay.", "Finance Ministry officials", NAMED_BODY),
+    ("Officials of the Port Authority said the quay was shut.", "Officials of the Port Authority", NAMED_BODY),
+    ("Analysts said the rally would fade.", "Analysts", VAGUE_GROUP),
+    ("Government officials said the plan was on course.", "Government officials", VAGUE_GROUP),
+    ("Japanese officials said the plan was on course.", "Japanese officials", VAGUE_GROUP),
+    ("Others say the plan is too timid.", "Others", VAGUE_GROUP),
+    ("Some firms say the plan is too timid.", "Some firms", VAGUE_GROUP),
+    ("Industry sources said output would fall.", "Industry sources", VAGUE_GROUP),
+    ("A source said the minister would resign.", "A source", ANONYMOUS),
+    ("One official told reporters the deal was off.", "One official", ANONYMOUS),
+    ("A person at the bank said the deal was off.", "A person at the bank", ANONYMOUS),
+    ("One of her advisers' aides said the deal was off.", "One of her advisers' aides", ANONYMOUS),
+])
+def test_each_source_kind(text: str, source: str, kind: str) -> None:
+    assert kinds(text) == [(source, kind)]
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("It is understood that the board will meet on Friday.", "It is understood"),
+    ("There has been growing speculation that the firm will be sold.", "There has been growing speculation"),
+    ("Research suggests that most drivers speed.", "Research suggests"),
+    ("Studies have shown that the drug works.", "Studies have shown"),
+    ("The shares fell amid rumours of a rights issue.", "amid rumours"),
+    ("There are also concerns that the dam will leak.", "There are also concerns"),
+    ("The reform has been widely praised.", "widely praised"),
+    ("The plant will close, according to official statistics.", "according to official statistics"),
+])
+def test_no_source_at_all(text: str, phrase: str) -> None:
+    found = findings(text)
+    assert [f["text"] for f in found] == [phrase]
+    assert found[0]["source_kind"] == NO_SOURCE
+
+
+@pytest.mark.parametrize("text", [
+    "Maria Lopez said the rally would fade.",
+    "The Bank of England said rates would stay on hold.",
+    "A Treasury spokesman said the figures were wrong.",
+    "Two officials, Ana Ruiz and Tom Berg, said the quay was shut.",  # named in apposition
+    "A survey of 900 voters suggests the race is close.",              # the plural is an object
+    "The scheme is about letting people tell their own stories.",      # so is this one
+    "Some may see this as a setback.",                                  # a possibility, not a report
+    "Metal Dealers said in a statement that it had sold the unit.",    # a firm's name ends in a noun
+    "Exports rose, according to early figures from the central bank.",  # the figures have an author
+    "He said he would appeal.",                                         # no earlier source to refer to
+])
+def test_attributed_or_no_clause_is_not_flagged(text: str) -> None:
+    assert findings(text) == []
+
+
+# -- pronouns ---------------------------------------------------------------------------------------------------
+def test_a_pronoun_takes_the_kind_of_the_source_it_refers_to() -> None:
+    found = findings("Dealers said the rate would rise. They added that the bank was silent.")
+    assert [f["text"] for f in found] == ["Dealers said", "They added"]
+    assert found[1]["source_kind"] == VAGUE_GROUP
+    assert (found[1]["pronoun"], found[1]["antecedent"]) == ("They", "Dealers")
+
+
+def test_a_pronoun_after_a_named_source_is_attributed() -> None:
+    assert findings("The Bank of England said the rate would rise. It added that inflation was low.") == []
+    assert findings("Analysts expect a loss. Maria Lopez of Vane Capital said costs were high. "
+                    "She said margins would recover.") == [
+        {"text": "Analysts expect", "verb": "expect", "source": "Analysts", "source_kind": VAGUE_GROUP}]
+
+
+def test_one_of_a_vague_group_is_an_anonymous_source() -> None:
+    found = findings('Traders said the market was thin. "Nobody is buying," one said.')
+    assert found[1]["source"] == "one" and found[1]["source_kind"] == ANONYMOUS
+
+
+def test_a_definite_noun_refers_back_to_the_source_that_introduced_it() -> None:
+    text = ("A senior diplomat said the talks had stalled. The minister spoke later. "
+            "The envoy arrived on Monday. Nobody else commented. The diplomat said the mood was poor.")
+    found = findings(text)
+    assert [f["source"] for f in found] == ["A senior diplomat", "The diplomat"]
+    assert found[1]["antecedent"] == "A senior diplomat"
+    # with no such earlier source, "the spokesman" is whoever the story named before
+    assert findings("The Port Authority closed the quay. The spokesman said it would reopen.") == []
+
+
+def test_a_pronoun_does_not_reach_back_past_its_window() -> None:
+    text = "Analysts said the rally would fade. Rain fell. Wind blew. Snow came. Ice formed. They said so again."
+    assert [f["text"] for f in findings(text)] == ["Analysts said"]
+
+
+# -- the pieces -------------------------------------------------------------------------------------------------
+def test_classify_without_the_pack() -> None:
+    lexicon = Lexicon.build({"verbs": ["said"], "group_nouns": ["pundits"], "titles": ["mr"]})
+    analyzer = Analyzer(lexicon)
+    assert analyzer.classify(["pundits"], True, False)[0] == VAGUE_GROUP
+    assert analyzer.classify(["Mr", "Ames"], True, False)[0] == NAMED_PERSON
+    assert analyzer.classify(["they"], False, False)[0] == "pronoun"
+
+
+def test_no_source_templates() -> None:
+    source, anchor = template_regex("there {be} * speculation")
+    assert anchor == "speculation"
+    compiled = regex.compile(source, regex.IGNORECASE)
+    for text in ("there is speculation", "There has already been speculation", "there was some speculation"):
+        assert compiled.fullmatch(text), text
+    for bad in ("* rumours", "{be} *", "what? {be} said"):
+        with pytest.raises(RuleError):
+            template_regex(bad)
+
+
+# -- options: a desk's own lists, and bad ones ----------------------------------------------------------------
+DESK_PACK = """pack: desk
+defaults: {category: unverified}
+rules:
+  - id: pundits
+    kind: attribution
+    options:
+      verbs: [said, reckon]
+      group_nouns: [pundits]
+    examples:
+      match: [Pundits reckon the vote is lost.]
+      no_match: [Ana Ruiz said the vote is lost.]
+"""
+
+
+def test_a_desk_extends_the_lists_without_code(cli, write) -> None:
+    pack = write("desk.yaml", DESK_PACK)
+    assert cli("rules", "test", pack).code == 0
+    found = check_text("Pundits reckon the vote is lost.", rules=[str(pack)], select=["desk"])
+    assert [(f.text, f.data["source_kind"]) for f in found] == [("Pundits reckon", VAGUE_GROUP)]
+
+
+@pytest.mark.parametrize(("options", "words"), [
+    ("      verbs: said\n", "options: verbs: 'said' is not of type 'array'"),
+    ("      verbs: [said]\n      group_noun: [pundits]\n", "'group_noun' was unexpected"),
+    ("      group_nouns: [pundits]\n", "'verbs' is a required property"),
+    ("      verbs: [said, said]\n", "options: verbs: ['said', 'said'] has non-unique elements"),
+    ("      verbs: [said]\n      group_nouns: [" + ", ".join(["pundits"] * 80) + "]\n",
+     "options: group_nouns: the list has non-unique elements"),
+    ("      verbs: [said]\n      no_source: ['* rumours']\n", "options: no_source: '* rumours'"),
+    ("      verbs: [said]\n      group_nouns: [fund managers]\n",
+     "options: group_nouns: 'fund managers' does not match"),  # one word each: a phrase is read word by word
+])
+def test_a_bad_option_is_a_one_line_error_naming_file_line_and_rule(cli, write, options: str, words: str) -> None:
+    text = ("pack: desk\ndefaults: {category: unverified}\nrules:\n  - id: pundits\n    kind: attribution\n"
+            "    options:\n" + options + "    examples: {match: [Pundits said so.]}\n")
+    pack = write("bad.yaml", text)
+    result = cli("rules", "validate", pack)
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.err
+    # the rule's line for a schema error, the line of 'options:' for a template that cannot compile
+    assert lines[0].startswith((f"factrules: error: {pack}:4: rule 'pundits': ",
+                                f"factrules: error: {pack}:6: rule 'pundits': ")), lines[0]
+    assert words in lines[0] and len(lines[0]) < 400
+
+
+def test_text_whose_case_folding_changes_its_length_is_still_read() -> None:
+    # "İ" lower-cases to two characters, so the document has no folded copy with the same offsets
+    found = findings("The lira will fall, say İzmir's dealers. Analysts said it would fall further.")
+    assert "Analysts said" in [f["text"] for f in found]
