@@ -119,3 +119,25 @@ def test_a_house_pack_gives_the_same_findings_both_ways(tmp_path: Path, monkeypa
         dumps.append(found)
     assert dumps[0] == dumps[1]
     assert sum(len(f) for f, _ in dumps[0]) > 100
+
+
+def test_start_places_are_the_same_whatever_the_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``StartIndex`` lists places a chunk at a time; a word across a cut is still listed, once, in order."""
+    from factrules import keywords
+
+    index = keywords.StartIndex(["said", "sources", "so", "officials"])
+    rng = random.Random(3)
+    for _ in range(40):
+        text = _random_text(rng, rng.randint(0, 60))
+        document = Document(path="d.txt", text=text, metadata={})
+        if document.folded is None:  # "İ" folds to two characters: no places, the caller scans instead
+            assert index.starts(document) is None
+            continue
+        monkeypatch.setattr(keywords, "CHUNK", 1 << 18)
+        whole = list(index.starts(document))
+        expected = sorted({i for w in ("said", "sources", "so", "officials")
+                           for i in range(len(text)) if document.folded.startswith(w, i)})
+        assert whole == expected
+        for chunk in (1, 3, 7):
+            monkeypatch.setattr(keywords, "CHUNK", chunk)
+            assert list(index.starts(document)) == whole, (chunk, text)

@@ -28,7 +28,7 @@ def _term_regex(terms: Any, name: str) -> regex.Pattern[str]:
     return regex.compile(source, regex.IGNORECASE)
 
 
-def _term_hits(terms: regex.Pattern[str], starts: list[int] | None, text: str,
+def _term_hits(terms: regex.Pattern[str], starts: Iterable[int] | None, text: str,
                timeout: float) -> Iterable[regex.Match[str]]:
     """``terms.finditer(text)``, matched only at the candidate ``starts`` when there are some."""
     if starts is None:
