@@ -75,7 +75,7 @@ class StartIndex:
         self._automaton = ahocorasick.Automaton()
         if self.usable:
             for word in words:
-                self._automaton.add_word(word, len(word) - 1)
+                self._automaton.add_word(word, (word, len(word) - 1))
             self._automaton.make_automaton()
 
     def starts(self, document: Document) -> Iterator[int] | None:
@@ -90,13 +90,28 @@ class StartIndex:
         return self._chunks(text)
 
     def _chunks(self, text: str) -> Iterator[int]:
+        for start, _ in self._chunked(text):
+            yield start
+
+    def starts_with_words(self, document: Document) -> Iterator[tuple[int, tuple[str, ...]]] | None:
+        """Like ``starts``, with the first words (folded) found at each place, sorted; ``None`` likewise."""
+        text = document.folded
+        if text is None or not self.usable:
+            return None
+        return self._chunked(text)
+
+    def _chunked(self, text: str) -> Iterator[tuple[int, tuple[str, ...]]]:
         reach = self._longest
         for low in range(0, len(text), CHUNK):
             high = min(low + CHUNK, len(text))
             # words that start in [low, high): their ends lie before high + the longest word
-            found = {start for end, back in self._automaton.iter(text, low, min(len(text), high + reach))
-                     if low <= (start := end - back) < high}
-            yield from sorted(found)
+            found: dict[int, list[str]] = {}
+            for end, (word, back) in self._automaton.iter(text, low, min(len(text), high + reach)):
+                start = end - back
+                if low <= start < high:
+                    found.setdefault(start, []).append(word)
+            for start in sorted(found):
+                yield start, tuple(sorted(found[start]))
 
 
 class WordStarts:

@@ -141,3 +141,29 @@ def test_start_places_are_the_same_whatever_the_chunk(monkeypatch: pytest.Monkey
         for chunk in (1, 3, 7):
             monkeypatch.setattr(keywords, "CHUNK", chunk)
             assert list(index.starts(document)) == whole, (chunk, text)
+
+
+PHRASES = [["said", "sources said", "sources said on"], ["according to", "according to officials"],
+           ["don’t know", "don't recall"], ["so far", "so-called experts", "so"], ["Kilo", "ſaid so"],
+           ["u.s. officials"], ["source"]]
+
+
+def test_phrases_tried_by_first_word_find_what_the_whole_alternation_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each place tries only the phrases starting with the word found there: the same matches as an
+    overlapped scan of every phrase over the whole text, in both case modes."""
+    from factrules.matchers import phrase as phrase_module
+    from factrules.matchers.phrase import PhraseGroup, PhraseMatcher
+
+    matchers = [PhraseMatcher({"id": f"p{i}", "kind": "phrase", "phrases": phrases, "case_sensitive": i % 3 == 2})
+                for i, phrases in enumerate(PHRASES)]
+    words = [*WORDS, "according", "to", "so", "far", "so-called", "don’t", "don't", "know", "recall", "U.S.",
+             "u.s.", "on"]
+    rng = random.Random(8)
+    for _ in range(200):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 50)))
+        document = Document(path="d.txt", text=text, metadata={})
+        results = []
+        for narrow in (True, False):
+            monkeypatch.setattr(phrase_module, "USE_FIRST_WORDS", narrow)
+            results.append([(matchers.index(m), hit.start, hit.end) for m, hit in PhraseGroup(matchers).find(document)])
+        assert results[0] == results[1], text
