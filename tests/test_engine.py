@@ -97,8 +97,6 @@ def test_all_phrase_rules_share_one_group_and_one_pass(engine_for, monkeypatch: 
             return self.compiled.match(text, position)
 
     groups[0]._passes = [(Spy(c), owners, cs, starts) for c, owners, cs, starts in groups[0]._passes]
-    narrow = groups[0]._alternation  # each place tries the alternation of the phrases starting with its word
-    groups[0]._alternation = lambda number, words: Spy(narrow(number, words))  # type: ignore[method-assign]
     text = "It reportedly fell, allegedly. People familiar with it said so."
     findings = check(engine, text)
     assert built == [len(phrase_rules)]  # no group rebuilt per document

@@ -20,6 +20,9 @@ from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError, phr
 #: try at each place only the phrases that start with the word found there; False: the overlapped scan of the
 #: whole alternation over the whole text, which the tests compare this path against
 USE_FIRST_WORDS = True
+#: a pass of fewer phrases tries its whole alternation at each place: small enough to be quick there, and each
+#: narrow alternation is compiled in Python on first use (about a millisecond), which a short check would pay
+NARROW_FROM = 200
 
 
 def _units(phrase: str, ignorecase: bool) -> list[str]:
@@ -133,9 +136,12 @@ class PhraseGroup(MatcherGroup):
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match]]:
         text = document.text
         for number, (compiled, owners, case_sensitive, start_index) in enumerate(self._passes):
-            places = start_index.starts_with_words(document) if USE_FIRST_WORDS else None
+            narrow = USE_FIRST_WORDS and len(owners) >= NARROW_FROM
+            places = start_index.starts_with_words(document) if narrow else start_index.starts(document)
             if places is None:
                 hits: Iterable[regex.Match[str] | None] = compiled.finditer(text, overlapped=True)
+            elif not narrow:
+                hits = (compiled.match(text, start) for start in places)
             else:
                 # an overlapped scan tries every position; only these can begin a phrase, and there only the
                 # phrases whose first word is there: the longest of them is what the whole alternation matches
