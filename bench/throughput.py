@@ -1,11 +1,14 @@
 """Throughput of the built-in rule set on one core, against a single-regex reference (and proselint).
 
 Usage:
-    python bench/throughput.py [PATH ...] [--generate MB] [--repeat N] [--stages] [--profile OUT.html]
+    python bench/throughput.py [PATH ...] [--first N] [--generate MB] [--repeat N] [--stages] [--profile OUT.html]
 
-PATHs are real news text (files, directories, .jsonl corpora such as
-../shared/corpus/ where a machine has it); without them, ``--generate MB``
-(default 5) writes news-like text of that size.  Prints MB/s and words/s of
+PATHs are real news text (files, directories, .jsonl corpora).  Without
+them the shared corpus of real wire copy next to the project
+(``../shared/corpus/``, its first 1,200 documents, about 1 MB) is used when
+the machine has it, else ``--generate MB`` (default 5) of generated
+news-like text; generated text hides where real copy spends its time, so
+real-copy figures come first.  Prints MB/s and words/s of
 the full built-in rule set, peak RSS, each pack's share of the time, and, in
 the same run over the same text, one pass of a single compiled ``regex``
 alternation of every phrase in the built-in packs (the reference limit) and
@@ -40,6 +43,8 @@ from factrules.document import Document  # noqa: E402
 from factrules.matchers.base import phrase_regex_source  # noqa: E402
 
 WORD = regex.compile(r"\w+")
+#: the shared corpus of real wire copy, next to the project, on machines that have it
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 
 def best_of(repeat: int, run: Callable[[], object]) -> float:
@@ -71,11 +76,11 @@ def stage_times(engine, documents: list[str], repeat: int) -> tuple[float, dict[
     fingerprints = engine_module.assign_fingerprints
     building = [0.0]
 
-    def timed_group(self, group, document, prior, errors):
+    def timed_group(self, group, document, prior, errors, *rest):
         start = time.perf_counter()
         building_before = building[0]
         try:
-            return run_group(self, group, document, prior, errors)
+            return run_group(self, group, document, prior, errors, *rest)
         finally:
             packs = ",".join(sorted({self._rule_of[id(m)].pack for m in group.matchers}))
             name = f"{type(group).__name__} ({packs})"
@@ -163,18 +168,27 @@ def machine() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*")
-    parser.add_argument("--generate", type=float, default=5.0, metavar="MB")
+    parser.add_argument("paths", nargs="*", help=f"real copy (default: {DEFAULT_CORPUS} when it is there)")
+    parser.add_argument("--first", type=int, default=None, metavar="N",
+                        help="only the first N documents (default: all; 1,200, about 1 MB, of the default corpus)")
+    parser.add_argument("--generate", type=float, default=None, metavar="MB",
+                        help="generated news-like text of this size instead of real copy")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", metavar="OUT.html", help="write a pyinstrument profile of one full run")
     parser.add_argument("--no-proselint", action="store_true")
     parser.add_argument("--stages", action="store_true", help="time each stage, and the floor on neutral copy")
     args = parser.parse_args()
 
-    documents = corpus.read(args.paths) if args.paths else corpus.generate(args.generate)
+    if not args.paths and args.generate is None and DEFAULT_CORPUS.is_dir():
+        args.paths = [str(DEFAULT_CORPUS)]
+        args.first = args.first or 1200
+    generated = args.generate if args.generate is not None else 5.0
+    documents = corpus.read(args.paths) if args.paths else corpus.generate(generated)
+    documents = documents[: args.first] if args.first else documents
     size_mb = sum(len(d.encode("utf-8")) for d in documents) / 1e6
     words = sum(len(WORD.findall(d)) for d in documents)
-    source = ", ".join(args.paths) if args.paths else f"generated news-like text ({args.generate:g} MB)"
+    source = ", ".join(args.paths) if args.paths else f"generated news-like text ({generated:g} MB)"
+    source += f" (first {args.first} documents)" if args.first else ""
     print(f"machine: {machine()}")
     print(f"corpus: {source}: {len(documents)} documents, {size_mb:.2f} MB, {words:,} words")
 

@@ -17,8 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import regex
-
+from factrules import rxcache
 from factrules.config import Config, find_config_file, load_config
 from factrules.document import Document
 from factrules.engine import Engine, RuleCrash, Settings
@@ -269,7 +268,7 @@ def text_bytes(text: str) -> bytes:
     return b"\xef\xbb\xbf" + data if text.startswith("\ufeff") else data
 
 
-_UNENCODABLE = regex.compile("[\x00\ud800-\udfff]")
+_UNENCODABLE = rxcache.compile("[\x00\ud800-\udfff]")
 
 
 def check_text(

@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from factrules.errors import ConfigError
@@ -84,6 +83,8 @@ def load_config(path: Path, extra_properties: dict[str, Any] | None = None) -> C
         raise ConfigError(f"{shown}: a config must be a mapping of keys to values, not {type(values).__name__}")
     if isinstance(values.get("date"), dt.date):
         values["date"] = values["date"].isoformat()
+    import jsonschema  # here, not at the top: a run with no config file never needs it
+
     try:
         jsonschema.Draft202012Validator(_schema(extra_properties)).validate(values)
     except jsonschema.ValidationError as error:

@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import regex
+from factrules import rxcache, segment
 
-from factrules import segment
-
-_LINE_BREAK = regex.compile(r"\r\n|\r|\n")
+_LINE_BREAK = rxcache.compile(r"\r\n|\r|\n")
 
 
 def fold(text: str) -> str:

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import regex
-
+from factrules import rxcache
 from factrules.document import Document
 from factrules.errors import FactrulesError
 from factrules.findings import Finding, assign_fingerprints
@@ -108,7 +107,7 @@ def effective_severity(rule: Rule, settings: Settings) -> str:
     return rule.severity
 
 
-_FIELD = regex.compile(r"\{(\w+)(?:!([rsa]))?(?::([^{}]*))?\}")
+_FIELD = rxcache.compile(r"\{(\w+)(?:!([rsa]))?(?::([^{}]*))?\}")
 #: template -> its literal text and fields, parsed once: messages are rendered for every finding
 _TEMPLATES: dict[str, list[tuple[str, str | None, str | None, str | None, str]]] = {}
 _CONVERSIONS = {"r": repr, "s": str, "a": ascii}
@@ -172,6 +171,8 @@ class Engine:
         self.rules: list[Rule] = [r for p in self.packs for r in p.rules if is_selected(r, self.settings)]
         self._rule_of: dict[int, Rule] = {id(r.matcher): r for r in self.rules}
         self._severity = {r.full_id: effective_severity(r, self.settings) for r in self.rules}
+        #: each rule's full id, one string for all its findings (``Rule.full_id`` builds a new one per call)
+        self._full_ids: dict[int, str] = {id(r): r.full_id for r in self.rules}
         self._stages: dict[str, list[MatcherGroup]] = {"sentence": [], "document": []}
         by_class: dict[tuple[str, type[Matcher]], list[Matcher]] = defaultdict(list)
         for rule in self.rules:
@@ -205,8 +206,10 @@ class Engine:
                 findings.extend(self._run_group(group, document, findings, errors, deadline, unfinished))
         findings = self.registry.post_process(document, findings)
         findings = _dedupe(findings)
-        findings.sort(key=lambda f: (f.span["start"], f.span["end"], f.rule))
+        findings.sort(key=lambda f: (f.start, f.end, f.rule))
         assign_fingerprints(findings)
+        if self._sentences[0] is document:  # do not keep a (possibly huge) document alive after its check
+            self._sentences = (None, {})
         errors.extend(document.notes)
         if unfinished:
             errors.append(_budget_error(document, budget, unfinished))
@@ -314,11 +317,12 @@ class Engine:
         sentence, normalised = self._sentence_texts(document, start, end)
         data = match.data
         values = {"text": text, "sentence": sentence, **data} if data else {"text": text, "sentence": sentence}
+        full_id = self._full_ids.get(id(rule)) or rule.full_id
         return Finding(
-            rule=rule.full_id,
+            rule=full_id,
             pack=rule.pack,
             category=rule.category,
-            severity=self._severity[rule.full_id],
+            severity=self._severity[full_id],
             message=render_message(match.message or rule.message, values),
             path=document.path,
             span={"start": src_start, "end": src_end},
@@ -353,7 +357,10 @@ class Engine:
         texts = cache.get(span)
         if texts is None:
             sentence = document.text[span[0] : span[1]]
-            texts = cache[span] = (sentence, " ".join(sentence.split()) or None)
+            normalised = " ".join(sentence.split()) or None
+            # one string, not two equal ones, when the sentence has no runs of whitespace (most do not):
+            # every finding keeps its normalised sentence, and a huge draft has hundreds of thousands
+            texts = cache[span] = (sentence, sentence if normalised == sentence else normalised)
         return texts
 
 
@@ -401,7 +408,7 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     seen: set[tuple[str, int, int]] = set()
     unique = []
     for finding in findings:
-        key = (finding.rule, finding.span["start"], finding.span["end"])
+        key = (finding.rule, finding.start, finding.end)
         if key not in seen:
             seen.add(key)
             unique.append(finding)

@@ -5,71 +5,152 @@ from __future__ import annotations
 import copy
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from factrules._version import __version__
 from factrules.resources import load_schema
 
+if TYPE_CHECKING:  # jsonschema is imported when a validator is first built: most runs validate nothing
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
-_OPTIONAL_FIELDS = ("sentence", "suggestion", "data", "fingerprint", "links")
 
 
-@dataclass
 class Finding:
     """One thing an editor must verify, located in the source file.
 
     ``span`` is in code points of the decoded source file; ``range`` is
     1-based line and column, the end exclusive (the position just after the
     last flagged character), as in LSP and SARIF.
+
+    Kept compact (slots; span and range stored as six integers, their dicts built when read): a
+    50 MB draft yields hundreds of thousands of findings that must all exist at once to be sorted,
+    suppressed and fingerprinted, and four small dicts and an instance dict per finding were most of
+    its memory.  ``span`` and ``range`` read and assign as the dicts they always were; a dict read
+    from them is a fresh copy, so change a finding's place by assigning, not by editing that copy.
     """
 
-    rule: str
-    pack: str
-    category: str
-    severity: str
-    message: str
-    path: str
-    span: dict[str, int]
-    range: dict[str, dict[str, int]]
-    text: str
-    sentence: str | None = None
-    suggestion: str | None = None
-    data: dict[str, Any] | None = None
-    fingerprint: str | None = None
-    links: list[str] = field(default_factory=list)
-    #: Plain-text offsets, for post-processing; not part of the published format.
-    plain_span: tuple[int, int] = (0, 0)
+    __slots__ = ("rule", "pack", "category", "severity", "message", "path", "_span", "_range", "text", "sentence",
+                 "suggestion", "data", "fingerprint", "_links", "_plain")
+
+    def __init__(self, rule: str, pack: str, category: str, severity: str, message: str, path: str,
+                 span: dict[str, int], range: dict[str, dict[str, int]], text: str,  # noqa: A002 - the field
+                 sentence: str | None = None, suggestion: str | None = None, data: dict[str, Any] | None = None,
+                 fingerprint: str | None = None, links: list[str] | None = None,
+                 plain_span: tuple[int, int] = (0, 0)) -> None:
+        self.rule, self.pack, self.category, self.severity = rule, pack, category, severity
+        self.message, self.path, self.text = message, path, text
+        self.span = span
+        self.range = range
+        self.sentence, self.suggestion, self.data, self.fingerprint = sentence, suggestion, data, fingerprint
+        self.links = links if links is not None else []
+        self.plain_span = plain_span
+
+    @property
+    def span(self) -> dict[str, int]:
+        return {"start": self._span[0], "end": self._span[1]}
+
+    @span.setter
+    def span(self, value: dict[str, int]) -> None:
+        self._span = (value["start"], value["end"])
+
+    @property
+    def range(self) -> dict[str, dict[str, int]]:
+        line, column, end_line, end_column = self._range
+        return {"start": {"line": line, "column": column}, "end": {"line": end_line, "column": end_column}}
+
+    @range.setter
+    def range(self, value: dict[str, dict[str, int]]) -> None:
+        start, end = value["start"], value["end"]
+        self._range = (start["line"], start["column"], end["line"], end["column"])
+
+    @property
+    def links(self) -> list[str]:
+        return list(self._links)
+
+    @links.setter
+    def links(self, value: list[str]) -> None:
+        self._links = tuple(value)
+
+    @property
+    def plain_span(self) -> tuple[int, int]:
+        """Plain-text offsets, for post-processing; not part of the published format."""
+        return self._plain
+
+    @plain_span.setter
+    def plain_span(self, value: tuple[int, int]) -> None:
+        self._plain = (value[0], value[1])
+
+    @property
+    def start(self) -> int:
+        """``span["start"]`` without building the dict (sorting hundreds of thousands of findings)."""
+        return self._span[0]
+
+    @property
+    def end(self) -> int:
+        return self._span[1]
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.rule, self.pack, self.category, self.severity, self.message, self.path, self._span,
+                self._range, self.text, self.sentence, self.suggestion, self.data, self.fingerprint, self._links,
+                self._plain)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it was
+
+    def __repr__(self) -> str:
+        return (f"Finding(rule={self.rule!r}, pack={self.pack!r}, category={self.category!r}, "
+                f"severity={self.severity!r}, message={self.message!r}, path={self.path!r}, span={self.span!r}, "
+                f"range={self.range!r}, text={self.text!r}, sentence={self.sentence!r}, "
+                f"suggestion={self.suggestion!r}, data={self.data!r}, fingerprint={self.fingerprint!r}, "
+                f"links={self.links!r}, plain_span={self.plain_span!r})")
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return self._fields()
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        (self.rule, self.pack, self.category, self.severity, self.message, self.path, self._span, self._range,
+         self.text, self.sentence, self.suggestion, self.data, self.fingerprint, self._links, self._plain) = state
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as published: no empty optional fields, no internal offsets.
 
         Built by hand rather than with ``dataclasses.asdict``, whose recursive deep copy was a
-        fifth of the time of an HTTP check; the nested values are copied one level, enough that
-        a caller editing the dict cannot change the finding.
+        fifth of the time of an HTTP check; the nested values are fresh, so a caller editing the
+        dict cannot change the finding.
         """
+        line, column, end_line, end_column = self._range
         result: dict[str, Any] = {
             "rule": self.rule, "pack": self.pack, "category": self.category, "severity": self.severity,
-            "message": self.message, "path": self.path, "span": dict(self.span),
-            "range": {"start": dict(self.range["start"]), "end": dict(self.range["end"])}, "text": self.text,
+            "message": self.message, "path": self.path, "span": {"start": self._span[0], "end": self._span[1]},
+            "range": {"start": {"line": line, "column": column}, "end": {"line": end_line, "column": end_column}},
+            "text": self.text,
         }
-        for key in _OPTIONAL_FIELDS:
-            value = getattr(self, key)
-            if value not in (None, [], {}):
-                result[key] = copy.deepcopy(value) if key == "data" else (list(value) if key == "links" else value)
+        if self.sentence is not None:
+            result["sentence"] = self.sentence
+        if self.suggestion is not None:
+            result["suggestion"] = self.suggestion
+        if self.data:
+            result["data"] = copy.deepcopy(self.data)
+        if self.fingerprint is not None:
+            result["fingerprint"] = self.fingerprint
+        if self._links:
+            result["links"] = list(self._links)
         return result
 
     @property
     def line(self) -> int:
-        return self.range["start"]["line"]
+        return self._range[0]
 
     @property
     def column(self) -> int:
-        return self.range["start"]["column"]
+        return self._range[1]
 
 
 def _normalise(text: str) -> str:
@@ -87,7 +168,7 @@ def assign_fingerprints(findings: list[Finding]) -> None:
     #: findings share sentences (and often words): each distinct string is normalised once
     normalised: dict[str, str] = {}
     sha256 = hashlib.sha256
-    for finding in sorted(findings, key=lambda f: (f.path, f.span["start"], f.rule)):
+    for finding in sorted(findings, key=lambda f: (f.path, f.start, f.rule)):
         text, sentence = finding.text, finding.sentence or ""
         text_key = normalised.get(text)
         if text_key is None:
@@ -104,6 +185,8 @@ def assign_fingerprints(findings: list[Finding]) -> None:
 
 
 def _registry() -> Registry:
+    from referencing import Registry, Resource
+
     resources = []
     for name in ("finding", "report"):
         schema = load_schema(name)
@@ -117,6 +200,8 @@ _validators: dict[str, Draft202012Validator] = {}
 def validator(name: str) -> Draft202012Validator:
     """A cached validator for one of the published schemas (finding, report, rule-pack, config)."""
     if name not in _validators:
+        from jsonschema import Draft202012Validator
+
         _validators[name] = Draft202012Validator(load_schema(name), registry=_registry())
     return _validators[name]
 

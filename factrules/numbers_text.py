@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import regex
 
+from factrules import rxcache
+
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -57,7 +59,7 @@ NUMBER = (
     rf"|{CURRENCY}?{WORD_NUMBER}(?![\p{{L}}-])(?:\s+(?:{_alternation(SCALE_ABBREVIATIONS)})(?![\p{{L}}-]))?)"
 )
 
-_TOKEN = regex.compile(r"[\p{L}]+|\d[\d,]*(?:\.\d+)?|[$£€¥₹₽]", regex.IGNORECASE)
+_TOKEN = rxcache.compile(r"[\p{L}]+|\d[\d,]*(?:\.\d+)?|[$£€¥₹₽]", regex.IGNORECASE)
 
 
 #: text -> value: the same figures ("40", "two", "hundreds") recur all through a corpus

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import regex
 import yaml
 
 from factrules.errors import PackError, PackErrors
 from factrules.findings import validator
 from factrules.matchers.base import DEFAULT_TIMEOUT, Matcher, RuleError, compile_pattern
+from factrules.packcache import load_cached
 from factrules.safeyaml import FastSafeLoader, SafeLoader
 
 _LINE_KEY = "__line__"
@@ -201,6 +201,8 @@ def _schema_errors(path: str, data: dict[str, Any], with_lines: dict[str, Any], 
     Every unknown key is its own error, at its own line; other errors of one place are reduced to one, as
     ``anyOf``/``oneOf`` branches would otherwise each add a line.
     """
+    import jsonschema  # only when a pack is compiled, never on a cache hit
+
     by_place: dict[tuple[Any, ...], list[Any]] = {}
     result: list[PackError] = []
     for error in errors:
@@ -294,6 +296,8 @@ def _compile_rule(shown: str, data: dict[str, Any], defaults: dict[str, Any], ra
                   raw_lines: dict[str, Any], matcher_kinds: Mapping[str, type[Matcher]], timeout: float,
                   seen_ids: set[str]) -> Rule:
     """One schema-valid rule compiled; its first problem is a ``PackError`` at the line of the key at fault."""
+    import jsonschema  # only when a pack is compiled, never on a cache hit
+
     line = raw_lines.get(_LINE_KEY)
     rule_id = raw["id"]
     key_lines = raw_lines.get(_KEY_LINES, {})
@@ -383,7 +387,8 @@ def load_packs(
     by_name: dict[str, str] = {}
     for root in paths:
         for file in pack_files(Path(root)):
-            pack = load_pack(file, matcher_kinds, timeout=timeout)
+            pack = load_cached(file, matcher_kinds, timeout,
+                               lambda f=file: load_pack(f, matcher_kinds, timeout=timeout))
             if pack.name in by_name and Path(by_name[pack.name]).resolve() != file.resolve():
                 raise PackError(str(file), f"pack '{pack.name}' is already defined in {by_name[pack.name]}", line=1)
             if pack.name in by_name:

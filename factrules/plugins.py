@@ -15,18 +15,21 @@ exits 2, which CI does not mistake for "findings".
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from factrules import hookspecs
 from factrules.errors import PluginError
-from factrules.matchers.base import Matcher
+
+if TYPE_CHECKING:  # annotations only: ``--version`` loads the plugins without the engine's modules
+    from factrules.matchers.base import Matcher
 
 #: the core's own plugins, registered first: every later plugin may override what they provide
 DEFAULT_PLUGINS: tuple[str, ...] = ("factrules.builtin", "factrules.suppressions")
@@ -73,9 +76,24 @@ def import_plugin(manager: PluginManager, name: str, origin: str) -> None:
         manager.add(module, name, origin)
 
 
+#: (the discovery function, ``sys.path``) -> the group's entry points: the command line builds two managers
+#: (its parser's and the registry's) and reading every installed distribution's metadata twice was a tenth
+#: of a short ``check``; a new path or a replaced discovery function (tests) reads them again
+_ENTRY_POINTS: dict[tuple[Any, tuple[str, ...]], list[Any]] = {}
+
+
+def _entry_points() -> list[Any]:
+    key = (metadata.entry_points, tuple(sys.path))
+    found = _ENTRY_POINTS.get(key)
+    if found is None:
+        _ENTRY_POINTS.clear()
+        found = _ENTRY_POINTS[key] = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+    return found
+
+
 def load_entry_points(manager: PluginManager) -> None:
     """Register every installed plugin of the entry-point group, as ``load_setuptools_entrypoints`` would."""
-    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+    for entry_point in _entry_points():
         if manager.get_plugin(entry_point.name) is not None or manager.is_blocked(entry_point.name):
             continue
         dist = getattr(entry_point, "dist", None)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import regex
 
+from factrules import rxcache
+
 Span = tuple[int, int]
 
-_PARAGRAPH_BREAK = regex.compile(r"\n[ \t\f\v\r]*\n\s*|\r[ \t]*\r\s*")
+_PARAGRAPH_BREAK = rxcache.compile(r"\n[ \t\f\v\r]*\n\s*|\r[ \t]*\r\s*")
 
 #: Words that end with a period without ending a sentence (lower case, no period).
 ABBREVIATIONS = frozenset(
@@ -34,16 +36,16 @@ _SENTENCE_STARTERS = frozenset(
     however meanwhile still then now when while after before in on at a an if as what who why how
     """.split()
 )
-_NEXT_WORD = regex.compile(r"""\s+['"“‘(\[]?(\p{L}+)""")
+_NEXT_WORD = rxcache.compile(r"""\s+['"“‘(\[]?(\p{L}+)""")
 
 #: Abbreviations only before a number ("No. 10", "Nos. 3 and 4", "Fig. 2"); elsewhere the word ends a sentence.
 _NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "fig"})
-_DIGIT_NEXT = regex.compile(r"\s*\d")
+_DIGIT_NEXT = rxcache.compile(r"\s*\d")
 
-_BOUNDARY = regex.compile(r"""[.!?]+['"”’)\]]*(?=\s+['"“‘(\[]?[\p{Lu}\p{N}])|[.!?]+['"”’)\]]*(?=\s*$)""")
+_BOUNDARY = rxcache.compile(r"""[.!?]+['"”’)\]]*(?=\s+['"“‘(\[]?[\p{Lu}\p{N}])|[.!?]+['"”’)\]]*(?=\s*$)""")
 #: the word before a period, found by a reverse search from the period (never scanning the paragraph)
-_WORD_BEFORE = regex.compile(r"([\p{L}.]+)$", regex.REVERSE)
-_INITIALISM = regex.compile(r"^(?:\p{L}\.)+\p{L}?$")
+_WORD_BEFORE = rxcache.compile(r"([\p{L}.]+)$", regex.REVERSE)
+_INITIALISM = rxcache.compile(r"^(?:\p{L}\.)+\p{L}?$")
 
 #: The longest sentence, in characters.  Text with no sentence-ending punctuation, or all in lower case
 #: (the splitter wants a capital after the period), would otherwise be one sentence, and every rule that
@@ -165,12 +167,12 @@ def _sentences(text: str, paragraph_spans: list[Span] | None) -> list[Span]:
     return spans
 
 
-_ELISION = regex.compile(r"(?:em|tis|twas|cause|til|n)\b", regex.IGNORECASE)
+_ELISION = rxcache.compile(r"(?:em|tis|twas|cause|til|n)\b", regex.IGNORECASE)
 
 _OPENERS = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
 
 
-_OPENING_MARK = regex.compile("[“‘«\"']")
+_OPENING_MARK = rxcache.compile("[“‘«\"']")
 
 
 def quotations(text: str, paragraph_spans: list[Span] | None = None) -> list[Span]:

@@ -23,6 +23,7 @@ from typing import Any
 
 import regex
 
+from factrules import rxcache
 from factrules.hookspecs import hookimpl
 from factrules.selectors import glob_matches
 
@@ -31,7 +32,7 @@ UNUSED_RULE = "factrules.unused-suppression"
 INVALID_RULE = "factrules.invalid-suppression"
 CATEGORY = "suppression"
 
-_DIRECTIVE = regex.compile(r"^\s*factrules-([\w-]*)(.*)$", regex.DOTALL)
+_DIRECTIVE = rxcache.compile(r"^\s*factrules-([\w-]*)(.*)$", regex.DOTALL)
 ACTIONS = ("disable", "enable", "disable-next-line", "disable-line")
 
 

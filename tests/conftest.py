@@ -70,6 +70,20 @@ def validate_report_dict(report: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _private_pack_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The compiled-pack cache of this session (and its subprocesses) in a temporary directory, not the user's."""
+    before = os.environ.get("FACTRULES_CACHE_DIR")
+    os.environ["FACTRULES_CACHE_DIR"] = str(tmp_path_factory.mktemp("pack-cache"))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("FACTRULES_CACHE_DIR", None)
+        else:
+            os.environ["FACTRULES_CACHE_DIR"] = before
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _schema_checked_findings() -> Iterator[SchemaAudit]:
     """Wrap ``Engine.check`` and ``Report.to_dict`` for the whole session."""
     original_check = Engine.check

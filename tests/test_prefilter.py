@@ -73,9 +73,9 @@ def test_a_rule_without_a_keyword_in_the_text_does_not_run() -> None:
     class Counting(PatternMatcher):
         calls = 0
 
-        def find_in(self, document, windows):
+        def find_in(self, document, windows, *rest):
             Counting.calls += 1
-            return super().find_in(document, windows)
+            return super().find_in(document, windows, *rest)
 
     matcher = Counting({"id": "c", "kind": "pattern", "pattern": r"\bclaim\w*", "prefilter": ["claim"]})
     group = PatternGroup([matcher])
@@ -130,9 +130,9 @@ def test_a_pattern_with_its_own_prefilter_runs_only_where_its_words_are() -> Non
     seen: list[tuple[int, object]] = []
 
     class Recording(PatternMatcher):
-        def find_in(self, document, windows):
+        def find_in(self, document, windows, *rest):
             seen.append(windows)
-            return super().find_in(document, windows)
+            return super().find_in(document, windows, *rest)
 
     matcher = Recording(per_pattern_rule(prefilter=["sources"]).rule)
     text = "It fell, according to sources. Nothing here. A man, speaking anonymously, agreed."

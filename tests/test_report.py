@@ -62,3 +62,31 @@ def test_report_charts_render_in_headless_chromium(tmp_path: Path) -> None:
             page.screenshot(path=str(artifacts / "scan-report.png"), full_page=True)
         finally:
             browser.close()
+
+
+def test_a_finding_reads_and_assigns_its_place_as_dicts() -> None:
+    """Stored compactly (six integers), a finding still reads, compares, copies and pickles as before."""
+    import pickle
+
+    from factrules.findings import Finding
+
+    finding = Finding(rule="p.r", pack="p", category="hedge", severity="warning", message="m", path="d.txt",
+                      span={"start": 3, "end": 9}, range={"start": {"line": 1, "column": 4},
+                                                          "end": {"line": 1, "column": 10}}, text="thing")
+    assert finding.span == {"start": 3, "end": 9} and (finding.start, finding.end) == (3, 9)
+    assert finding.range == {"start": {"line": 1, "column": 4}, "end": {"line": 1, "column": 10}}
+    assert (finding.line, finding.column, finding.links, finding.plain_span) == (1, 4, [], (0, 0))
+    copy = finding.span
+    copy["start"] = 0  # a copy: the finding does not change
+    assert finding.span["start"] == 3
+    finding.span = {"start": 4, "end": 9}
+    assert finding.to_dict()["span"] == {"start": 4, "end": 9}
+    assert "links" not in finding.to_dict() and "sentence" not in finding.to_dict()
+    assert pickle.loads(pickle.dumps(finding)) == finding
+    assert finding != pickle.loads(pickle.dumps(finding)).__class__(**{**_fields(finding), "text": "other"})
+
+
+def _fields(finding) -> dict:
+    return {"rule": finding.rule, "pack": finding.pack, "category": finding.category, "severity": finding.severity,
+            "message": finding.message, "path": finding.path, "span": finding.span, "range": finding.range,
+            "text": finding.text}

@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import IO, NoReturn
 
-from factrules.cli.commands import load_manager
-from factrules.cli.options import plugins_named
-from factrules.cli.parser import build_parser
 from factrules.errors import FactrulesError, PluginError
+
+
+def _version(stdout: IO[str]) -> NoReturn:
+    """``--version`` without the parser, the command modules or the engine: only the installed plugins are
+    loaded, so a broken one is still the same one-line error (exit 2) as for every other command."""
+    from factrules._version import __version__
+    from factrules.plugins import make_manager
+
+    make_manager(internal=())
+    print(f"factrules {__version__}", file=stdout)
+    raise SystemExit(0)  # as argparse's version action does
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -23,6 +32,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout = sys.stdout
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
+        if arguments == ["--version"]:
+            _version(stdout)
+        from factrules.cli.commands import load_manager
+        from factrules.cli.options import plugins_named
+        from factrules.cli.parser import build_parser
+
         # --plugin is read before parsing: a plugin named there may add the very subcommand being parsed
         parser = build_parser(load_manager(plugins_named(arguments)))
         args = parser.parse_args(arguments)

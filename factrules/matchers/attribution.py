@@ -15,6 +15,7 @@ rule's ``options``, validated by ``options_schema``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -187,7 +188,8 @@ class AttributionMatcher(Matcher):
 
     def find(self, document, prior=()) -> Iterable[Match]:
         records: list[tuple[int, Source]] = []
-        sentence_index = {span: i for i, span in enumerate(document.sentences)}
+        sentences = document.sentences
+        sentence_starts = [start for start, _ in sentences]
         common: dict[str, bool] = {}
         text = document.text
 
@@ -209,7 +211,10 @@ class AttributionMatcher(Matcher):
         folded = document.folded
         last_unverified = -1_000_000
         for span, cues in sorted(self._cues(document).items()):
-            number = sentence_index.get(span, 0)
+            # the sentence's number by bisection: a dict of every sentence was megabytes on a huge draft
+            number = bisect_right(sentence_starts, span[0]) - 1
+            if number < 0 or sentences[number] != span:
+                number = 0
             if cues is not None and folded is not None:
                 pronouns = number - last_unverified <= self.window
                 clauses = {cue[0] for cue in cues if self._worth(folded, span, cue, pronouns)}

@@ -19,6 +19,7 @@ from typing import Any
 
 import regex
 
+from factrules import rxcache
 from factrules.dates_resolve import weekday_after, weekday_before
 from factrules.matchers.base import Match
 from factrules.matchers.related import describe, location
@@ -38,19 +39,19 @@ _VERB = r"(?P<verb>died|(?:was|were)\s+(?:killed|arrested|released|born|elected|
 _SUBJECT = r"(?P<subject>\p{Lu}[\p{L}'’-]+)"
 _PATTERNS = [
     # "The vote is on Wednesday", "the summit, scheduled for Friday"
-    regex.compile(r"(?i:\b" + _NOUNS + r")\b(?:\s+(?:is|was|will\s+be|would\s+be|takes\s+place|took\s+place|"
+    rxcache.compile(r"(?i:\b" + _NOUNS + r")\b(?:\s+(?:is|was|will\s+be|would\s+be|takes\s+place|took\s+place|"
                   r"is\s+(?:scheduled|set|due|expected)|was\s+(?:scheduled|set|held)|scheduled|set|due|held))?"
                   r",?\s+(?:on|for|until|next|last|this)\s+" + _DAY + r"\b"),
     # "Thursday's vote", "Thursday's parliamentary vote"
-    regex.compile(_DAY + r"['’]s\s+(?:\p{Ll}+\s+)?(?i:" + _NOUNS + r")\b"),
+    rxcache.compile(_DAY + r"['’]s\s+(?:\p{Ll}+\s+)?(?i:" + _NOUNS + r")\b"),
     # "Okonkwo died on Monday", "Okonkwo, 71, died in hospital on Sunday"
-    regex.compile(_SUBJECT + r"(?:,[^,.\n]{1,40},)?\s+" + _VERB + r"\b(?:\s+[\p{Ll}\d]+){0,4}?\s+on\s+" + _DAY
+    rxcache.compile(_SUBJECT + r"(?:,[^,.\n]{1,40},)?\s+" + _VERB + r"\b(?:\s+[\p{Ll}\d]+){0,4}?\s+on\s+" + _DAY
                   + r"\b"),
     # "Okonkwo's death on Sunday"
-    regex.compile(_SUBJECT + r"['’]s\s+(?P<verb>death|arrest|resignation|release|birth|burial|disappearance)"
+    rxcache.compile(_SUBJECT + r"['’]s\s+(?P<verb>death|arrest|resignation|release|birth|burial|disappearance)"
                   r"\s+on\s+" + _DAY + r"\b"),
 ]
-_FUTURE = regex.compile(r"(?i)\b(?:will|is\s+(?:due|set|scheduled|expected|to)|are\s+(?:due|set|to)|"
+_FUTURE = rxcache.compile(r"(?i)\b(?:will|is\s+(?:due|set|scheduled|expected|to)|are\s+(?:due|set|to)|"
                         r"(?:is|are)\s+on|next|upcoming|plans?\s+to|expect(?:s|ed)?)\b")
 _NOT_SUBJECTS = frozenset("the a an he she it they we who which that this there".split())
 
@@ -64,7 +65,7 @@ class _Mention:
     future: bool
 
 
-_ANY_DAY = regex.compile(r"(?i)(?:mon|tues|wednes|thurs|fri|satur|sun)day")
+_ANY_DAY = rxcache.compile(r"(?i)(?:mon|tues|wednes|thurs|fri|satur|sun)day")
 #: How far before and after a weekday an event's words may stand (the patterns' longest reach).
 _BEFORE, _AFTER = 120, 60
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import regex
 
+from factrules import rxcache
 from factrules.matchers.base import Match
 from factrules.matchers.number import Quantity, scan
 from factrules.matchers.related import location
@@ -33,7 +34,7 @@ def _generic(quantity: Quantity) -> bool:
 
 
 #: Vague words that say "some" rather than a size: "several", "a few", "a number of", "a handful of".
-_LOOSE = regex.compile(r"(?i)(?:several|a\s+few|a\s+couple|a\s+handful|an?\s+(?:\w+\s+)?number|numerous|many|"
+_LOOSE = rxcache.compile(r"(?i)(?:several|a\s+few|a\s+couple|a\s+handful|an?\s+(?:\w+\s+)?number|numerous|many|"
                        r"countless|multiple)\b")
 
 
@@ -66,7 +67,7 @@ def figures_conflict(a: Quantity, b: Quantity, text: str = "") -> bool:
 
 #: Words that make a sentence's figure a different count from the story's: another incident, a running
 #: total, another year ("Last year a similar attack killed 100"; "in total, 3,000 have died since 2011").
-_OTHER_COUNT = regex.compile(
+_OTHER_COUNT = rxcache.compile(
     r"\b(?:last|previous|past)\s+(?:year|month|decade)s?\b|\b(?:in|since|during|by)\s+(?:19|20)\d\d\b|"
     r"\b(?:another|similar|previous|separate|earlier)\s+(?:\w+\s+)?(?:attack|incident|bombing|strike|raid|"
     r"clash|crash|blast|explosion|disaster|quake|earthquake|storm|flood|fire|shooting)s?\b|"

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import regex
 from rapidfuzz.distance import DamerauLevenshtein
 
+from factrules import rxcache
 from factrules.matchers.base import Match
 from factrules.matchers.name_evidence import TITLES, Form, Lexicon, two_words
 from factrules.matchers.name_evidence import one_name as _one_name
@@ -40,9 +40,9 @@ _FUNCTION_WORDS = frozenset(
     "the a an of and or in on at to for by with from as is was are were be been has had that which who whom "
     "its his her their said says told".split()
 )
-_WORD_BEFORE = regex.compile(r"([\p{L}]+)\.?[ ]+$")
-_WORD_AFTER = regex.compile(r"^[ ]+([\p{Ll}]+)")
-_LETTERS = regex.compile(r"[^\p{L}]+")
+_WORD_BEFORE = rxcache.compile(r"([\p{L}]+)\.?[ ]+$")
+_WORD_AFTER = rxcache.compile(r"^[ ]+([\p{Ll}]+)")
+_LETTERS = rxcache.compile(r"[^\p{L}]+")
 
 
 @lru_cache(maxsize=16384)

@@ -28,6 +28,7 @@ import ahocorasick
 import regex
 
 from factrules import dates_resolve as cal
+from factrules import rxcache
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError
 from factrules.numbers_text import parse_number
 
@@ -238,43 +239,43 @@ def candidates(low: str) -> Iterator[re.Match[str]]:
 
 
 #: Words that make the next word part of a name or a generic day ("the Sunday Times", "every Monday").
-_DETERMINER_BEFORE = regex.compile(
+_DETERMINER_BEFORE = rxcache.compile(
     r"\b(?:the|a|an|every|each|that|one|any|his|her|its|their|our|my|your|whose)\s+$", regex.IGNORECASE
 )
 #: Before "last week" / "next year", a possessive also makes it "the final one": "the company's last year".
-_POSSESSIVE_BEFORE = regex.compile(r"\w['’]s\s+$")
-_WORD_BEFORE = regex.compile(r"(\S+)\s+$")
+_POSSESSIVE_BEFORE = rxcache.compile(r"\w['’]s\s+$")
+_WORD_BEFORE = rxcache.compile(r"(\S+)\s+$")
 _MONTH_SHORT = r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
 #: An absolute date right after a weekday: "Sunday, Feb. 11", "Sunday 11 February", "Sunday (Feb. 11)".
-_DATE_AFTER = regex.compile(
+_DATE_AFTER = rxcache.compile(
     rf"\s*,?\s*\(?\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH}|{_MONTH_SHORT})(?!\w)"
     rf"|(?:{_MONTH}|{_MONTH_SHORT})\s+\d{{1,2}}(?!\d)|the\s+\d{{1,2}}(?:st|nd|rd|th)\b|\d{{1,2}}/\d{{1,2}}\b)",
     regex.IGNORECASE,
 )
 #: "overnight" as an adverb, at the end of its clause ("shelled the city overnight."); before a weekday
 #: ("overnight Saturday") the weekday is the date.
-_OVERNIGHT_ADVERB = regex.compile(
+_OVERNIGHT_ADVERB = rxcache.compile(
     r"\s*(?:[,.;:!?)—–\"”']|$)"
 )
-_OF_AFTER = regex.compile(r"\s+of\b", regex.IGNORECASE)
+_OF_AFTER = rxcache.compile(r"\s+of\b", regex.IGNORECASE)
 #: Days that are names whatever surrounds them.
-_NAMED_DAYS = regex.compile(
+_NAMED_DAYS = rxcache.compile(
     r"\b(?:good|black|cyber|super|ash|easter|palm|holy|maundy|bloody|shrove|giving|fat)\s+$", regex.IGNORECASE
 )
 #: The first word of the Sunday papers titled "<Name> on Sunday" (case-sensitive: a title is capitalised).
-_PAPER_BEFORE = regex.compile(r"\b(?:Mail|Independent|Scotland|Wales|Express)\s+$")
-_CAPITALISED_AFTER = regex.compile(r"[ \t]+(\p{Lu}[\p{Ll}\p{Lu}]+)")
+_PAPER_BEFORE = rxcache.compile(r"\b(?:Mail|Independent|Scotland|Wales|Express)\s+$")
+_CAPITALISED_AFTER = rxcache.compile(r"[ \t]+(\p{Lu}[\p{Ll}\p{Lu}]+)")
 #: After a bare weekday, nouns that make it a kind of thing, not a day: "Sunday school", "the Sunday papers".
-_HABIT_AFTER = regex.compile(r"[ \t]+(?:schools?|papers?|editions?|supplements?|roasts?|best|trading)\b",
+_HABIT_AFTER = rxcache.compile(r"[ \t]+(?:schools?|papers?|editions?|supplements?|roasts?|best|trading)\b",
                              regex.IGNORECASE)
 #: Before "in a week": an ordinal or superlative makes it a span ("the second attack in a week").
-_SPAN_CONTEXT = regex.compile(
+_SPAN_CONTEXT = rxcache.compile(
     r"\b(?:first|second|third|fourth|fifth|\d+(?:st|nd|rd|th)|last|latest|only|time|times|once|twice|most|least"
     r"|biggest|largest|greatest|highest|lowest|smallest|worst|best|deadliest|longest|fastest|strongest|heaviest"
     r"|earliest)\b[^.;:]*$",
     regex.IGNORECASE,
 )
-_FUTURE = regex.compile(
+_FUTURE = rxcache.compile(
     r"\b(?:will|won['’]t|shall|would|going\s+to|(?:is|are|was|were|be)\s+(?:(?:set|slated|poised)\s+to|due|expected)"
     r"|plans?\s+to|planning\s+to|planned|scheduled|intends?\s+to|upcoming|next|ahead\s+of|to\s+be\s+held"
     r"|(?:is|are)\s+to|(?:is|are)\s+\w+ing)\b|['’]ll\b",
@@ -288,10 +289,10 @@ _PAST_WORDS = frozenset(
 _NOT_PAST_ED = frozenset(
     "need seed speed feed bleed breed indeed hundred sacred naked wicked kindred planned scheduled expected".split()
 )
-_WORD_RUN = regex.compile(r"\b\w+")
+_WORD_RUN = rxcache.compile(r"\b\w+")
 #: matches (empty) where no "be"/"been"/"get" stands just before: a participle after "be" ("will be held")
 #: takes its tense from the auxiliary
-_NOT_AFTER_BE = regex.compile(r"(?<!\b(?:be|been|being|get|gets)\s+)")
+_NOT_AFTER_BE = rxcache.compile(r"(?<!\b(?:be|been|being|get|gets)\s+)")
 
 
 def _past_markers(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -547,8 +548,8 @@ def interpret(hit: re.Match[str], document: Any, day: dt.date | None, *,
 #: ... in five years, it said"); "could fly to Tokyo in two hours" is a duration.
 _LONG_OFFSET_UNITS = frozenset({"week", "fortnight", "month", "year", "decade"})
 #: "as soon as", "too soon to say", "how soon": not a time; "soon after the vote" counts from the vote.
-_SOON_BEFORE = regex.compile(r"\b(?:as|too|how|so)\s+$", regex.IGNORECASE)
-_SOON_AFTER = regex.compile(r"\s+(?:after|afterwards?|thereafter|as|before|enough)\b", regex.IGNORECASE)
+_SOON_BEFORE = rxcache.compile(r"\b(?:as|too|how|so)\s+$", regex.IGNORECASE)
+_SOON_AFTER = rxcache.compile(r"\s+(?:after|afterwards?|thereafter|as|before|enough)\b", regex.IGNORECASE)
 #: Periods whose bounds a desk defines ("this financial year", "next season", "the next harvest"): flagged as
 #: vague, since no calendar gives their dates.
 _UNCALENDARED = frozenset({"season", "harvest", "fiscal", "fiscal year", "financial year", "tax year"})

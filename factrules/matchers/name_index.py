@@ -15,14 +15,18 @@ from typing import Any
 
 import regex
 
+from factrules import rxcache
+
 PARTICLES = frozenset("al el ez es as ad ash ar an at az ed er et ul ud un ur ut adh dh".split())
 #: Particles that may stand apart from the name with a space ("al Qaeda", "El Salvador").
 _SPACED_PARTICLES = ("al", "el")
-_PARTICLE_ALTERNATION = "|".join(sorted(PARTICLES, key=len, reverse=True))
+#: longest first (ties alphabetically: equal-length words cannot both match at one place, so the tie order
+#: changes no match, and a fixed one gives the same pattern in every process, which ``rxcache`` keys on)
+_PARTICLE_ALTERNATION = "|".join(sorted(PARTICLES, key=lambda word: (-len(word), word)))
 #: Lower-case words that join the parts of one name ("Mohammed bin Salman", "Ursula von der Leyen").
 CONNECTORS = frozenset("bin ibn bint abu abd de da van von der del della la le di du dos das".split())
-_CONNECTOR_ALTERNATION = "|".join(sorted(CONNECTORS, key=len, reverse=True))
-_NAME = regex.compile(
+_CONNECTOR_ALTERNATION = "|".join(sorted(CONNECTORS, key=lambda word: (-len(word), word)))
+_NAME = rxcache.compile(
     r"""
     (?<![\p{L}\p{M}\p{N}'’])
     \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*
@@ -35,10 +39,10 @@ _NAME = regex.compile(
 )
 #: A particle just before a run of names ("al-" of "al-Assad"): the run regex starts at a capital, which is
 #: what makes it fast, so a leading particle is looked for behind it.
-_LEADING_PARTICLE = regex.compile(
+_LEADING_PARTICLE = rxcache.compile(
     r"(?:^|[^\p{L}\p{M}\p{N}'’-])((?i:al|el)[ \-‐]|(?i:" + _PARTICLE_ALTERNATION + r")[-‐])$"
 )
-_TOKEN = regex.compile(
+_TOKEN = rxcache.compile(
     r"(?:(?P<particle>(?i:al|el)(?=[ \-‐]\p{Lu})|(?i:"
     + _PARTICLE_ALTERNATION
     + r")(?=[-‐]\p{Lu}))(?P<sep>[ \-‐]))?(?P<word>\p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*"
@@ -54,8 +58,8 @@ _NOT_NAMES = frozenset(
     """.split()
 )
 PUNCTUATION = "\"'“”‘’()[]{},.;:!?-–—"
-_POSSESSIVE = regex.compile(r"['’]s?$")
-_DOUBLE = regex.compile(r"(.)\1+")
+_POSSESSIVE = rxcache.compile(r"['’]s?$")
+_DOUBLE = rxcache.compile(r"(.)\1+")
 _VOWELS = frozenset("aeiou")
 MAX_NAME_TOKENS = 4
 
@@ -75,7 +79,7 @@ class NameToken:
 
 #: A single word is compared with others only from this many letters.
 MIN_WORD = 4
-_LOWER_TAIL = regex.compile(r"-\p{Ll}")
+_LOWER_TAIL = rxcache.compile(r"-\p{Ll}")
 
 
 def comparable_word(word: str) -> bool:

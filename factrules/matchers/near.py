@@ -12,11 +12,12 @@ from typing import Any
 
 import regex
 
+from factrules import rxcache
 from factrules.keywords import StartIndex
 from factrules.matchers.base import Match, Matcher, RuleError, RuleTimeout, time_budget
 from factrules.matchers.phrase import alternation_source
 
-_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+_WORD = rxcache.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 
 
 def _term_regex(terms: Any, name: str) -> regex.Pattern[str]:
@@ -27,7 +28,7 @@ def _term_regex(terms: Any, name: str) -> regex.Pattern[str]:
     return regex.compile(source, regex.IGNORECASE)
 
 
-def _term_hits(terms: regex.Pattern[str], starts: list[int] | None, text: str,
+def _term_hits(terms: regex.Pattern[str], starts: Iterable[int] | None, text: str,
                timeout: float) -> Iterable[regex.Match[str]]:
     """``terms.finditer(text)``, matched only at the candidate ``starts`` when there are some."""
     if starts is None:

@@ -29,6 +29,7 @@ from typing import Any
 import ahocorasick
 import regex
 
+from factrules import rxcache
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError
 from factrules.numbers_text import (
     CURRENCY_NAMES,
@@ -80,7 +81,7 @@ _VAGUE: list[tuple[str, str]] = [
     ("several", r"several"),
     ("many", r"numerous|countless|untold|multiple"),
 ]
-_VAGUE_REGEX = [(name, regex.compile(source, regex.IGNORECASE)) for name, source in _VAGUE]
+_VAGUE_REGEX = [(name, rxcache.compile(source, regex.IGNORECASE)) for name, source in _VAGUE]
 #: Vague determiners that only count when a noun (or a verb: "several were hurt") follows.
 _WEAK_VAGUE = frozenset({"number-of", "couple", "few", "several", "many"})
 #: Of those, the ones with no number word in them ("several", "numerous", "a few"): they state no figure, so
@@ -112,7 +113,7 @@ _RANGE_UNIT = r"%|pct|percent|dlrs?|dollars?|cts|cents|pence|euros?|pounds|stg|y
 
 #: The one pass: an optional approximator, then a range, a vague quantity or a number, then an optional
 #: approximator after it.  The look-behind keeps "F-16", "COVID-19", "MH17", "#3" and "1.5.2" out.
-SCAN = regex.compile(
+SCAN = rxcache.compile(
     rf"""
     (?<![\p{{L}}\p{{N}}_/#@+$£€¥]|[\p{{L}}\p{{N}}][-–]|\d[.,:])
     (?:(?P<pre>{_PRE})\s+)?
@@ -133,21 +134,21 @@ SCAN = regex.compile(
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
           r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-_DATE_BEFORE = regex.compile(rf"\b{_MONTH}\.?\s*$")
-_DATE_AFTER = regex.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\b")
-_TIME_AFTER = regex.compile(r"^\s*(?:[ap]\.?\s?m\b\.?|o['’]clock|gmt\b|utc\b|bst\b|cet\b|est\b|edt\b|pst\b|hrs\b|"
+_DATE_BEFORE = rxcache.compile(rf"\b{_MONTH}\.?\s*$")
+_DATE_AFTER = rxcache.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\b")
+_TIME_AFTER = rxcache.compile(r"^\s*(?:[ap]\.?\s?m\b\.?|o['’]clock|gmt\b|utc\b|bst\b|cet\b|est\b|edt\b|pst\b|hrs\b|"
                             r"local\s+time\b)", regex.IGNORECASE)
-_AGE_BEFORE = regex.compile(r"\b(?:aged|age|ages|age\s+of)\s+$", regex.IGNORECASE)
-_AGE_AFTER = regex.compile(r"^[\s-]*(?:years?|yrs?|months?)[\s-]*olds?\b", regex.IGNORECASE)
-_COMPOUND_AFTER = regex.compile(r"^-\p{L}")
+_AGE_BEFORE = rxcache.compile(r"\b(?:aged|age|ages|age\s+of)\s+$", regex.IGNORECASE)
+_AGE_AFTER = rxcache.compile(r"^[\s-]*(?:years?|yrs?|months?)[\s-]*olds?\b", regex.IGNORECASE)
+_COMPOUND_AFTER = rxcache.compile(r"^-\p{L}")
 #: ``_COMPOUND_AFTER``, ``_AGE_AFTER`` or ``_TIME_AFTER`` in one call: each one drops the figure
-_NOT_A_COUNT_AFTER = regex.compile(
+_NOT_A_COUNT_AFTER = rxcache.compile(
     "|".join(f"(?:{p.pattern})" for p in (_COMPOUND_AFTER, _AGE_AFTER, _TIME_AFTER)), regex.IGNORECASE
 )
-_PERCENT_AFTER = regex.compile(r"^\s*(?:%|percent\b|per\s+cent\b|percentage\s+points?\b|pc\b)", regex.IGNORECASE)
+_PERCENT_AFTER = rxcache.compile(r"^\s*(?:%|percent\b|per\s+cent\b|percentage\s+points?\b|pc\b)", regex.IGNORECASE)
 #: ``_ID_BEFORE`` and ``_YEAR_BEFORE`` end at ``$`` and are only asked whether they match: searching from
 #: the end (REVERSE) finds the same answer without trying the long alternation at every position first
-_ID_BEFORE = regex.compile(
+_ID_BEFORE = rxcache.compile(
     r"\b(?:no|nos|number|art|article|resolution|route|highway|flight|chapter|section|room|page|gate|platform|level|"
     r"phase|unit|box|suite|block|row|seat|terminal|bus|channel|category|grade|class|stage|round|game|episode|season|"
     r"part|volume|vol|issue|item|question|point|paragraph|para|amendment|proposition|prop|model|version|type|mk|"
@@ -155,18 +156,18 @@ _ID_BEFORE = regex.compile(
     r"interstate|lane|street|avenue|road|exit|level|floor|track|verse|psalm|line|grade|year|day|week|match)\.?\s*$",
     regex.IGNORECASE | regex.REVERSE,
 )
-_YEAR_BEFORE = regex.compile(r"(?:\b(?:in|since|by|until|till|before|after|from|during|of|early|late|mid|"
+_YEAR_BEFORE = rxcache.compile(r"(?:\b(?:in|since|by|until|till|before|after|from|during|of|early|late|mid|"
                              r"spring|summer|autumn|fall|winter|year|the)\s+|[,(–-]\s*)$",
                              regex.IGNORECASE | regex.REVERSE)
-_AT_BEFORE = regex.compile(r"\bat\s+$", regex.IGNORECASE)
-_PHONE = regex.compile(r"(?:\+\d{1,3}[\s.-]?)?\(?\d{2,5}\)?[\s.-]\d{3,4}[\s.-]?\d{3,4}")
-_CURRENCY_SIGN = regex.compile(r"[$£€¥₹₽]")
-_PENCE = regex.compile(r"\dp$")
-_SCALE_WORD = regex.compile(r"\b(?:" + "|".join(SCALES) + r"|dozen|bn|mn|m|k|tn|mln|bln)\b", regex.IGNORECASE)
-_WORD_NUMBER_ONE = regex.compile(r"^(?:one|a|an)$", regex.IGNORECASE)
-_SPEECH_AFTER = regex.compile(r"\s*(?:said|say|says|told|believe|believed|argue|argued|claim|claimed|warned|"
+_AT_BEFORE = rxcache.compile(r"\bat\s+$", regex.IGNORECASE)
+_PHONE = rxcache.compile(r"(?:\+\d{1,3}[\s.-]?)?\(?\d{2,5}\)?[\s.-]\d{3,4}[\s.-]?\d{3,4}")
+_CURRENCY_SIGN = rxcache.compile(r"[$£€¥₹₽]")
+_PENCE = rxcache.compile(r"\dp$")
+_SCALE_WORD = rxcache.compile(r"\b(?:" + "|".join(SCALES) + r"|dozen|bn|mn|m|k|tn|mln|bln)\b", regex.IGNORECASE)
+_WORD_NUMBER_ONE = rxcache.compile(r"^(?:one|a|an)$", regex.IGNORECASE)
+_SPEECH_AFTER = rxcache.compile(r"\s*(?:said|say|says|told|believe|believed|argue|argued|claim|claimed|warned|"
                               r"insisted|stated)\b", regex.IGNORECASE)
-_OF_AFTER = regex.compile(r"\s+of\b", regex.IGNORECASE)
+_OF_AFTER = rxcache.compile(r"\s+of\b", regex.IGNORECASE)
 
 TIME_UNITS = frozenset(
     "second minute hour day night week weekend month year decade century generation time occasion moment "
@@ -212,7 +213,7 @@ _EVENTS = {
     "arrested": r"arrested|detained|captured|jailed|imprisoned|detentions|arrests",
     "displaced": r"displaced|fled|evacuated|made\s+homeless|uprooted",
 }
-_EVENT_REGEX = regex.compile(
+_EVENT_REGEX = rxcache.compile(
     r"(?<!\p{L})(?:" + "|".join(f"(?P<{name}>{source})" for name, source in _EVENTS.items()) + r")(?!\p{L})",
     regex.IGNORECASE,
 )
@@ -236,11 +237,11 @@ _EVENT_STEMS = _event_stems()
 _FOLD_TRAPS = re.compile("[\u0130\u017f\u212a]")
 _NOUN_EVENT = {"dead": "killed", "wounded": "wounded", "injured": "wounded", "death": "killed",
                "fatality": "killed", "casualty": "casualties", "body": "killed"}
-_WORD_SPLIT = regex.compile(r"\S+")
-_CLAUSE_BREAK = regex.compile(r"[,;:]|\b(?:and|but|while|whereas)\b", regex.IGNORECASE)
-_INITIALS = regex.compile(r"(?:\p{L}\.)+")
-_WORD = regex.compile(r"\p{L}[\p{L}'’-]*")
-_TRAILING_OF = regex.compile(r"\s+of$", regex.IGNORECASE)
+_WORD_SPLIT = rxcache.compile(r"\S+")
+_CLAUSE_BREAK = rxcache.compile(r"[,;:]|\b(?:and|but|while|whereas)\b", regex.IGNORECASE)
+_INITIALS = rxcache.compile(r"(?:\p{L}\.)+")
+_WORD = rxcache.compile(r"\p{L}[\p{L}'’-]*")
+_TRAILING_OF = rxcache.compile(r"\s+of$", regex.IGNORECASE)
 _STRIP = "\"'“”‘’()[]"
 
 
@@ -514,14 +515,14 @@ def _interval(candidate: _Candidate, text: str) -> bool:
     return True
 
 
-_TO_OR = regex.compile(r"\s(?:to|or)\s")
+_TO_OR = rxcache.compile(r"\s(?:to|or)\s")
 #: Bounds that are also prepositions of place or rank: a year after them is not a figure.
 _PLACE_BOUNDS = frozenset({"above", "below", "under"})
 #: "from X to Y" is a range only after a verb of ranging; after anything else it is a change.
-_RANGE_VERB_BEFORE = regex.compile(r"\b(?:rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying)|anywhere)\s+$",
+_RANGE_VERB_BEFORE = rxcache.compile(r"\b(?:rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying)|anywhere)\s+$",
                                    regex.IGNORECASE)
 #: A verb of change up to three words before "X dlrs to Y dlrs": the first figure is the change, not a low end.
-_CHANGE_BEFORE = regex.compile(
+_CHANGE_BEFORE = rxcache.compile(
     r"\b(?:rose|rise|rises|rising|fell|fall|falls|falling|up|down|increased?|increases|increasing|decreased?|"
     r"decreases|raised?|raises|raising|lifted|lifts?|cut|cuts|cutting|lowered|lowers?|reduced?|reduces|boosted|"
     r"boosts?|dropped|drops?|climbed|climbs?|jumped|jumps?|gained|gains?|declined|declines?|slipped|slips?|eased|"
@@ -530,20 +531,20 @@ _CHANGE_BEFORE = regex.compile(
     regex.IGNORECASE,
 )
 #: Around a dashed pair: another score, a word of winning, or a team on each side make it a score.
-_SCORE_BEFORE = regex.compile(
+_SCORE_BEFORE = rxcache.compile(
     r"(?:\d[-–]\d+[,;]?\s+|\b(?:won|wins?|winning|beat|beats|beating|drew|draw|draws|led|"
     r"leads?|leading|trailed|trails?|trailing|edged|thrashed|victory|defeat|score|scored)\s+(?:\p{L}+\s+)?"
     r"|\b\p{Lu}\p{L}+\s+)$"
 )
-_SCORE_AFTER = regex.compile(
+_SCORE_AFTER = rxcache.compile(
     r"^(?:[,;]?\s+\(?\d+[-–]\d|\s+(?:wins?|victory|victories|defeats?|loss|lead|draw|scoreline|triumph|home|away|"
     r"thrashing|drubbing|success|aggregate|half-time|ft|ht)\b)",
     regex.IGNORECASE,
 )
-_TEAM_AFTER = regex.compile(r"^\s+\p{Lu}")
+_TEAM_AFTER = rxcache.compile(r"^\s+\p{Lu}")
 
 
-_MEASURE_AFTER = regex.compile(rf"\s*(?:%|(?:pct|percent|per\s+cent|{CURRENCY_NAMES}|cts|cents|pence|stg)\b)",
+_MEASURE_AFTER = rxcache.compile(rf"\s*(?:%|(?:pct|percent|per\s+cent|{CURRENCY_NAMES}|cts|cents|pence|stg)\b)",
                                regex.IGNORECASE)
 
 
@@ -815,7 +816,7 @@ for _word in _CORE_WORDS:
     _CORE_AUTOMATON.add_word(_word, len(_word) - 1)
 _CORE_AUTOMATON.make_automaton()
 _DIGIT_RUN = re.compile(r"[\d$£€¥₹₽]+")
-_WORD_START = regex.compile(r"\S+")
+_WORD_START = rxcache.compile(r"\S+")
 _SPLIT_DIFFERS = re.compile("[\x1c-\x1f]")
 
 

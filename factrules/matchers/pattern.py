@@ -13,12 +13,13 @@ single Aho–Corasick pass for their prefilters (``factrules.keywords``).
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import regex
 
-from factrules.keywords import KeywordIndex
+from factrules.keywords import KeywordIndex, WordStarts
 from factrules.matchers.base import (
     Match,
     Matcher,
@@ -29,6 +30,11 @@ from factrules.matchers.base import (
     phrase_key,
     time_budget,
 )
+from factrules.prefixes import literal_starts
+
+#: try each pattern only where one of the literal words all its matches begin with is (``factrules.prefixes``);
+#: False scans every pattern whole, the reference the tests compare the two paths against
+USE_LITERAL_STARTS = True
 
 
 class PatternMatcher(Matcher):
@@ -56,6 +62,8 @@ class PatternMatcher(Matcher):
             what = f"pattern {number}" if len(patterns) > 1 else "pattern"
             self.patterns.append(compile_pattern(source, ignorecase=ignorecase, what=what))
             self.pattern_prefilters.append(_keywords(own, ignorecase) if own else self.prefilter)
+        #: per pattern, the literal words every match begins with, or None: it is scanned, not tried at places
+        self.literal_starts: list[tuple[str, ...] | None] = [literal_starts(p) for p in self.patterns]
         #: every word any pattern runs behind: the group's keyword pass looks for all of them
         self.keywords = tuple(dict.fromkeys(k for words in self.pattern_prefilters for k in words))
         #: the same words as sets: which of a long prefilter list a document holds is one C-level
@@ -71,11 +79,14 @@ class PatternMatcher(Matcher):
                 raise match
             yield match
 
-    def find_in(self, document, windows: Sequence[Sequence[tuple[int, int]] | None] | None) -> list[Match]:
+    def find_in(self, document, windows: Sequence[Sequence[tuple[int, int]] | None] | None,
+                starts: dict[str, list[int]] | None = None) -> list[Match]:
         """Every pattern's hits; overlapping hits of this rule are one finding.
 
         ``windows`` gives, per pattern, the spans it runs in (``None``: the whole text); ``None`` for the
         whole argument runs every pattern over the whole text, as a rule without a prefilter does.
+        ``starts`` (``WordStarts.positions``) lets a pattern whose matches all begin with known words be
+        tried at those places alone: the same matches as ``finditer`` over the span, found without a scan.
         """
         text = document.text
         spans: list[tuple[int, int]] = []
@@ -87,6 +98,18 @@ class PatternMatcher(Matcher):
         for index, compiled in enumerate(self.patterns):
             group = "match" if "match" in compiled.groupindex else 0
             where = windows[index] if windows is not None else None
+            words = self.literal_starts[index] if starts is not None else None
+            if words is not None:
+                places = _places(words, starts)
+                for start, end in where if where is not None else whole:
+                    remaining = deadline - time.perf_counter()
+                    try:
+                        if remaining <= 0:
+                            raise TimeoutError
+                        _match_at(compiled, text, places, start, end, group, spans, deadline)
+                    except TimeoutError:
+                        raise RuleTimeout(f"pattern ran past its {budget:.3g} s time limit") from None
+                continue
             for start, end in where if where is not None else whole:
                 remaining = deadline - time.perf_counter()
                 try:
@@ -117,14 +140,38 @@ class PatternGroup(MatcherGroup):
     def __init__(self, matchers: Sequence[Matcher]) -> None:
         super().__init__(matchers)
         self.index = KeywordIndex(k for m in matchers for k in getattr(m, "keywords", ()))
+        self.starts = WordStarts(word for m in matchers for words in getattr(m, "literal_starts", ()) if words
+                                 for word in words)
+        #: rules every one of whose patterns begins with known words: a document holding none of them
+        #: cannot match, so the rule is not visited at all (thousands of house rules, a few present per story)
+        self._by_word: dict[str, list[int]] = {}
+        #: the other rules, visited for every document
+        self._always: list[int] = []
+        for number, matcher in enumerate(self.matchers):
+            starts = getattr(matcher, "literal_starts", None)
+            if starts and all(words is not None for words in starts):
+                for word in {word for words in starts for word in words}:
+                    self._by_word.setdefault(word, []).append(number)
+            else:
+                self._always.append(number)
+
+    def _visited(self, starts: dict[str, list[int]] | None) -> list[Matcher]:
+        """The rules worth running on a document whose first-word places are ``starts``, in group order."""
+        if starts is None:
+            return self.matchers
+        numbers = set(self._always)
+        for word in starts:
+            numbers.update(self._by_word.get(word, ()))
+        return [self.matchers[number] for number in sorted(numbers)]
 
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match | RuleTimeout]]:
         hits = self.index.hits(document) if self.index.keywords else None
+        starts = self.starts.positions(document) if USE_LITERAL_STARTS and self.starts.usable else None
         #: (keyword, window kind) -> the windows holding it: rules share keywords ("said"), located once
         located: dict[tuple[str, str], set[tuple[int, int]]] = {}
         #: (prefilter words found, window kind) -> their merged windows: patterns mostly share the words found
         merged: dict[tuple[tuple[str, ...], str], list[tuple[int, int]]] = {}
-        for matcher in self.matchers:
+        for matcher in self._visited(starts):
             assert isinstance(matcher, PatternMatcher)
             windows: list[list[tuple[int, int]] | None] | None = None
             if matcher.keywords and hits is not None:
@@ -146,12 +193,48 @@ class PatternGroup(MatcherGroup):
                 if not any(w is None or w for w in windows):
                     continue
             try:
-                found = matcher.find_in(document, windows)
+                found = matcher.find_in(document, windows, starts)
             except RuleTimeout as timeout:
                 yield matcher, timeout
                 continue
             for match in found:
                 yield matcher, match
+
+
+def _places(words: Sequence[str], starts: dict[str, list[int]]) -> list[int]:
+    """The ascending offsets where one of ``words`` begins."""
+    lists = [starts[word] for word in words if word in starts]
+    if len(lists) <= 1:
+        return lists[0] if lists else []
+    return sorted({offset for offsets in lists for offset in offsets})
+
+
+def _match_at(compiled: regex.Pattern[str], text: str, places: list[int], start: int, end: int,
+              group: int | str, spans: list[tuple[int, int]], deadline: float) -> None:
+    """``finditer(text, start, end)``'s matches, tried only at ``places`` (every match begins at one).
+
+    ``finditer`` takes the leftmost match at or after where the last one ended; a match at a place does not
+    depend on where the search began (look-behinds and ``\\b`` see the text before it), and every match has
+    letters (``literal_starts``), so none is empty.  Raises ``TimeoutError`` past ``deadline``.
+    """
+    position = start
+    first = bisect_left(places, start)
+    for index in range(first, len(places)):
+        place = places[index]
+        if place >= end:
+            break
+        if place < position:
+            continue
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            raise TimeoutError
+        hit = compiled.match(text, place, end, timeout=remaining)
+        if hit is None:
+            continue
+        span = hit.span(group)
+        if span[1] > span[0]:
+            spans.append(span)
+        position = hit.end()
 
 
 def _keywords(words: Sequence[str], ignorecase: bool) -> tuple[str, ...]:

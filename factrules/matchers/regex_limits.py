@@ -11,14 +11,14 @@ model every ``regex`` construct), but it only has to be right about counted repe
 
 from __future__ import annotations
 
-import regex
+from factrules import rxcache
 
 #: expanded atoms a pattern may compile to (``a{100000}``: about 0.2 s and 40 MB to compile)
 MAX_EXPANDED = 100_000
 
 #: what opens a group, up to its contents: "(", "(?:", "(?P<name>", "(?<=", "(?i:", ...
-_GROUP_PREFIX = regex.compile(r"\((?:\?(?:P?<\w+>|<[=!]|[=!>|]|[\w^-]*:))?")
-_COUNT = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
+_GROUP_PREFIX = rxcache.compile(r"\((?:\?(?:P?<\w+>|<[=!]|[=!>|]|[\w^-]*:))?")
+_COUNT = rxcache.compile(r"\{(\d*)(?:,(\d*))?\}")
 #: escapes whose argument sits in braces or angle brackets (``\p{L}``, ``\N{...}``, ``\x{41}``, ``\g<1>``)
 _BRACED_ESCAPES = frozenset("pPNxuUgL")
 

@@ -21,8 +21,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 
-import regex
-
+from factrules import rxcache
 from factrules.document import Document
 from factrules.readers import decode_text
 from factrules.readers.frontmatter import parse_date
@@ -40,12 +39,12 @@ BLOCK_TAGS = frozenset(
 SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript", "svg", "math", "head", "title", "textarea"})
 VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
 _DATE_META = frozenset({"date", "article:published_time", "dcterms.date", "dc.date", "pubdate", "publish-date"})
-_REFERENCE = regex.compile(r"&#(?:[0-9]+|[xX][0-9a-fA-F]+);?|&[a-zA-Z][-.a-zA-Z0-9]*;?")
+_REFERENCE = rxcache.compile(r"&#(?:[0-9]+|[xX][0-9a-fA-F]+);?|&[a-zA-Z][-.a-zA-Z0-9]*;?")
 _SPACE = "\n\r\t\f\v"
 #: after these (or at the start) a whitespace character adds nothing to the text
 _COLLAPSES = frozenset(" \n")
 #: whitespace that is not a single space between words (it collapses, or becomes a space)
-_UNCOLLAPSED = regex.compile(r"[\n\r\t\f\v]|  ")
+_UNCOLLAPSED = rxcache.compile(r"[\n\r\t\f\v]|  ")
 
 
 class HtmlExtractor(HTMLParser):

@@ -24,12 +24,12 @@ import html
 from collections import deque
 from typing import Any
 
-import regex
 from markdown_it import MarkdownIt
 from markdown_it.helpers import parseLinkDestination, parseLinkTitle
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from factrules import rxcache
 from factrules.document import Document
 from factrules.readers import decode_text
 from factrules.readers.frontmatter import metadata_from_yaml
@@ -37,17 +37,17 @@ from factrules.readers.html import extract_html
 from factrules.readers.textmap import LineMap, TextBuilder
 
 _PARSER = MarkdownIt("commonmark").use(front_matter_plugin).enable(["table", "strikethrough"])
-_LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_LINE = rxcache.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 #: What may stand before a block's content on a source line: block quote and list markers, indentation.
-_CONTAINER_PREFIX = regex.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t>]+)*$")
-_REFERENCE = regex.compile(r"&#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6});|&[a-zA-Z][a-zA-Z0-9]{1,31};")
+_CONTAINER_PREFIX = rxcache.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t>]+)*$")
+_REFERENCE = rxcache.compile(r"&#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6});|&[a-zA-Z][a-zA-Z0-9]{1,31};")
 _EMPHASIS = frozenset({"em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"})
 #: content characters that may not stand for themselves in a text token
-_SPECIAL = regex.compile(r"[&\\\n\r\t]")
+_SPECIAL = rxcache.compile(r"[&\\\n\r\t]")
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _LEAF_BLOCKS = frozenset({"inline", "paragraph_open", "heading_open", "table_open", "fence", "code_block", "html_block",
                           "hr", "front_matter"})
-_MARKERS = regex.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)[ \t>]*)*")
+_MARKERS = rxcache.compile(r"[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)[ \t>]*)*")
 
 
 def _text_start(source: str, start: int, end: int) -> int:

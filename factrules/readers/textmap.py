@@ -19,8 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
+from factrules import rxcache
 from factrules.document import Document
 
 #: Characters that are invisible in the rendered draft and would split a word ("report&shy;edly").
@@ -28,10 +27,10 @@ INVISIBLE = frozenset("\u00ad\u200b\u2060\ufeff")
 #: Spaces a rule should see as an ordinary space (they are whitespace to the segmenter already).
 SPACES = {"\u00a0": " ", "\u202f": " ", "\u2007": " "}
 
-_SPECIAL = regex.compile("[" + "".join(INVISIBLE) + "".join(SPACES) + "]")
+_SPECIAL = rxcache.compile("[" + "".join(INVISIBLE) + "".join(SPACES) + "]")
 _WHITESPACE_AS_SPACE = str.maketrans(dict.fromkeys("\n\r\t\f\v", " "))
 
-_URL = regex.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_URL = rxcache.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 
 
 @dataclass

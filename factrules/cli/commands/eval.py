@@ -9,7 +9,6 @@ from typing import IO
 from factrules.api import resolve_config
 from factrules.cli.options import add_rule_options, options_from_args
 from factrules.config import Config
-from factrules.evaluate import evaluate, format_evaluation, read_gold
 from factrules.hookspecs import hookimpl
 
 
@@ -25,6 +24,8 @@ def factrules_add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, stdout: IO[str]) -> int:
+    from factrules.evaluate import evaluate, format_evaluation, read_gold
+
     options = options_from_args(args)
     # Scores must not depend on the directory eval runs in: only an explicit --config applies.
     config = resolve_config(options, Path.cwd()) if options.config else Config()

@@ -11,8 +11,6 @@ from factrules.api import parse_date
 from factrules.cli.options import add_rule_options, options_from_args
 from factrules.errors import UsageError
 from factrules.hookspecs import hookimpl
-from factrules.scan import ScanOptions, check_output_path, run_dask, scan
-from factrules.scan.report_html import write_report
 
 
 @hookimpl
@@ -33,6 +31,10 @@ def factrules_add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, stdout: IO[str]) -> int:
+    # imported here, not at the top: the scan machinery (multiprocessing, Dask hooks) is for this command only
+    from factrules.scan import ScanOptions, check_output_path, run_dask, scan
+    from factrules.scan.report_html import write_report
+
     options = options_from_args(args)  # --date is the documents' default date, not a date that overrides theirs
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")

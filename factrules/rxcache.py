@@ -1,0 +1,86 @@
+"""``compile`` for the regexes the matcher modules build at import time, kept compiled across runs.
+
+The ``regex`` module parses a pattern in Python before its C compiler runs;
+for the few hundred large patterns the number, date and consistency modules
+build when imported that parse was most of a short ``factrules check``
+(about 0.3 s of CPU), paid again by every process.  A compiled
+``regex.Pattern`` pickles as its compiled code, and unpickling hands that
+code straight to the C compiler, so one table of them, written when a
+process exits having compiled something new, makes the next import cheap.
+
+The table lives next to the compiled packs (``factrules.packcache``): one
+file per code state (factrules' version, this install's modules, the Python
+and ``regex`` builds), verified with the same per-user HMAC before it is
+unpickled; a missing, stale, foreign or corrupt table just means compiling
+as usual.  Only fixed patterns of factrules' own modules come here (module
+level, never text from a pack or a document), so the table stays small.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+from typing import Any
+
+import regex
+
+from factrules import packcache
+
+#: the table holds at most this many patterns (the matcher modules compile about a hundred)
+MAX_PATTERNS = 2000
+_table: dict[tuple[str, int], regex.Pattern[str]] | None = None
+_new: set[tuple[str, int]] = set()
+_key: bytes = b""
+
+
+def _load() -> dict[tuple[str, int], regex.Pattern[str]]:
+    global _table, _key
+    _table = {}
+    directory = packcache.cache_dir()
+    if directory is None:
+        return _table
+    try:
+        _key = hashlib.sha256(("regex table\n" + packcache._code_state()).encode("utf-8", "surrogatepass")).digest()
+        secret = packcache._secret(directory)
+    except OSError:
+        return _table
+    if secret is None:
+        return _table
+    loaded = packcache.read_verified(directory / f"regex-{_key.hex()[:40]}.bin", secret, _key)
+    if isinstance(loaded, dict):
+        _table = loaded
+    return _table
+
+
+def compile(pattern: str, flags: int = 0) -> regex.Pattern[str]:  # noqa: A001 - the name says what it replaces
+    """``regex.compile(pattern, flags)``, from the table when this pattern was compiled by an earlier run."""
+    table = _table if _table is not None else _load()
+    key = (pattern, flags)
+    compiled = table.get(key)
+    if compiled is None:
+        compiled = regex.compile(pattern, flags)
+        if len(table) >= MAX_PATTERNS:  # a pattern built from something that varies by run: never grow without end
+            return compiled
+        if not _new:
+            atexit.register(_save)
+        _new.add(key)
+        table[key] = compiled
+    return compiled
+
+
+def _save() -> None:
+    """Write the table when this process compiled a pattern the file did not have (at exit, once)."""
+    directory = packcache.cache_dir()
+    if directory is None or _table is None or not _new or not _key:
+        return
+    secret = packcache._secret(directory)
+    if secret is not None:
+        packcache.write_verified(directory / f"regex-{_key.hex()[:40]}.bin", secret, _key, _table)
+    _new.clear()
+
+
+def _reset() -> Any:
+    """Forget the table in memory (tests)."""
+    global _table
+    _table = None
+    _new.clear()

@@ -1,0 +1,170 @@
+"""Pattern rules tried only where their first words are find exactly what a full scan finds."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factrules.document import Document
+from factrules.matchers import pattern as pattern_module
+from factrules.matchers.pattern import PatternGroup, PatternMatcher
+from factrules.packs import load_packs
+from factrules.plugins import registry
+from factrules.prefixes import literal_starts
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    (r"\bsources?\s+(?:say|said)\b", ("source",)),
+    (r"(?:officials|sources)\s+said", ("officials", "sources")),
+    (r"\bspokes(?:man|woman)\b", ("spokesman", "spokeswoman")),
+    (r"(?<![\w-])according\s+to", ("according",)),
+    (r"[Ss]ource(?=s)", ("source",)),
+    (r"(?P<match>claimed)\s+that", ("claimed",)),
+    (r"it\s+is\s+understood", None),  # "it" is too short to be worth a candidate
+    (r"\w+ing\s+said", None),
+    (r"^said", None),
+    (r"(?:said|told)?\s+them", None),
+    (r"(?:abc){e<=1}", None),  # fuzzy matching: "abd" matches too
+    (r"(?f)strasse", None),  # full case folding: "straße" matches too
+    (r"\p{Lu}\w+\s+said", None),
+])
+def test_the_first_words_of_a_pattern(source: str, expected: tuple[str, ...] | None) -> None:
+    assert literal_starts(regex.compile(source, regex.IGNORECASE)) == expected
+
+
+PATTERNS = [
+    r"\bsources?\s+(?:say|said)\b",
+    r"(?<!\w)said\b(?:\s+on\s+\w+day)?",
+    r"\bsaid\s+(?P<match>it)\b",
+    r"(?:officials|sources)\s+(?:said|told)\s+\w+",
+    r"\bspokes(?:man|woman|person)\b",
+    r"\bwould\s+not\s+(?:confirm|comment)",
+    r"aid(?:ed|s)?\b",  # a word inside other words ("said", "raid"): places without a boundary
+    r"\bkilo\w*",
+    r"\bsaid\s+\w+\s+said\b",  # overlapping places: the second "said" is inside the first match
+    r"\bsai(?:d|s)",
+    r"(?:[Tt]he|an?)\s+official",
+    r"\bpolice\s+said(?=,)",
+]
+WORDS = ["said", "Said", "SAID", "ſaid", "sources", "source", "officials", "official", "told", "it", "raid",
+         "aided", "Kilo", "\u212ailo", "İstanbul", "would", "not", "confirm", "comment", "spokesman",
+         "spokeswoman", "on", "Monday", "police", "the", "an", "a", ",", ".", "—", "’", "\n", "said,", "xsaid"]
+
+
+def _matchers(sources: list[str], case_sensitive: bool = False) -> list[PatternMatcher]:
+    return [PatternMatcher({"id": f"p{i}", "kind": "pattern", "pattern": s, "case_sensitive": case_sensitive},
+                           timeout=5.0) for i, s in enumerate(sources)]
+
+
+def _found(matchers: list[PatternMatcher], text: str, use_starts: bool, monkeypatch: Any) -> list[Any]:
+    monkeypatch.setattr(pattern_module, "USE_LITERAL_STARTS", use_starts)
+    document = Document(path="d.txt", text=text, metadata={})
+    return [(matchers.index(m), hit.start, hit.end) for m, hit in PatternGroup(matchers).find(document)]
+
+
+def _random_text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words))
+
+
+def test_candidate_places_give_the_full_scan_s_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(14)
+    for case_sensitive in (False, True):
+        matchers = _matchers(PATTERNS, case_sensitive)
+        assert sum(any(m.literal_starts) for m in matchers) >= 10  # the fast path is really taken
+        for _ in range(150):
+            text = _random_text(rng, rng.randint(1, 80))
+            assert _found(matchers, text, True, monkeypatch) == _found(matchers, text, False, monkeypatch), text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=60), st.sampled_from([" ", "", "  ", "\n"]))
+def test_candidate_places_property(words: list[str], joiner: str) -> None:
+    matchers = _matchers(PATTERNS)
+    text = joiner.join(words)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert _found(matchers, text, True, monkeypatch) == _found(matchers, text, False, monkeypatch)
+
+
+def test_a_house_pack_gives_the_same_findings_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A generated house pack (bench/rule_scale.py's shapes) over generated copy, byte for byte."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import corpus
+    import rule_scale
+
+    documents = corpus.generate(0.15)
+    middle, sequences = rule_scale.vocabulary(documents)
+    pack = tmp_path / "house.json.yaml"
+    import json
+
+    pack.write_text(json.dumps(rule_scale.house_pack(300, middle, sequences)), encoding="utf-8")
+    plugins = registry()
+    from factrules.engine import Engine
+
+    engine = Engine(load_packs([*plugins.pack_paths, pack], plugins.matchers), plugins)
+    dumps = []
+    for use_starts in (True, False):
+        monkeypatch.setattr(pattern_module, "USE_LITERAL_STARTS", use_starts)
+        found = []
+        for index, text in enumerate(documents):
+            findings, errors = engine.check(Document(path=f"d{index}.txt", text=text, metadata={}))
+            found.append(([f.to_dict() for f in findings], errors))
+        dumps.append(found)
+    assert dumps[0] == dumps[1]
+    assert sum(len(f) for f, _ in dumps[0]) > 100
+
+
+def test_start_places_are_the_same_whatever_the_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``StartIndex`` lists places a chunk at a time; a word across a cut is still listed, once, in order."""
+    from factrules import keywords
+
+    index = keywords.StartIndex(["said", "sources", "so", "officials"])
+    rng = random.Random(3)
+    for _ in range(40):
+        text = _random_text(rng, rng.randint(0, 60))
+        document = Document(path="d.txt", text=text, metadata={})
+        if document.folded is None:  # "İ" folds to two characters: no places, the caller scans instead
+            assert index.starts(document) is None
+            continue
+        monkeypatch.setattr(keywords, "CHUNK", 1 << 18)
+        whole = list(index.starts(document))
+        expected = sorted({i for w in ("said", "sources", "so", "officials")
+                           for i in range(len(text)) if document.folded.startswith(w, i)})
+        assert whole == expected
+        for chunk in (1, 3, 7):
+            monkeypatch.setattr(keywords, "CHUNK", chunk)
+            assert list(index.starts(document)) == whole, (chunk, text)
+
+
+PHRASES = [["said", "sources said", "sources said on"], ["according to", "according to officials"],
+           ["don’t know", "don't recall"], ["so far", "so-called experts", "so"], ["Kilo", "ſaid so"],
+           ["u.s. officials"], ["source"]]
+
+
+def test_phrases_tried_by_first_word_find_what_the_whole_alternation_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each place tries only the phrases starting with the word found there: the same matches as an
+    overlapped scan of every phrase over the whole text, in both case modes."""
+    from factrules.matchers import phrase as phrase_module
+    from factrules.matchers.phrase import PhraseGroup, PhraseMatcher
+
+    matchers = [PhraseMatcher({"id": f"p{i}", "kind": "phrase", "phrases": phrases, "case_sensitive": i % 3 == 2})
+                for i, phrases in enumerate(PHRASES)]
+    words = [*WORDS, "according", "to", "so", "far", "so-called", "don’t", "don't", "know", "recall", "U.S.",
+             "u.s.", "on"]
+    rng = random.Random(8)
+    monkeypatch.setattr(phrase_module, "NARROW_FROM", 1)  # a few phrases here; house packs have thousands
+    for _ in range(200):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 50)))
+        document = Document(path="d.txt", text=text, metadata={})
+        results = []
+        for narrow in (True, False):
+            monkeypatch.setattr(phrase_module, "USE_FIRST_WORDS", narrow)
+            results.append([(matchers.index(m), hit.start, hit.end) for m, hit in PhraseGroup(matchers).find(document)])
+        assert results[0] == results[1], text
