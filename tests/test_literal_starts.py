@@ -64,6 +64,7 @@ def _matchers(sources: list[str], case_sensitive: bool = False) -> list[PatternM
 
 def _found(matchers: list[PatternMatcher], text: str, use_starts: bool, monkeypatch: Any) -> list[Any]:
     monkeypatch.setattr(pattern_module, "USE_LITERAL_STARTS", use_starts)
+    monkeypatch.setattr(pattern_module, "LITERAL_STARTS_MIN_RULES", 0)
     document = Document(path="d.txt", text=text, metadata={})
     return [(matchers.index(m), hit.start, hit.end) for m, hit in PatternGroup(matchers).find(document)]
 
@@ -112,6 +113,7 @@ def test_a_house_pack_gives_the_same_findings_both_ways(tmp_path: Path, monkeypa
     dumps = []
     for use_starts in (True, False):
         monkeypatch.setattr(pattern_module, "USE_LITERAL_STARTS", use_starts)
+        monkeypatch.setattr(pattern_module, "LITERAL_STARTS_MIN_RULES", 0)
         found = []
         for index, text in enumerate(documents):
             findings, errors = engine.check(Document(path=f"d{index}.txt", text=text, metadata={}))
@@ -168,3 +170,22 @@ def test_phrases_tried_by_first_word_find_what_the_whole_alternation_finds(monke
             monkeypatch.setattr(phrase_module, "USE_FIRST_WORDS", narrow)
             results.append([(matchers.index(m), hit.start, hit.end) for m, hit in PhraseGroup(matchers).find(document)])
         assert results[0] == results[1], text
+
+
+def test_the_first_word_pass_is_used_only_by_a_group_large_enough_to_gain_from_it(monkeypatch: Any) -> None:
+    """A few dozen rules are scanned as before (the pass costs more than it saves); hundreds use it."""
+    calls = []
+    original = pattern_module.WordStarts.positions
+
+    def counting(self, document):
+        calls.append(document.path)
+        return original(self, document)
+
+    monkeypatch.setattr(pattern_module.WordStarts, "positions", counting)
+    document = Document(path="d.txt", text="Officials said it rained.", metadata={})
+    small = _matchers([r"\bsaid\b"] * 3)
+    list(PatternGroup(small).find(document))
+    assert calls == []
+    large = _matchers([r"\bsaid\b"] * pattern_module.LITERAL_STARTS_MIN_RULES)
+    found = list(PatternGroup(large).find(document))
+    assert calls == ["d.txt"] and len(found) == pattern_module.LITERAL_STARTS_MIN_RULES
