@@ -67,12 +67,7 @@ def run(args: argparse.Namespace, stdout: IO[str]) -> int:
     if getattr(formatter, "stream", None) is not None:
         return _check_streaming(args, formatter.stream, baseline, stdout)
     report = check_paths(
-        args.paths,
-        args.date,
-        fail_on=args.fail_on,
-        format=args.input_format,
-        stdin=sys.stdin.buffer if "-" in args.paths else None,
-        exclude=(args.output or "", args.baseline or ""),
+        **_inputs(args),
         keep_sources=args.format == "text" or getattr(formatter, "needs_sources", False),
         **rule_kwargs(args),
     )
@@ -163,12 +158,7 @@ def _check_streaming(args: argparse.Namespace, write: Any, baseline: Any, stdout
             return written
 
         return check_paths(
-            args.paths,
-            args.date,
-            fail_on=args.fail_on,
-            format=args.input_format,
-            stdin=sys.stdin.buffer if "-" in args.paths else None,
-            exclude=(args.output or "", args.baseline or ""),
+            **_inputs(args),
             on_findings=on_findings,
             **rule_kwargs(args),
         )
@@ -182,3 +172,10 @@ def _check_streaming(args: argparse.Namespace, write: Any, baseline: Any, stdout
     if accepted is not None:
         print_baseline_summary(accepted.summary(args.paths))
     return report.exit_code
+
+
+def _inputs(args: argparse.Namespace) -> dict[str, Any]:
+    """What to read and how, the same for a whole report and for a streamed one."""
+    return {"paths": args.paths, "date": args.date, "fail_on": args.fail_on, "format": args.input_format,
+            "stdin": sys.stdin.buffer if "-" in args.paths else None,
+            "exclude": (args.output or "", args.baseline or "")}
