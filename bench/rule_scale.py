@@ -35,7 +35,7 @@ import regex
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
-from throughput import check_all, machine  # noqa: E402
+from throughput import best_of, check_all, machine  # noqa: E402
 
 from factrules.api import Options, build_engine  # noqa: E402
 from factrules.config import Config  # noqa: E402
@@ -91,15 +91,6 @@ def house_pack(size: int, middle: list[str], sequences: list[tuple[str, ...]], s
             "rules": rules}
 
 
-def best(repeat: int, run) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*")
@@ -139,8 +130,8 @@ def main() -> int:
             check_all(house, documents[:5])
             alone, with_house = [], []
             for _ in range(args.repeat):  # alternate, so a machine that slows down slows both
-                alone.append(best(1, lambda: check_all(builtin, documents)))
-                with_house.append(best(1, lambda e=house: check_all(e, documents)))
+                alone.append(best_of(1, lambda: check_all(builtin, documents)))
+                with_house.append(best_of(1, lambda e=house: check_all(e, documents)))
             findings = check_all(house, documents) - check_all(builtin, documents)
             a, h = min(alone), min(with_house)
             print(f"{count:>5} house rules: compile {cold:.2f} s, from cache {warm:.2f} s; "
