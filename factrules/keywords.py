@@ -9,9 +9,12 @@ rule's regex then runs only on the sentences (or paragraphs) that hold one.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 import ahocorasick
+import regex
 
 from factrules.document import Document, fold
 from factrules.matchers.base import phrase_key
@@ -19,6 +22,14 @@ from factrules.matchers.base import phrase_key
 _WORD_CHAR_CACHE: dict[str, bool] = {}
 #: characters of text ``StartIndex`` lists the places of at a time
 CHUNK = 1 << 18
+#: the characters the ``regex`` module's ``\s`` matches (Unicode White_Space; a test checks every code point)
+SPACE_CHARS = ("\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(chr(code) for code in range(0x2000, 0x200B))
+               + "\u2028\u2029\u202f\u205f\u3000")
+_TO_SPACE = str.maketrans(dict.fromkeys(SPACE_CHARS, " "))
+_RUNS = re.compile("  +")
+_REGEX_WORD = regex.compile(r"\w")
+#: character -> whether the ``regex`` module's ``\w`` matches it (the phrase boundaries ``(?<!\w)``, ``(?!\w)``)
+_REGEX_WORD_CACHE: dict[str, bool] = {}
 
 
 def _is_word_char(char: str) -> bool:
@@ -26,6 +37,121 @@ def _is_word_char(char: str) -> bool:
     if known is None:
         known = _WORD_CHAR_CACHE[char] = char.isalnum() or char == "_"
     return known
+
+
+def _is_regex_word(char: str) -> bool:
+    known = _REGEX_WORD_CACHE.get(char)
+    if known is None:
+        known = _REGEX_WORD_CACHE[char] = _REGEX_WORD.match(char) is not None
+    return known
+
+
+class Spaced:
+    """A document's folded text with every run of whitespace one space, and the way back to the text's offsets.
+
+    A phrase's words (``\\s+`` between them) or a pattern's literal start (``officials\\s+said``) is then one
+    plain string, found with every other rule's in one Aho–Corasick pass however the copy is spaced: a
+    line break, two spaces or a no-break space between the words all become one space here.
+    """
+
+    __slots__ = ("_keys", "_shifts", "text")
+
+    def __init__(self, folded: str) -> None:
+        text = folded.translate(_TO_SPACE)
+        #: per run of two or more spaces, the first spaced offset after it, and how far the text is ahead there
+        self._keys: list[int] = []
+        self._shifts: list[int] = []
+        if "  " in text:
+            pieces: list[str] = []
+            last = removed = 0
+            for run in _RUNS.finditer(text):
+                start, end = run.span()
+                pieces.append(text[last : start + 1])
+                last = end
+                self._keys.append(start + 1 - removed)
+                removed += end - start - 1
+                self._shifts.append(removed)
+            pieces.append(text[last:])
+            text = "".join(pieces)
+        self.text = text
+
+    def original(self, offset: int) -> int:
+        """The offset in the document's text of the character at ``offset`` here."""
+        if not self._keys:
+            return offset
+        index = bisect_right(self._keys, offset) - 1
+        return offset + self._shifts[index] if index >= 0 else offset
+
+
+#: the last document's spaced text: the pattern and phrase groups of one check share it
+_last_spaced: tuple[str, Spaced] | None = None
+
+
+def spaced(document: Document) -> Spaced | None:
+    """``Spaced`` for ``document``'s folded text (computed once per document); ``None`` when it cannot be folded."""
+    global _last_spaced
+    folded = document.folded
+    if folded is None:
+        return None
+    last = _last_spaced
+    if last is not None and last[0] is folded:
+        return last[1]
+    made = Spaced(folded)
+    _last_spaced = (folded, made)
+    return made
+
+
+class PhraseIndex:
+    """Where literal phrases occur, word-bounded, the longest at each place: one Aho–Corasick pass.
+
+    What ``(?<!\\w)(?:phrase|...)(?!\\w)`` with ``IGNORECASE`` finds in an overlapped scan, for phrases as
+    ``phrase_key`` writes them (folded, one space between words) and plain ASCII, where the ``regex``
+    module's case-insensitive match of a letter and ``fold`` agree (the Kelvin sign is "k", the long s "s";
+    the dotted capital I, which it reads as "i", leaves the text unfolded and the caller scans instead).
+    At each place the overlapped scan matches the longest phrase that ends at a word boundary (the phrases
+    that match at one place are prefixes of each other); so does this, without trying every place.
+    """
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        self.phrases = sorted(set(phrases))
+        self.usable = bool(self.phrases) and all(
+            phrase.isascii() and phrase == fold(phrase) and phrase == " ".join(phrase.split())
+            for phrase in self.phrases)
+        self._longest = max((len(phrase) for phrase in self.phrases), default=0)
+        self._automaton = ahocorasick.Automaton()
+        if self.usable:
+            for phrase in self.phrases:
+                self._automaton.add_word(phrase, (phrase, len(phrase)))
+            self._automaton.make_automaton()
+
+    def matches(self, document: Document) -> Iterator[tuple[int, int, str]] | None:
+        """``(start, end, phrase)`` per place a phrase matches, ascending; ``None`` when the text cannot be folded."""
+        if not self.usable:
+            return None
+        found = spaced(document)
+        if found is None:
+            return None
+        return self._matches(document.text, found)
+
+    def _matches(self, text: str, found: Spaced) -> Iterator[tuple[int, int, str]]:
+        spaced_text, original, reach, size = found.text, found.original, self._longest, len(found.text)
+        for low in range(0, size, CHUNK):
+            high = min(low + CHUNK, size)
+            at: dict[int, list[tuple[int, str]]] = {}
+            for end, (phrase, length) in self._automaton.iter(spaced_text, low, min(size, high + reach)):
+                start = end - length + 1
+                if low <= start < high:
+                    at.setdefault(start, []).append((length, phrase))
+            for start in sorted(at):
+                begin = original(start)
+                if begin and _is_regex_word(text[begin - 1]):
+                    continue
+                for length, phrase in sorted(at[start], reverse=True):
+                    finish = original(start + length - 1) + 1
+                    if finish < len(text) and _is_regex_word(text[finish]):
+                        continue
+                    yield begin, finish, phrase
+                    break
 
 
 class KeywordIndex:
@@ -133,11 +259,21 @@ class WordStarts:
             self._automaton.make_automaton()
 
     def positions(self, document: Document) -> dict[str, list[int]] | None:
-        """Word -> ascending offsets where it begins; ``None`` when the text cannot be folded in place."""
-        text = document.folded
-        if text is None or not self.usable:
+        """Word -> ascending offsets where it begins; ``None`` when the text cannot be folded in place.
+
+        Searched in the spaced text (``Spaced``): a space in a word here stands for any run of whitespace.
+        """
+        if not self.usable:
+            return None
+        text = spaced(document)
+        if text is None:
             return None
         found: dict[str, list[int]] = {}
-        for end, (word, back) in self._automaton.iter(text):
-            found.setdefault(word, []).append(end - back)
+        if text._keys:
+            original = text.original
+            for end, (word, back) in self._automaton.iter(text.text):
+                found.setdefault(word, []).append(original(end - back))
+        else:
+            for end, (word, back) in self._automaton.iter(text.text):
+                found.setdefault(word, []).append(end - back)
         return found

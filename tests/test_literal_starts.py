@@ -20,12 +20,21 @@ from factrules.prefixes import literal_starts
 
 
 @pytest.mark.parametrize(("source", "expected"), [
-    (r"\bsources?\s+(?:say|said)\b", ("source",)),
-    (r"(?:officials|sources)\s+said", ("officials", "sources")),
+    (r"\bsources?\s+(?:say|said)\b", ("source said", "source say", "sources said", "sources say")),
+    (r"(?:officials|sources)\s+said", ("officials said", "sources said")),
+    (r"\brise(?:s|n)?\s+sharply", ("rise sharply", "risen sharply", "rises sharply")),
+    (r"\bword\s+\w+\s+other\b", ("word ",)),  # a run of whitespace, then something not literal
+    (r"according to\s{1,3}\n?officials", ("according to officials",)),
+    (r"(?:the\s+)?official\s+said", ("official said", "the official said")),
+    (r"said[ \t]it", ("said it",)),
+    (r"said\s?it", ("said it", "saidit")),
+    (r"said\s*it", ("said",)),  # none or more: the words stop there
+    (r"said\s+caf\u00e9", ("said caf",)),  # only plain ASCII goes into the words
+    (r"said[\s,]+it", ("said",)),
     (r"\bspokes(?:man|woman)\b", ("spokesman", "spokeswoman")),
-    (r"(?<![\w-])according\s+to", ("according",)),
+    (r"(?<![\w-])according\s+to", ("according to",)),
     (r"[Ss]ource(?=s)", ("source",)),
-    (r"(?P<match>claimed)\s+that", ("claimed",)),
+    (r"(?P<match>claimed)\s+that", ("claimed that",)),
     (r"it\s+is\s+understood", None),  # "it" is too short to be worth a candidate
     (r"\w+ing\s+said", None),
     (r"^said", None),
@@ -51,10 +60,14 @@ PATTERNS = [
     r"\bsai(?:d|s)",
     r"(?:[Tt]he|an?)\s+official",
     r"\bpolice\s+said(?=,)",
+    r"\bsources?\s{1,2}said\b",
+    r"would\s?not\s+comment",
+    r"\bsaid[ ]it\b",
 ]
 WORDS = ["said", "Said", "SAID", "ſaid", "sources", "source", "officials", "official", "told", "it", "raid",
          "aided", "Kilo", "\u212ailo", "İstanbul", "would", "not", "confirm", "comment", "spokesman",
-         "spokeswoman", "on", "Monday", "police", "the", "an", "a", ",", ".", "—", "’", "\n", "said,", "xsaid"]
+         "spokeswoman", "on", "Monday", "police", "the", "an", "a", ",", ".", "—", "’", "\n", "said,", "xsaid",
+         "\u00a0", "\t\n", "  ", "\x1c", "\u2003 "]
 
 
 def _matchers(sources: list[str], case_sensitive: bool = False) -> list[PatternMatcher]:
@@ -84,7 +97,7 @@ def test_candidate_places_give_the_full_scan_s_matches(monkeypatch: pytest.Monke
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(WORDS), max_size=60), st.sampled_from([" ", "", "  ", "\n"]))
+@given(st.lists(st.sampled_from(WORDS), max_size=60), st.sampled_from([" ", "", "  ", "\n", "\u00a0\n", "\x1c"]))
 def test_candidate_places_property(words: list[str], joiner: str) -> None:
     matchers = _matchers(PATTERNS)
     text = joiner.join(words)
@@ -151,25 +164,87 @@ PHRASES = [["said", "sources said", "sources said on"], ["according to", "accord
 
 
 def test_phrases_tried_by_first_word_find_what_the_whole_alternation_finds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each place tries only the phrases starting with the word found there: the same matches as an
-    overlapped scan of every phrase over the whole text, in both case modes."""
+    """Each place tries only the phrases starting with the word found there, or the phrases are found in one
+    Aho–Corasick pass over the spaced text: the same matches as an overlapped scan of every phrase over the
+    whole text, in both case modes, however the words are spaced."""
     from factrules.matchers import phrase as phrase_module
     from factrules.matchers.phrase import PhraseGroup, PhraseMatcher
 
     matchers = [PhraseMatcher({"id": f"p{i}", "kind": "phrase", "phrases": phrases, "case_sensitive": i % 3 == 2})
                 for i, phrases in enumerate(PHRASES)]
+    matchers.append(PhraseMatcher({"id": "folded-twice", "kind": "phrase", "phrases": ["Sources  said"]}))
     words = [*WORDS, "according", "to", "so", "far", "so-called", "don’t", "don't", "know", "recall", "U.S.",
-             "u.s.", "on"]
+             "u.s.", "on", "sources\u00a0said", "so\t\tfar", "said_", "_said", "saidé", "éso"]
     rng = random.Random(8)
     monkeypatch.setattr(phrase_module, "NARROW_FROM", 1)  # a few phrases here; house packs have thousands
-    for _ in range(200):
-        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 50)))
+    indexed = 0
+    for _ in range(300):
+        joiner = rng.choice([" ", " ", "\n", "  ", " \u2003", "\x1c", ""])
+        text = joiner.join(rng.choice(words) for _ in range(rng.randint(1, 50)))
         document = Document(path="d.txt", text=text, metadata={})
+        indexed += document.folded is not None
         results = []
-        for narrow in (True, False):
+        for use_index, narrow in ((True, True), (False, True), (False, False)):
+            monkeypatch.setattr(phrase_module, "USE_PHRASE_INDEX", use_index)
             monkeypatch.setattr(phrase_module, "USE_FIRST_WORDS", narrow)
             results.append([(matchers.index(m), hit.start, hit.end) for m, hit in PhraseGroup(matchers).find(document)])
-        assert results[0] == results[1], text
+        assert results[0] == results[2], text
+        assert results[1] == results[2], text
+    assert indexed > 100  # most texts fold in place: the index path is the one compared
+
+
+def test_the_built_in_phrases_are_found_by_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The built-in packs' case-insensitive phrases are plain ASCII: their pass takes the index, and finds
+    what the overlapped scan finds on copy written with odd spacing."""
+    from factrules.matchers import phrase as phrase_module
+    from factrules.matchers.phrase import PhraseGroup, PhraseMatcher
+
+    plugins = registry()
+    phrase_matchers = [r.matcher for p in load_packs(plugins.pack_paths, plugins.matchers) for r in p.rules
+                       if isinstance(r.matcher, PhraseMatcher)]
+    group = PhraseGroup(phrase_matchers)
+    assert any(index is not None and index.usable for index in group._indexes)
+    phrases = [p for m in phrase_matchers for p in m.phrases]
+    rng = random.Random(5)
+    found = 0
+    for _ in range(60):
+        pieces = []
+        for _ in range(rng.randint(1, 12)):
+            phrase = rng.choice(phrases)
+            spacing = rng.choice([" ", "\n", " \u00a0", "\t"])
+            pieces.append(spacing.join(phrase.upper().split() if rng.random() < 0.3 else phrase.split()))
+            pieces.append(rng.choice([" and ", ", ", ".\n\n", "x", " "]))
+        document = Document(path="d.txt", text="".join(pieces), metadata={})
+        results = []
+        for use_index in (True, False):
+            monkeypatch.setattr(phrase_module, "USE_PHRASE_INDEX", use_index)
+            monkeypatch.setattr(phrase_module, "USE_FIRST_WORDS", False)
+            results.append([(phrase_matchers.index(m), h.start, h.end) for m, h in group.find(document)])
+        assert results[0] == results[1]
+        found += len(results[0])
+    assert found > 200
+
+
+def test_space_chars_are_what_the_regex_module_reads_as_whitespace() -> None:
+    from factrules import keywords
+
+    every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
+    assert set(keywords.SPACE_CHARS) == set(regex.findall(r"\s", every))
+
+
+def test_spaced_text_maps_back_to_the_text() -> None:
+    from factrules.keywords import Spaced, spaced
+
+    text = "a  b\n\n\tc d\u00a0 e   "
+    folded = Spaced(text)
+    assert folded.text == "a b c d e "
+    for offset, char in enumerate(folded.text):
+        original = folded.original(offset)
+        assert char == " " if text[original].isspace() else text[original] == char
+    assert [folded.original(i) for i in (0, 2, 4, 6, 8)] == [0, 3, 7, 9, 12]
+    document = Document(path="d.txt", text="Said  it", metadata={})
+    assert spaced(document) is spaced(document)  # once per document
+    assert spaced(Document(path="e.txt", text="\u0130stanbul", metadata={})) is None  # does not fold in place
 
 
 def test_the_first_word_pass_is_used_only_by_a_group_large_enough_to_gain_from_it(monkeypatch: Any) -> None:

@@ -14,12 +14,15 @@ from typing import Any
 import regex
 
 from factrules.document import fold
-from factrules.keywords import StartIndex
+from factrules.keywords import PhraseIndex, StartIndex
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError, phrase_key, phrase_regex_source
 
 #: try at each place only the phrases that start with the word found there; False: the overlapped scan of the
 #: whole alternation over the whole text, which the tests compare this path against
 USE_FIRST_WORDS = True
+#: find the case-insensitive phrases themselves in one Aho–Corasick pass over the spaced text
+#: (``keywords.PhraseIndex``): no regex call at all, however many phrases; False: the first-word places above
+USE_PHRASE_INDEX = True
 #: a pass of fewer phrases tries its whole alternation at each place: small enough to be quick there, and each
 #: narrow alternation is compiled in Python on first use (about a millisecond), which a short check would pay
 NARROW_FROM = 200
@@ -97,6 +100,8 @@ class PhraseGroup(MatcherGroup):
         self._narrow: list[dict[tuple[str, ...], regex.Pattern[str]]] = []
         #: per pass, each phrase's place in the whole alternation, so a narrow one keeps that order
         self._order: list[dict[str, int]] = []
+        #: per pass, every phrase in one automaton (case-insensitive passes only; ``usable`` False: the paths above)
+        self._indexes: list[PhraseIndex | None] = []
         for case_sensitive in (False, True):
             owners: dict[str, list[PhraseMatcher]] = defaultdict(list)
             for matcher in matchers:
@@ -119,6 +124,7 @@ class PhraseGroup(MatcherGroup):
                 by_first[fold(phrase.split()[0])].append(phrase)
             self._by_first.append((dict(by_first), flags, case_sensitive))
             self._order.append({phrase: index for index, phrase in enumerate(owners)})
+            self._indexes.append(None if case_sensitive else PhraseIndex(owners))
 
     def _alternation(self, number: int, words: tuple[str, ...]) -> regex.Pattern[str]:
         """The alternation of the phrases of pass ``number`` whose first word is one of ``words``."""
@@ -136,6 +142,13 @@ class PhraseGroup(MatcherGroup):
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match]]:
         text = document.text
         for number, (compiled, owners, case_sensitive, start_index) in enumerate(self._passes):
+            index = self._indexes[number]
+            found = index.matches(document) if USE_PHRASE_INDEX and index is not None else None
+            if found is not None:
+                for start, end, key in found:
+                    for matcher in owners[key]:
+                        yield matcher, Match(start, end)
+                continue
             narrow = USE_FIRST_WORDS and len(owners) >= NARROW_FROM
             places = start_index.starts_with_words(document) if narrow else start_index.starts(document)
             if places is None:
