@@ -19,11 +19,21 @@ scanned whole, as before.  The pattern is read with Python's own ``re``
 parser; syntax only the ``regex`` module has (``\\p{..}``, fuzzy matching,
 named lists, ``\\K``, ...) either fails to parse there or is refused by a
 textual check below, and then the pattern is scanned whole.
+
+The words go on past the first as far as they are literal: whitespace
+(``\\s+``, ``\\s``, a space) is one space, as in the spaced text the words
+are searched in (``keywords.Spaced``: every run of whitespace one space), and
+an optional group (``(?:s|ed)?``) gives the words with and without it.  So
+``\\brise(?:s|n)?\\s+(?:sharply|steeply)`` is tried only where "rise sharply",
+"rises steeply", ... stand, not wherever "rise" does.  Only plain ASCII goes
+into the words (letters, digits, punctuation), where lower-casing and the
+``regex`` module's case-insensitive matching agree.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -41,6 +51,11 @@ _UNSAFE_FLAGS = (regex.FULLCASE | regex.REVERSE | regex.V1 | regex.WORD | regex.
 #: version 1, reverse or POSIX matching
 _REGEX_ONLY = regex.compile(r"\{[^}]*[a-zA-Z]|\\L<|\\K|\(\?[a-zA-Z\-^]*[fVrwbep]")
 _TRANSLATE = {"’": "'"}
+#: what the regex module's ``\s`` matches: a run of them is one space in the spaced text (``keywords.Spaced``)
+_SPACES = frozenset("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+                    "\u2028\u2029\u202f\u205f\u3000")
+#: characters a searched prefix may hold: ASCII, where ``fold`` and the regex's case-insensitive match agree
+_PLAIN = frozenset(string.ascii_letters + string.digits + string.punctuation + " ")
 
 
 def literal_starts(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
@@ -61,11 +76,50 @@ def literal_starts(pattern: regex.Pattern[str]) -> tuple[str, ...] | None:
         return None
     words = set()
     for start in starts:
-        word = _leading_word(start)
-        if len(word) < MIN_WORD:
+        if len(_leading_word(start)) < MIN_WORD:
             return None
-        words.add(word)
+        words.add(_plain_prefix(start))
     return tuple(sorted(words)) if words and len(words) <= MAX_ALTERNATIVES else None
+
+
+def _plain_prefix(text: str) -> str:
+    """``text`` lower-cased, up to its first character that is not plain ASCII (``_PLAIN``)."""
+    end = 0
+    while end < len(text) and text[end] in _PLAIN:
+        end += 1
+    return text[:end].lower()
+
+
+def _is_space(op, value) -> bool:  # noqa: ANN001 - the parser's own item types
+    """Whether the item matches one whitespace character and nothing else (a space, ``\\s``, ``[ \\t]``)."""
+    if op is sre.LITERAL:
+        return chr(value) in _SPACES
+    if op is sre.IN:
+        return bool(value) and all(
+            (kind is sre.LITERAL and chr(item) in _SPACES) or (kind is sre.CATEGORY and item is sre.CATEGORY_SPACE)
+            for kind, item in value)
+    return False
+
+
+def _is_space_run(op, value) -> bool:  # noqa: ANN001
+    """Whether the item is whitespace, one or more characters of it (``\\s+``, ``\\s{1,3}``, ``\\s``, a space)."""
+    if _is_space(op, value):
+        return True
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, _high, body = value
+        body = list(body)
+        return low >= 1 and len(body) == 1 and _is_space(*body[0])
+    return False
+
+
+def _optional(op, value) -> list | None:  # noqa: ANN001
+    """The body of an optional item (``X?``) that ``_sequence`` reads whole, else None."""
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, high, body = value
+        body = list(body)
+        if low == 0 and high == 1 and _complete(body):
+            return body
+    return None
 
 
 def _leading_word(text: str) -> str:
@@ -83,6 +137,22 @@ def _sequence(items: list, prefixes: tuple[str, ...]) -> tuple[str, ...] | None:
     item that is not understood just ends it there (the prefix is still what every match starts with).
     """
     for op, value in items:
+        if _is_space_run(op, value):
+            if not all(prefixes):
+                return None  # whitespace before any letter: not a word start
+            # any run of whitespace, however long, is one space in the spaced text
+            prefixes = tuple(p if p.endswith(" ") else p + " " for p in prefixes)
+            continue
+        optional = _optional(op, value)
+        if optional is not None:
+            inner = _sequence(optional, prefixes)
+            if inner is None:
+                return _stop(prefixes)
+            combined_set = tuple(dict.fromkeys((*prefixes, *inner)))
+            if len(combined_set) > MAX_ALTERNATIVES:
+                return _stop(prefixes)
+            prefixes = combined_set
+            continue
         if op is sre.AT:
             if value is sre.AT_BOUNDARY and not any(prefixes):
                 continue  # \b before the first letter: zero-width, the word still starts there
@@ -144,6 +214,8 @@ def _stop(prefixes: tuple[str, ...]) -> tuple[str, ...] | None:
 def _complete(items: list) -> bool:
     """Whether ``_sequence`` reads every item of ``items`` through (literals, classes, groups of those)."""
     for op, value in items:
+        if _is_space_run(op, value) or _optional(op, value) is not None:
+            continue
         if op is sre.LITERAL:
             continue
         if op is sre.IN and _class_chars(value) is not None:
