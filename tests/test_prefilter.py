@@ -170,13 +170,16 @@ def builtin_groups(kind: str) -> list:
 
 def full_phrase_scan(group, document: Document) -> list[tuple[str, int, int]]:
     from factrules.keywords import StartIndex
+    from factrules.matchers import phrase as phrase_module
 
     unusable = StartIndex(["é"])  # a non-ASCII first word: the pass falls back to scanning everything
     passes, group._passes = group._passes, [(c, o, cs, unusable) for c, o, cs, _ in group._passes]
-    try:
-        return sorted((m.rule["id"], x.start, x.end) for m, x in group.find(document))
-    finally:
-        group._passes = passes
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(phrase_module, "USE_PHRASE_INDEX", False)
+        try:
+            return sorted((m.rule["id"], x.start, x.end) for m, x in group.find(document))
+        finally:
+            group._passes = passes
 
 
 @pytest.mark.parametrize("document", documents(), ids=lambda d: d.path)
@@ -218,3 +221,18 @@ def test_phrases_with_a_non_ascii_first_word_scan_everything() -> None:
     text = "ΌΠΩΣ ΑΝΑΦΈΡΕΤΑΙ, it reportedly fell."
     found = [text[m.start:m.end] for m in matcher.find(Document(path="x", text=text))]
     assert found == ["ΌΠΩΣ ΑΝΑΦΈΡΕΤΑΙ", "reportedly"]
+
+
+def test_rules_whose_prefilter_words_are_absent_are_not_visited() -> None:
+    """The group picks the rules to visit from the words the document holds, not by a look at every rule."""
+    matchers = [PatternMatcher({"id": f"p{i}", "kind": "pattern", **rule}, timeout=5.0) for i, rule in enumerate([
+        {"pattern": r"\bsaid\b", "prefilter": ["said"]},
+        {"pattern": r"\bdenied\b", "prefilter": ["denied"]},
+        {"pattern": [{"regex": r"\bclaimed\b", "prefilter": ["claim"]}, r"\bnoted\b"]},  # one pattern scans all
+        {"pattern": r"\bwarned\b"},
+    ])]
+    group = PatternGroup(matchers)
+    document = Document(path="x", text="She said it was noted and warned.")
+    visited = group._visited(None, group.index.hits(document))
+    assert [m.rule["id"] for m in visited] == ["p0", "p2", "p3"]
+    assert [m.rule["id"] for m, _ in group.find(document)] == ["p0", "p2", "p3"]

@@ -151,6 +151,11 @@ class PatternGroup(MatcherGroup):
         self._by_word: dict[str, list[int]] = {}
         #: the other rules, visited for every document
         self._always: list[int] = []
+        #: rules every one of whose patterns runs behind prefilter words, by word: a document holding none of
+        #: a rule's words skips it without a look at each of its patterns (most built-in rules, most stories)
+        self._by_keyword: dict[str, list[int]] = {}
+        #: the other rules: one of their patterns scans every document, or they have no prefilter
+        self._unfiltered: list[int] = []
         for number, matcher in enumerate(self.matchers):
             starts = getattr(matcher, "literal_starts", None)
             if starts and all(words is not None for words in starts):
@@ -158,14 +163,28 @@ class PatternGroup(MatcherGroup):
                     self._by_word.setdefault(word, []).append(number)
             else:
                 self._always.append(number)
+            keywords = getattr(matcher, "keywords", ())
+            if keywords and all(getattr(matcher, "pattern_prefilter_sets", ())):
+                for word in keywords:
+                    self._by_keyword.setdefault(word, []).append(number)
+            else:
+                self._unfiltered.append(number)
 
-    def _visited(self, starts: dict[str, list[int]] | None) -> list[Matcher]:
-        """The rules worth running on a document whose first-word places are ``starts``, in group order."""
-        if starts is None:
+    def _visited(self, starts: dict[str, list[int]] | None, hits: dict[str, list[int]] | None) -> list[Matcher]:
+        """The rules worth running on a document, in group order: those that can match, given the places of
+        its first words (``starts``) and the prefilter words it holds (``hits``); ``None``: not known."""
+        numbers: set[int] | None = None
+        if starts is not None:
+            numbers = set(self._always)
+            for word in starts:
+                numbers.update(self._by_word.get(word, ()))
+        if hits is not None:
+            filtered = set(self._unfiltered)
+            for word in hits:
+                filtered.update(self._by_keyword.get(word, ()))
+            numbers = filtered if numbers is None else numbers & filtered
+        if numbers is None:
             return self.matchers
-        numbers = set(self._always)
-        for word in starts:
-            numbers.update(self._by_word.get(word, ()))
         return [self.matchers[number] for number in sorted(numbers)]
 
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match | RuleTimeout]]:
@@ -176,7 +195,7 @@ class PatternGroup(MatcherGroup):
         located: dict[tuple[str, str], set[tuple[int, int]]] = {}
         #: (prefilter words found, window kind) -> their merged windows: patterns mostly share the words found
         merged: dict[tuple[tuple[str, ...], str], list[tuple[int, int]]] = {}
-        for matcher in self._visited(starts):
+        for matcher in self._visited(starts, hits):
             assert isinstance(matcher, PatternMatcher)
             windows: list[list[tuple[int, int]] | None] | None = None
             if matcher.keywords and hits is not None:
