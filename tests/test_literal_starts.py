@@ -264,3 +264,20 @@ def test_the_first_word_pass_is_used_only_by_a_group_large_enough_to_gain_from_i
     large = _matchers([r"\bsaid\b"] * pattern_module.LITERAL_STARTS_MIN_RULES)
     found = list(PatternGroup(large).find(document))
     assert calls == ["d.txt"] and len(found) == pattern_module.LITERAL_STARTS_MIN_RULES
+
+
+def test_the_whole_alternation_is_compiled_only_when_a_pass_needs_it() -> None:
+    """A case-insensitive ASCII pass is found by the index and never compiles its alternation; a case-sensitive
+    pass, or a text that cannot be folded in place, does."""
+    from factrules.matchers.phrase import PhraseGroup, PhraseMatcher
+
+    matchers = [PhraseMatcher({"id": "a", "kind": "phrase", "phrases": ["sources said", "so far"]}),
+                PhraseMatcher({"id": "b", "kind": "phrase", "phrases": ["Kilo"], "case_sensitive": True})]
+    group = PhraseGroup(matchers)
+    insensitive, sensitive = (entry[0] for entry in group._passes)
+    found = list(group.find(Document(path="d.txt", text="Sources  said so far, Kilo.", metadata={})))
+    assert [(m.rule["id"], h.start, h.end) for m, h in found] == [("a", 0, 13), ("a", 14, 20), ("b", 22, 26)]
+    assert insensitive._compiled is None and sensitive._compiled is not None
+    found = list(group.find(Document(path="e.txt", text="\u0130 sources said", metadata={})))
+    assert [(m.rule["id"], h.start, h.end) for m, h in found] == [("a", 2, 14)]
+    assert insensitive._compiled is not None

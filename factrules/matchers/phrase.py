@@ -67,6 +67,32 @@ def alternation_source(phrases: Sequence[str], *, ignorecase: bool) -> str:
     return build(root)
 
 
+class _Alternation:
+    """The whole alternation of a pass, built and compiled on first use.
+
+    With the phrase index (``keywords.PhraseIndex``) a case-insensitive pass of plain ASCII phrases never
+    runs it; a house pack's 5,000 phrases cost a quarter of a second to write out and compile per process.
+    """
+
+    def __init__(self, phrases: list[str], case_sensitive: bool) -> None:
+        self._phrases, self._case_sensitive = phrases, case_sensitive
+        self._compiled: regex.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> regex.Pattern[str]:
+        if self._compiled is None:
+            source = alternation_source(self._phrases, ignorecase=not self._case_sensitive)
+            flags = 0 if self._case_sensitive else regex.IGNORECASE
+            self._compiled = regex.compile(r"(?<!\w)(?:" + source + r")(?!\w)", flags)
+        return self._compiled
+
+    def match(self, *args: Any, **kwargs: Any) -> regex.Match[str] | None:
+        return self.compiled.match(*args, **kwargs)
+
+    def finditer(self, *args: Any, **kwargs: Any) -> Iterable[regex.Match[str]]:
+        return self.compiled.finditer(*args, **kwargs)
+
+
 class PhraseMatcher(Matcher):
     kind = "phrase"
 
@@ -92,7 +118,7 @@ class PhraseGroup(MatcherGroup):
 
     def __init__(self, matchers: Sequence[Matcher]) -> None:
         super().__init__(matchers)
-        self._passes: list[tuple[regex.Pattern[str], dict[str, list[PhraseMatcher]], bool, StartIndex]] = []
+        self._passes: list[tuple[_Alternation, dict[str, list[PhraseMatcher]], bool, StartIndex]] = []
         #: per pass, the phrases by first word, and the alternations of the phrases that can start at a place
         #: (by the first words found there), compiled on first use: a house style guide's thousands of phrases
         #: in one trie cost about 14 µs a place; only the few that start with the word found there need trying
@@ -114,10 +140,9 @@ class PhraseGroup(MatcherGroup):
                         owners[key].append(matcher)
             if not owners:
                 continue
-            source = r"(?<!\w)(?:" + alternation_source(list(owners), ignorecase=not case_sensitive) + r")(?!\w)"
             flags = 0 if case_sensitive else regex.IGNORECASE
             starts = StartIndex(phrase.split()[0] for phrase in owners)
-            self._passes.append((regex.compile(source, flags), dict(owners), case_sensitive, starts))
+            self._passes.append((_Alternation(list(owners), case_sensitive), dict(owners), case_sensitive, starts))
             #: folded first word -> its phrases, in the order of the whole alternation
             by_first: dict[str, list[str]] = defaultdict(list)
             for phrase in owners:
