@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 
 import ahocorasick
 import regex
@@ -62,17 +63,11 @@ class Spaced:
         self._keys: list[int] = []
         self._shifts: list[int] = []
         if "  " in text:
-            pieces: list[str] = []
-            last = removed = 0
-            for run in _RUNS.finditer(text):
-                start, end = run.span()
-                pieces.append(text[last : start + 1])
-                last = end
-                self._keys.append(start + 1 - removed)
-                removed += end - start - 1
-                self._shifts.append(removed)
-            pieces.append(text[last:])
-            text = "".join(pieces)
+            runs = [run.span() for run in _RUNS.finditer(text)]
+            self._shifts = list(accumulate(end - start - 1 for start, end in runs))
+            # the run ends at ``end`` in the text, ``removed`` characters ahead of the spaced text there
+            self._keys = [end - removed for (_, end), removed in zip(runs, self._shifts)]
+            text = _RUNS.sub(" ", text)
         self.text = text
 
     def original(self, offset: int) -> int:

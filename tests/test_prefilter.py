@@ -189,18 +189,48 @@ def test_phrase_pass_from_first_words_finds_what_a_full_scan_finds(document: Doc
     assert found == full_phrase_scan(group, document)
 
 
+def _near_three_ways(matcher, document: Document) -> list[list[tuple[int, int]]]:
+    """The matcher's spans with the term index, from first-word places, and from a full scan."""
+    from factrules.keywords import StartIndex
+    from factrules.matchers import near as near_module
+
+    results = [[(x.start, x.end) for x in matcher.find(document)]]
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(near_module, "USE_TERM_INDEX", False)
+        results.append([(x.start, x.end) for x in matcher.find(document)])
+        monkeypatch.setattr(matcher, "second_starts", StartIndex(["é"]))  # unusable: a full scan
+        results.append([(x.start, x.end) for x in matcher.find(document)])
+    return results
+
+
 @pytest.mark.parametrize("document", documents(), ids=lambda d: d.path)
 def test_near_pass_from_first_words_finds_what_a_full_scan_finds(document: Document) -> None:
-    from factrules.keywords import StartIndex
-
     for group in builtin_groups("near"):
         (matcher,) = group.matchers
-        found = [(x.start, x.end) for x in matcher.find(document)]
-        saved, matcher.second_starts = matcher.second_starts, StartIndex(["é"])
-        try:
-            assert found == [(x.start, x.end) for x in matcher.find(document)]
-        finally:
-            matcher.second_starts = saved
+        index, first_words, full = _near_three_ways(matcher, document)
+        assert index == full and first_words == full
+
+
+def test_near_terms_found_by_the_index_are_the_full_scan_s() -> None:
+    """Overlapping terms, terms inside words, odd spacing, folded letters: finditer's hits, one per place."""
+    import random
+
+    from factrules.matchers.near import NearMatcher
+
+    matcher = NearMatcher({"id": "n", "kind": "near", "a": ["official", "the ministry"], "within": 6,
+                           "b": ["denied", "denied any role", "any role", "role", "wasn’t involved", "no"]})
+    assert matcher.second_index.usable
+    words = ["The", "ministry", "official", "denied", "DENIED", "any", "role", "roles", "wasn't", "wasn’t",
+             "involved", "no", "not", "undenied", "ſaid", "\u212ao", "said", ".", ","]
+    rng = random.Random(21)
+    found = 0
+    for _ in range(300):
+        joiner = rng.choice([" ", " ", "  ", "\n", "\u00a0", "\t "])
+        text = joiner.join(rng.choice(words) for _ in range(rng.randint(1, 30)))
+        index, first_words, full = _near_three_ways(matcher, Document(path="d.txt", text=text))
+        assert index == full and first_words == full, text
+        found += len(full)
+    assert found > 100
 
 
 def test_phrase_candidates_cover_case_folding_and_curly_apostrophes() -> None:

@@ -13,11 +13,14 @@ from typing import Any
 import regex
 
 from factrules import rxcache
-from factrules.keywords import StartIndex
-from factrules.matchers.base import Match, Matcher, RuleError, RuleTimeout, time_budget
+from factrules.keywords import PhraseIndex, StartIndex
+from factrules.matchers.base import Match, Matcher, RuleError, RuleTimeout, phrase_key, time_budget
 from factrules.matchers.phrase import alternation_source
 
 _WORD = rxcache.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+#: find the ``b`` terms in one Aho–Corasick pass over the spaced text (``keywords.PhraseIndex``) when they are
+#: plain ASCII; False: the regex tried at the places of their first words, which the tests compare against
+USE_TERM_INDEX = True
 
 
 def _term_regex(terms: Any, name: str) -> regex.Pattern[str]:
@@ -29,10 +32,11 @@ def _term_regex(terms: Any, name: str) -> regex.Pattern[str]:
 
 
 def _term_hits(terms: regex.Pattern[str], starts: Iterable[int] | None, text: str,
-               timeout: float) -> Iterable[regex.Match[str]]:
-    """``terms.finditer(text)``, matched only at the candidate ``starts`` when there are some."""
+               timeout: float) -> Iterable[tuple[int, int]]:
+    """The spans of ``terms.finditer(text)``, matched only at the candidate ``starts`` when there are some."""
     if starts is None:
-        yield from terms.finditer(text, timeout=timeout)
+        for hit in terms.finditer(text, timeout=timeout):
+            yield hit.span()
         return
     covered = 0
     for start in starts:
@@ -41,7 +45,17 @@ def _term_hits(terms: regex.Pattern[str], starts: Iterable[int] | None, text: st
         hit = terms.match(text, start, timeout=timeout)
         if hit is not None:
             covered = hit.end() if hit.end() > start else start + 1
-            yield hit
+            yield hit.span()
+
+
+def _indexed_hits(found: Iterable[tuple[int, int, str]]) -> Iterable[tuple[int, int]]:
+    """The spans ``finditer`` gives, from the longest term at each place (``PhraseIndex.matches``): from the
+    end of each hit, the next place a term matches."""
+    covered = 0
+    for start, end, _ in found:
+        if start >= covered:
+            covered = end
+            yield start, end
 
 
 class NearMatcher(Matcher):
@@ -53,6 +67,8 @@ class NearMatcher(Matcher):
         self.second = _term_regex(rule.get("b"), "b")
         #: where a ``b`` term can begin: the first words of the terms (found in one Aho–Corasick pass)
         self.second_starts = StartIndex(term.split()[0] for term in rule["b"])
+        #: every ``b`` term in one automaton (``usable`` False: not plain ASCII, the places above instead)
+        self.second_index = PhraseIndex(phrase_key(term) for term in rule["b"])
         self.within = int(rule.get("within", 8))
         self.order = rule.get("order", "any")
         self.report = rule.get("report", "b")
@@ -71,9 +87,12 @@ class NearMatcher(Matcher):
         seen: set[tuple[int, int]] = set()
         limit = time_budget(self.timeout, len(text))
         try:
-            b_starts = self.second_starts.starts(document)
-            for b_hit in _term_hits(self.second, b_starts, text, limit):
-                b_start, b_end = b_hit.span()
+            found = self.second_index.matches(document) if USE_TERM_INDEX else None
+            if found is not None:
+                b_hits = _indexed_hits(found)
+            else:
+                b_hits = _term_hits(self.second, self.second_starts.starts(document), text, limit)
+            for b_start, b_end in b_hits:
                 s_start, s_end = document.sentence_at(b_start)
                 for a_hit in self.first.finditer(text, s_start, s_end, timeout=limit):
                     a_start, a_end = a_hit.span()
