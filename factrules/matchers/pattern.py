@@ -169,22 +169,27 @@ class PatternGroup(MatcherGroup):
                     self._by_keyword.setdefault(word, []).append(number)
             else:
                 self._unfiltered.append(number)
+        self._gated = frozenset(range(len(self.matchers))) - frozenset(self._unfiltered)
 
     def _visited(self, starts: dict[str, list[int]] | None, hits: dict[str, list[int]] | None) -> list[Matcher]:
         """The rules worth running on a document, in group order: those that can match, given the places of
         its first words (``starts``) and the prefilter words it holds (``hits``); ``None``: not known."""
-        numbers: set[int] | None = None
-        if starts is not None:
+        gated: set[int] | None = None
+        if hits is not None:
+            gated = set()
+            for word in hits:
+                gated.update(self._by_keyword.get(word, ()))
+        if starts is None:
+            if gated is None:
+                return self.matchers
+            numbers = gated.union(self._unfiltered)
+        else:
             numbers = set(self._always)
             for word in starts:
                 numbers.update(self._by_word.get(word, ()))
-        if hits is not None:
-            filtered = set(self._unfiltered)
-            for word in hits:
-                filtered.update(self._by_keyword.get(word, ()))
-            numbers = filtered if numbers is None else numbers & filtered
-        if numbers is None:
-            return self.matchers
+            if gated is not None:
+                # a rule behind prefilter words goes on only if the document holds one of them
+                numbers = {n for n in numbers if n in gated or n not in self._gated}
         return [self.matchers[number] for number in sorted(numbers)]
 
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match | RuleTimeout]]:
