@@ -66,7 +66,7 @@ class Spaced:
             runs = [run.span() for run in _RUNS.finditer(text)]
             self._shifts = list(accumulate(end - start - 1 for start, end in runs))
             # the run ends at ``end`` in the text, ``removed`` characters ahead of the spaced text there
-            self._keys = [end - removed for (_, end), removed in zip(runs, self._shifts)]
+            self._keys = [end - removed for (_, end), removed in zip(runs, self._shifts, strict=True)]
             text = _RUNS.sub(" ", text)
         self.text = text
 
