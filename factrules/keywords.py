@@ -78,21 +78,23 @@ class Spaced:
         return offset + self._shifts[index] if index >= 0 else offset
 
 
-#: the last document's spaced text: the pattern and phrase groups of one check share it
-_last_spaced: tuple[str, Spaced] | None = None
+#: where ``spaced`` keeps a document's spaced text: on the document, like its ``folded`` copy, so it lives as
+#: long as the document and no longer (a module-level cache would hold the last, possibly huge, draft)
+_CACHE = "_factrules_spaced"
 
 
 def spaced(document: Document) -> Spaced | None:
     """``Spaced`` for ``document``'s folded text (computed once per document); ``None`` when it cannot be folded."""
-    global _last_spaced
+    state = getattr(document, "__dict__", None)
+    made = state.get(_CACHE) if state is not None else None
+    if made is not None:
+        return made
     folded = document.folded
     if folded is None:
         return None
-    last = _last_spaced
-    if last is not None and last[0] is folded:
-        return last[1]
     made = Spaced(folded)
-    _last_spaced = (folded, made)
+    if state is not None:
+        state[_CACHE] = made
     return made
 
 
