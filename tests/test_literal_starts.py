@@ -106,8 +106,14 @@ def test_candidate_places_property(words: list[str], joiner: str) -> None:
 
 
 def test_a_house_pack_gives_the_same_findings_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A generated house pack (bench/rule_scale.py's shapes) over generated copy, byte for byte."""
+    """A generated house pack (bench/rule_scale.py's shapes) over generated copy, byte for byte: the one-pass
+    paths (first-word places, the phrase and near indexes over the spaced text) against every pattern scanned
+    whole and every phrase and term by the overlapped scan of its alternation; some copy oddly spaced."""
+    import json
     import sys
+
+    from factrules.matchers import near as near_module
+    from factrules.matchers import phrase as phrase_module
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     import corpus
@@ -115,18 +121,23 @@ def test_a_house_pack_gives_the_same_findings_both_ways(tmp_path: Path, monkeypa
 
     documents = corpus.generate(0.15)
     middle, sequences = rule_scale.vocabulary(documents)
+    rng = random.Random(11)
+    spacings = [" ", " ", " ", "  ", "\n", " \n\t", "\u00a0"]
+    documents = [text if index % 2 else "".join(rng.choice(spacings) if char == " " else char for char in text)
+                 for index, text in enumerate(documents)]
     pack = tmp_path / "house.json.yaml"
-    import json
-
     pack.write_text(json.dumps(rule_scale.house_pack(300, middle, sequences)), encoding="utf-8")
     plugins = registry()
     from factrules.engine import Engine
 
     engine = Engine(load_packs([*plugins.pack_paths, pack], plugins.matchers), plugins)
     dumps = []
-    for use_starts in (True, False):
-        monkeypatch.setattr(pattern_module, "USE_LITERAL_STARTS", use_starts)
+    for one_pass in (True, False):
+        monkeypatch.setattr(pattern_module, "USE_LITERAL_STARTS", one_pass)
         monkeypatch.setattr(pattern_module, "LITERAL_STARTS_MIN_RULES", 0)
+        monkeypatch.setattr(phrase_module, "USE_PHRASE_INDEX", one_pass)
+        monkeypatch.setattr(phrase_module, "USE_FIRST_WORDS", one_pass)
+        monkeypatch.setattr(near_module, "USE_TERM_INDEX", one_pass)
         found = []
         for index, text in enumerate(documents):
             findings, errors = engine.check(Document(path=f"d{index}.txt", text=text, metadata={}))
@@ -134,6 +145,7 @@ def test_a_house_pack_gives_the_same_findings_both_ways(tmp_path: Path, monkeypa
         dumps.append(found)
     assert dumps[0] == dumps[1]
     assert sum(len(f) for f, _ in dumps[0]) > 100
+    assert sum(f["rule"].startswith("house.") for found, _ in dumps[0] for f in found) > 50
 
 
 def test_start_places_are_the_same_whatever_the_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
