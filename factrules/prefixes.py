@@ -5,7 +5,7 @@ A house style guide is thousands of pattern rules, and a pattern rule with no
 text.  Most such patterns begin with a word (``\\bspokes(?:man|woman)\\b``,
 ``(?:officials|sources)\\s+said``): every match starts where one of a few
 literal words starts.  ``literal_starts`` finds those words; one pass over
-the text for the words of all rules (``keywords.StartIndex``) gives the
+the text for the words of all rules (``keywords.WordStarts``) gives the
 places, and the exact pattern is then tried only there
 (``matchers.pattern``), which finds exactly the matches a full scan finds:
 every match starts at a candidate, and ``finditer`` takes, from where the

@@ -1,8 +1,13 @@
 """The ``phrase`` kind: word lists, case-insensitive and word-bounded.
 
-All phrase rules of all loaded packs share one compiled alternation, so a
-document is scanned once for every phrase rule together (overlapped, so a
-phrase inside a longer one of another rule is still found).
+All phrase rules of all loaded packs share one pass, so a document is
+scanned once for every phrase rule together (overlapped, so a phrase inside a
+longer one of another rule is still found): case-insensitive plain-ASCII
+phrases, nearly all of them, are found by one Aho–Corasick pass over the
+spaced text (``keywords.PhraseIndex``); the others by one compiled
+alternation tried where a phrase's first word is.  Both give what an
+overlapped scan of the alternation over the whole text gives, which the
+tests compare them against.
 """
 
 from __future__ import annotations
