@@ -969,16 +969,23 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
     if len(lowered) != len(text) or _FOLD_TRAPS.search(text):
         lowered = None
         exact = True  # the quick test for event words reads the lower-cased text
+    cues = _event_cue_starts(lowered) if not exact and lowered is not None else []
     candidates: list[_Candidate] = []
     for hit in _hits(text):
+        if not exact and hit.lastgroup == "num" and hit.start("num") == hit.start():
+            # a bare number (no approximator, range or vague word) is exact or nothing: with no event cue
+            # starting within the reach of ``_event`` and ``counted_noun`` it counts no event, and is not
+            # needed; nor is it needed as the end of an earlier figure's search for its event, which would
+            # find no event word there either
+            first_cue = bisect_left(cues, hit.start() - 60)
+            if first_cue == len(cues) or cues[first_cue] >= hit.end() + _EVENT_REACH:
+                continue
         candidate = _Candidate(hit)
         if _interval(candidate, text):
             candidates.append(candidate)
-    cues = _event_cue_starts(lowered) if not exact and lowered is not None else []
     quantities: list[Quantity] = []
     for index, candidate in enumerate(candidates):
         if not exact and candidate.kind == "exact":
-            # no event cue starts within the reach of ``_event`` and ``counted_noun``: no event, skip it
             first_cue = bisect_left(cues, candidate.start - 60)
             if first_cue == len(cues) or cues[first_cue] >= candidate.end + _EVENT_REACH:
                 continue
