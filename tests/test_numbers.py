@@ -412,3 +412,44 @@ def test_every_figure_rule_still_reports_eventless_exact_figures() -> None:
     findings = check_text("The city paid $5 million for 300 acres.", select=["numbers"],
                           enable=["numbers.every-figure"])
     assert {f.text for f in findings if f.rule == "numbers.every-figure"} >= {"$5 million", "300"}
+
+
+_NUMBER_SHAPES = [
+    "Sales were 12.5 mln dlrs, up from 9.1 mln, on 1,000 units and 250 stores.",
+    "Shares rose 2.10 dlrs to 2.25 dlrs; 5-7 analysts expect 3 to 4 pct growth, or 30 or so deals.",
+    "The 40-odd staff, 100-plus shops and 20+ sites cost $5m, 7bn yen and 3 million euros in 1987.",
+    "About 45 people were killed, 1,200 hurt and 3 missing in 12 hours; 7.5% of 300 homes burned.",
+    "Figures: 1,0005 and 12.34.56, F-16 jets, MH17, #3, 1.5.2 and 10:30 are not counts; 2019-2020 is not, 77 is.",
+    "It costs 12 pence to 14 pence, 15 dollars or 16, 8 thousand or 9 hundred, and 4 to 5.",
+]
+
+
+@pytest.mark.parametrize("text", _NUMBER_SHAPES)
+def test_bare_number_shortcut_agrees_with_the_full_pattern(text: str) -> None:
+    """Where ``_BARE_NUMBER`` matches at a figure, ``SCAN`` matches there too, as a bare number ending at the
+    same place: the shortcut the eventless scan takes never hides a range, a scale or an approximation."""
+    from factrules.matchers import number
+
+    bare_seen = 0
+    for position in number._core_starts(text.lower()):
+        bare = number._BARE_NUMBER.match(text, position)
+        if bare is None:
+            continue
+        bare_seen += 1
+        full = number.SCAN.match(text, position)
+        assert full is not None and full.lastgroup == "num" and full.start("num") == full.start() == position
+        assert full.end() == bare.end(), text[position:]
+    assert bare_seen
+
+
+@pytest.mark.parametrize("text", _NUMBER_SHAPES)
+def test_eventless_scan_keeps_what_the_full_scan_keeps(text: str) -> None:
+    """The shortcuts of ``scan(exact=False)`` change no quantity that is not an eventless exact figure."""
+    from factrules.matchers import number
+
+    full = {(q.start, q.end, q.kind, q.low, q.high, q.unit, q.noun, q.event)
+            for q in number.scan(Document(path="a", text=text))}
+    partial = {(q.start, q.end, q.kind, q.low, q.high, q.unit, q.noun, q.event)
+               for q in number.scan(Document(path="b", text=text), exact=False)}
+    assert partial <= full
+    assert {q for q in full if q[2] != "exact" or q[7] is not None} <= partial

@@ -909,11 +909,27 @@ def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
     return found
 
 
-def _hits(text: str) -> Iterable[regex.Match[str]]:
+#: A bare number in digits ("12.5", "1,000") where ``SCAN`` can find nothing else: nothing after it can make it
+#: a range, a scaled figure or an approximation.  Where this matches at a core hit with no opener before it,
+#: ``SCAN`` would match there too, as a bare ``num`` ending at the same place (a test checks it on real copy).
+#: The digits are ``NUMBER``'s and the look-behind is ``SCAN``'s, so a shorter match is never taken: every
+#: shorter run of digits is followed by a digit or by ``.``/``,`` and a digit, which the look-ahead refuses.
+_BARE_NUMBER = rxcache.compile(
+    r"(?<![\p{L}\p{N}_/#@+$£€¥]|[\p{L}\p{N}][-–]|\d[.,:])"
+    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d\p{L}]|[.,:/]\d)"
+    r"(?!\s*(?:[-–—+]|(?:to|or|odd|plus)(?!\p{L})|(?:thousand|trillion|hundred|million|billion|mln|bln|bn|mn|tn)"
+    r"|(?:" + _RANGE_UNIT + r")(?=\s+to\s)))",
+    regex.IGNORECASE,
+)
+
+
+def _hits(text: str, cues: list[int] | None = None) -> Iterable[regex.Match[str]]:
     """The matches of ``SCAN`` in ``text``, found from the prefilter's hits instead of at every position.
 
     For each core hit, the full pattern is tried (anchored) at the start of each of the five words before it
     that can open a quantity, farthest first, then at the hit itself; the first match that covers the hit wins.
+    With ``cues`` (``_event_cue_starts``: the caller wants no eventless exact figure), a bare number with no
+    event cue within reach is passed over, found by ``_BARE_NUMBER`` instead of the far costlier ``SCAN``.
     """
     lowered = text.lower()
     if len(lowered) != len(text):  # a rare character that lower-cases to two: keep offsets exact
@@ -932,6 +948,13 @@ def _hits(text: str) -> Iterable[regex.Match[str]]:
             # the common case, no word before the hit that can open a quantity: only the hit itself
             if lowered.startswith(_NEEDS_APPROXIMATOR, core_start):
                 continue  # "the first quarter", "a year ago": a share or "a" unit needs an approximator before it
+            if cues is not None and lowered[core_start].isdigit():
+                bare = _BARE_NUMBER.match(text, core_start)
+                if bare is not None:
+                    first_cue = bisect_left(cues, core_start - 60)
+                    if first_cue == len(cues) or cues[first_cue] >= bare.end() + _EVENT_REACH:
+                        covered = bare.end()  # what ``scan`` would drop: an exact figure with no event
+                        continue
             hit = SCAN.match(text, core_start)
             if hit and hit.end() > core_start:
                 covered = hit.end()
@@ -971,7 +994,7 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
         exact = True  # the quick test for event words reads the lower-cased text
     cues = _event_cue_starts(lowered) if not exact and lowered is not None else []
     candidates: list[_Candidate] = []
-    for hit in _hits(text):
+    for hit in _hits(text, None if exact else cues):
         if not exact and hit.lastgroup == "num" and hit.start("num") == hit.start():
             # a bare number (no approximator, range or vague word) is exact or nothing: with no event cue
             # starting within the reach of ``_event`` and ``counted_noun`` it counts no event, and is not
