@@ -228,3 +228,21 @@ def test_text_whose_case_folding_changes_its_length_is_still_read() -> None:
     # "İ" lower-cases to two characters, so the document has no folded copy with the same offsets
     found = findings("The lira will fall, say İzmir's dealers. Analysts said it would fall further.")
     assert "Analysts said" in [f["text"] for f in found]
+
+
+def test_word_places_answer_as_the_whole_word_search_did() -> None:
+    """``_WordPlaces.within`` gives what a whole-word regex search of the same window gives, for every
+    window of a sentence: boundaries are read before the window's start, and a word cut by its end counts."""
+    import re
+
+    from factrules.matchers.attribution import _WordPlaces
+
+    words = ["analysts", "analyst", "some", "sources", "they"]
+    search = re.compile(r"(?<![\w'])(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?![\w])")
+    text = "some analysts' notes, they said; xanalyst said sources_ and o'some analyst sources they"
+    finder = _WordPlaces(words)
+    places = finder.places(text)
+    for start in range(len(text)):
+        for end in range(start, len(text) + 1):
+            assert _WordPlaces.within(places, start, end) == (search.search(text, start, end) is not None), (
+                start, end)

@@ -381,3 +381,75 @@ def test_half_a_million_is_still_a_number_not_a_share():
 def test_vague_words_without_a_figure_count_only_for_casualties():
     assert flagged("Several protesters were killed and numerous others injured.") == ["Several", "numerous"]
     assert flagged("Several protesters marched and numerous others watched.") == []
+
+
+# -- the scan without eventless exact figures ------------------------------------------
+def test_scan_without_exact_keeps_every_figure_that_is_not_an_eventless_exact_one() -> None:
+    """``scan(exact=False)`` (what the consistency check and the default rules ask for) may drop exact
+    figures that count no event, and only those; every quantity it keeps is the same as in the full scan."""
+    from factrules.matchers import number
+
+    text = ("Profit rose to 12.5 mln dlrs from 9.1 mln in the year, and the board paid 4,000 workers a bonus "
+            "of 300 dlrs each, the company said in a statement to its 1,500 shareholders on the exchange. "
+            "The chairman thanked staff for a strong year, praised the new plant in the north of the country "
+            "and told the meeting that the group would keep its dividend policy and its plans unchanged. "
+            "In the city, at least 30 people were killed and 41 injured, police said; some 200 homes were damaged. "
+            "Later, 35 bodies were found. Casualties reached 52 by the evening, officials said.")
+    full = [(q.start, q.end, q.kind, q.noun, q.event) for q in number.scan(Document(path="a", text=text))]
+    fresh = Document(path="b", text=text)
+    partial = [(q.start, q.end, q.kind, q.noun, q.event) for q in number.scan(fresh, exact=False)]
+    assert set(partial) <= set(full)
+    assert {q for q in full if q[2] != "exact" or q[4] is not None} <= set(partial)
+    shown = {text[q[0]:q[1]] for q in partial}
+    assert {"41", "35", "at least 30", "some 200"} <= shown
+    assert not {"12.5 mln", "9.1 mln", "4,000", "300", "1,500"} & shown
+    # the partial scan is cached, but a caller that wants exact figures gets the full one
+    assert [(q.start, q.end) for q in number.scan(fresh)] == [q[:2] for q in full]
+
+
+def test_every_figure_rule_still_reports_eventless_exact_figures() -> None:
+    """A rule that reports exact figures makes the group scan in full, whatever the other rules want."""
+    findings = check_text("The city paid $5 million for 300 acres.", select=["numbers"],
+                          enable=["numbers.every-figure"])
+    assert {f.text for f in findings if f.rule == "numbers.every-figure"} >= {"$5 million", "300"}
+
+
+_NUMBER_SHAPES = [
+    "Sales were 12.5 mln dlrs, up from 9.1 mln, on 1,000 units and 250 stores.",
+    "Shares rose 2.10 dlrs to 2.25 dlrs; 5-7 analysts expect 3 to 4 pct growth, or 30 or so deals.",
+    "The 40-odd staff, 100-plus shops and 20+ sites cost $5m, 7bn yen and 3 million euros in 1987.",
+    "About 45 people were killed, 1,200 hurt and 3 missing in 12 hours; 7.5% of 300 homes burned.",
+    "Figures: 1,0005 and 12.34.56, F-16 jets, MH17, #3, 1.5.2 and 10:30 are not counts; 2019-2020 is not, 77 is.",
+    "It costs 12 pence to 14 pence, 15 dollars or 16, 8 thousand or 9 hundred, and 4 to 5.",
+]
+
+
+@pytest.mark.parametrize("text", _NUMBER_SHAPES)
+def test_bare_number_shortcut_agrees_with_the_full_pattern(text: str) -> None:
+    """Where ``_BARE_NUMBER`` matches at a figure, ``SCAN`` matches there too, as a bare number ending at the
+    same place: the shortcut the eventless scan takes never hides a range, a scale or an approximation."""
+    from factrules.matchers import number
+
+    bare_seen = 0
+    for position in number._core_starts(text.lower()):
+        bare = number._BARE_NUMBER.match(text, position)
+        if bare is None:
+            continue
+        bare_seen += 1
+        full = number.SCAN.match(text, position)
+        assert full is not None and full.lastgroup == "num" and full.start("num") == full.start() == position
+        assert full.end() == bare.end(), text[position:]
+    assert bare_seen
+
+
+@pytest.mark.parametrize("text", _NUMBER_SHAPES)
+def test_eventless_scan_keeps_what_the_full_scan_keeps(text: str) -> None:
+    """The shortcuts of ``scan(exact=False)`` change no quantity that is not an eventless exact figure."""
+    from factrules.matchers import number
+
+    full = {(q.start, q.end, q.kind, q.low, q.high, q.unit, q.noun, q.event)
+            for q in number.scan(Document(path="a", text=text))}
+    partial = {(q.start, q.end, q.kind, q.low, q.high, q.unit, q.noun, q.event)
+               for q in number.scan(Document(path="b", text=text), exact=False)}
+    assert partial <= full
+    assert {q for q in full if q[2] != "exact" or q[7] is not None} <= partial

@@ -14,8 +14,7 @@ rule's ``options``, validated by ``options_schema``.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -113,10 +112,49 @@ def template_regex(template: str, avoid: Iterable[str] = ()) -> tuple[str, str]:
     return source, max(literals, key=lambda w: (w not in avoided, len(w)))
 
 
-def _word_regex(words: Iterable[str]) -> re.Pattern[str]:
-    """Any of ``words`` as a whole word, in folded text."""
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w])" if alternatives else r"(?!)")
+class _WordPlaces:
+    r"""Where any of some words stands as a whole word in folded text, found once per document.
+
+    ``within`` answers what ``re.search(r"(?<![\w'])(?:words)(?!\w)", text, start, end)`` would, without a
+    regex search per reporting verb: one Aho–Corasick pass lists every occurrence whose left edge is a word
+    boundary (looking before ``start``, as the regex does), and an occurrence that ends exactly at ``end`` needs
+    no boundary on its right (``end`` is the end of the string to the regex).
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.automaton: Any = None
+        words = [w for w in words if w]
+        if words:
+            self.automaton = ahocorasick.Automaton()
+            for word in words:
+                self.automaton.add_word(word, len(word))
+            self.automaton.make_automaton()
+
+    def places(self, text: str) -> list[tuple[int, int, bool]]:
+        """(start, end, whole word on the right too) of each occurrence with a word boundary on its left."""
+        if self.automaton is None:
+            return []
+        found = []
+        size = len(text)
+        for last, length in self.automaton.iter(text):
+            start, end = last + 1 - length, last + 1
+            if start:
+                before = text[start - 1]
+                if before.isalnum() or before in "_'":
+                    continue
+            found.append((start, end, end >= size or not (text[end].isalnum() or text[end] == "_")))
+        found.sort()
+        return found
+
+    @staticmethod
+    def within(places: list[tuple[int, int, bool]], start: int, end: int) -> bool:
+        for index in range(bisect_left(places, (start, -1, False)), len(places)):
+            place_start, place_end, whole = places[index]
+            if place_start >= end:
+                return False
+            if place_end <= end and (whole or place_end == end):
+                return True
+        return False
 
 
 class AttributionMatcher(Matcher):
@@ -154,8 +192,8 @@ class AttributionMatcher(Matcher):
         #: pronouns are worth reading only when an unverified source is recent enough for them to refer to
         self.pronoun_triggers = frozenset(p for p, want in PRONOUNS.items() if want not in ("body", "speaker"))
         # one C-level search of a short window per cue (the standard ``re``: plain words, no Unicode classes)
-        self._trigger = _word_regex(self.triggers)
-        self._pronoun = _word_regex(self.pronoun_triggers)
+        self._trigger = _WordPlaces(self.triggers)
+        self._pronoun = _WordPlaces(self.pronoun_triggers)
         self.clause_words = frozenset({*self.lexicon.verbs, *self.lexicon.passive_verbs, "according"})
         self.keywords = {*self.clause_words, *anchors}
         self._automaton = ahocorasick.Automaton()
@@ -209,6 +247,8 @@ class AttributionMatcher(Matcher):
             return known
 
         folded = document.folded
+        #: where trigger words and pronouns stand in ``folded``: found once, when a sentence has cues
+        places: tuple[list[tuple[int, int, bool]], list[tuple[int, int, bool]]] | None = None
         last_unverified = -1_000_000
         for span, cues in sorted(self._cues(document).items()):
             # the sentence's number by bisection: a dict of every sentence was megabytes on a huge draft
@@ -217,7 +257,9 @@ class AttributionMatcher(Matcher):
                 number = 0
             if cues is not None and folded is not None:
                 pronouns = number - last_unverified <= self.window
-                clauses = {cue[0] for cue in cues if self._worth(folded, span, cue, pronouns)}
+                if places is None:
+                    places = (self._trigger.places(folded), self._pronoun.places(folded))
+                clauses = {cue[0] for cue in cues if self._worth(folded, span, cue, pronouns, places)}
                 if any(word in self.clause_words and offset not in clauses for offset, word in cues):
                     records.append((number, Source(span[0], span[0], "", "", ATTRIBUTED)))
                 cues = [cue for cue in cues if cue[0] in clauses or cue[1] in self.anchors]
@@ -238,7 +280,8 @@ class AttributionMatcher(Matcher):
                         data["antecedent"] = found.antecedent or ""
                     yield Match(found.start, found.end, data=data)
 
-    def _worth(self, folded: str, span: tuple[int, int], cue: tuple[int, str], pronouns: bool) -> bool:
+    def _worth(self, folded: str, span: tuple[int, int], cue: tuple[int, str], pronouns: bool,
+               places: tuple[list[tuple[int, int, bool]], list[tuple[int, int, bool]]]) -> bool:
         """Is a word that can make a source unverified within a few words of this cue?  Most reporting
         clauses ("the company said", "Smith said") have none, and need not be tokenised at all."""
         offset, word = cue
@@ -248,9 +291,9 @@ class AttributionMatcher(Matcher):
         # the subject is the few words before the verb, or before a parenthetical that ends in a comma
         back = 80 if folded[max(span[0], offset - 3):offset].rstrip().endswith(",") else 40
         window = (max(span[0], offset - back), min(span[1], after + 30))
-        if self._trigger.search(folded, *window):
+        if _WordPlaces.within(places[0], *window):
             return True
-        return pronouns and self._pronoun.search(folded, *window) is not None
+        return pronouns and _WordPlaces.within(places[1], *window)
 
     def _resolve(self, found: Source, records: list[tuple[int, Source]], number: int) -> None:
         """Give a pronoun (or "the aide") the kind of the latest earlier source it can refer to."""

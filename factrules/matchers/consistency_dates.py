@@ -135,6 +135,8 @@ def date_matches(document: Any) -> Iterable[Match]:
     by_event: dict[str, list[_Mention]] = defaultdict(list)
     for mention in _mentions(document):
         by_event[mention.event].append(mention)
+    if not by_event:
+        return []  # most copy names no event on a weekday
     article_day = _article_day(document)
     matches = []
     for event, mentions in by_event.items():

@@ -101,7 +101,7 @@ def figure_matches(document: Any) -> Iterable[Match]:
     """
     text = document.text
     by_signature: dict[tuple[Any, ...], list[Quantity]] = defaultdict(list)
-    for quantity in scan(document):
+    for quantity in scan(document, exact=False):  # only figures with an event are compared
         if quantity.event and quantity.unit == "count" and not _other_count(document, quantity):
             by_signature[_signature(quantity)].append(quantity)
     signatures = list(by_signature)

@@ -21,6 +21,7 @@ happened to them): the consistency matcher compares counts with these.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -233,10 +234,30 @@ def _event_stems() -> re.Pattern[str] | None:
 
 #: A quick test before ``_EVENT_REGEX``: where none of these occurs in the lower-cased text, it finds nothing.
 _EVENT_STEMS = _event_stems()
+#: How far past a figure's end its event may be: the counted noun ends within 90 characters (``counted_noun``),
+#: "percent" within 24, and ``_event`` looks 110 past the noun.
+_EVENT_REACH = 24 + 90 + 110
 #: Characters that IGNORECASE matches to an ASCII letter but ``str.lower`` does not turn into it.
 _FOLD_TRAPS = re.compile("[\u0130\u017f\u212a]")
 _NOUN_EVENT = {"dead": "killed", "wounded": "wounded", "injured": "wounded", "death": "killed",
                "fatality": "killed", "casualty": "casualties", "body": "killed"}
+#: Where none of these occurs near an exact figure (lower-cased text), it counts no event: an event word's
+#: stem (``_EVENT_STEMS``) or the stem of a noun that names one (``_NOUN_EVENT``: "casualties", "bodies").
+#: Found by Aho–Corasick in one pass per document: a regex search per figure cost a third of the scan.
+_EVENT_CUES = ahocorasick.Automaton()
+for _cue in {*(_EVENT_STEMS.pattern.split("|") if _EVENT_STEMS else [""]), "casualt", "bod", "dead", "wound",
+             "injur", "death", "fatalit"}:
+    _EVENT_CUES.add_word(_cue, len(_cue))
+_EVENT_CUES.make_automaton()
+
+
+def _event_cue_starts(lowered: str) -> list[int]:
+    """Where an event cue starts in ``lowered``, sorted (every position, with no stems: nothing ruled out)."""
+    if _EVENT_STEMS is None:
+        return list(range(len(lowered)))
+    return sorted({end - length + 1 for end, length in _EVENT_CUES.iter(lowered)})
+
+
 _WORD_SPLIT = rxcache.compile(r"\S+")
 _CLAUSE_BREAK = rxcache.compile(r"[,;:]|\b(?:and|but|while|whereas)\b", regex.IGNORECASE)
 _INITIALS = rxcache.compile(r"(?:\p{L}\.)+")
@@ -740,8 +761,9 @@ def _event(text: str, quantity_start: int, noun_end: int, sentence: tuple[int, i
     return best[1] if best else None
 
 
-#: (document, text, quantities) of the last scan: one tuple, replaced whole, so threads never see half of it.
-_last: tuple[Any, str | None, list[Quantity]] = (None, None, [])
+#: (document, text, whether exact figures with no event were kept, quantities) of the last scan: one tuple,
+#: replaced whole, so threads never see half of it.
+_last: tuple[Any, str | None, bool, list[Quantity]] = (None, None, True, [])
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -887,11 +909,27 @@ def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
     return found
 
 
-def _hits(text: str) -> Iterable[regex.Match[str]]:
+#: A bare number in digits ("12.5", "1,000") where ``SCAN`` can find nothing else: nothing after it can make it
+#: a range, a scaled figure or an approximation.  Where this matches at a core hit with no opener before it,
+#: ``SCAN`` would match there too, as a bare ``num`` ending at the same place (a test checks it on real copy).
+#: The digits are ``NUMBER``'s and the look-behind is ``SCAN``'s, so a shorter match is never taken: every
+#: shorter run of digits is followed by a digit or by ``.``/``,`` and a digit, which the look-ahead refuses.
+_BARE_NUMBER = rxcache.compile(
+    r"(?<![\p{L}\p{N}_/#@+$£€¥]|[\p{L}\p{N}][-–]|\d[.,:])"
+    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d\p{L}]|[.,:/]\d)"
+    r"(?!\s*(?:[-–—+]|(?:to|or|odd|plus)(?!\p{L})|(?:thousand|trillion|hundred|million|billion|mln|bln|bn|mn|tn)"
+    r"|(?:" + _RANGE_UNIT + r")(?=\s+to\s)))",
+    regex.IGNORECASE,
+)
+
+
+def _hits(text: str, cues: list[int] | None = None) -> Iterable[regex.Match[str]]:
     """The matches of ``SCAN`` in ``text``, found from the prefilter's hits instead of at every position.
 
     For each core hit, the full pattern is tried (anchored) at the start of each of the five words before it
     that can open a quantity, farthest first, then at the hit itself; the first match that covers the hit wins.
+    With ``cues`` (``_event_cue_starts``: the caller wants no eventless exact figure), a bare number with no
+    event cue within reach is passed over, found by ``_BARE_NUMBER`` instead of the far costlier ``SCAN``.
     """
     lowered = text.lower()
     if len(lowered) != len(text):  # a rare character that lower-cases to two: keep offsets exact
@@ -910,6 +948,13 @@ def _hits(text: str) -> Iterable[regex.Match[str]]:
             # the common case, no word before the hit that can open a quantity: only the hit itself
             if lowered.startswith(_NEEDS_APPROXIMATOR, core_start):
                 continue  # "the first quarter", "a year ago": a share or "a" unit needs an approximator before it
+            if cues is not None and lowered[core_start].isdigit():
+                bare = _BARE_NUMBER.match(text, core_start)
+                if bare is not None:
+                    first_cue = bisect_left(cues, core_start - 60)
+                    if first_cue == len(cues) or cues[first_cue] >= bare.end() + _EVENT_REACH:
+                        covered = bare.end()  # what ``scan`` would drop: an exact figure with no event
+                        continue
             hit = SCAN.match(text, core_start)
             if hit and hit.end() > core_start:
                 covered = hit.end()
@@ -930,23 +975,43 @@ def _hits(text: str) -> Iterable[regex.Match[str]]:
                 break
 
 
-def scan(document: Any) -> list[Quantity]:
-    """Every quantity in ``document``, exact ones included; cached for the last document scanned."""
+def scan(document: Any, exact: bool = True) -> list[Quantity]:
+    """Every quantity in ``document``; cached for the last document scanned.
+
+    With ``exact=False`` an exact figure is kept only when it may count an event (an event word, or a
+    noun that names one, is near it): the consistency check compares only those, and the built-in rules
+    report no exact figures.  Most figures in copy are exact and eventless ("12.3 mln dlrs"), and the
+    context tests were most of the scan's cost; every quantity that is kept is the same as in a full scan.
+    """
     global _last
     text = document.text
-    last_document, last_text, last_quantities = _last
-    if last_document is document and last_text is text:
+    last_document, last_text, last_exact, last_quantities = _last
+    if last_document is document and last_text is text and (last_exact or not exact):
         return last_quantities
     lowered: str | None = text.lower()
     if len(lowered) != len(text) or _FOLD_TRAPS.search(text):
         lowered = None
+        exact = True  # the quick test for event words reads the lower-cased text
+    cues = _event_cue_starts(lowered) if not exact and lowered is not None else []
     candidates: list[_Candidate] = []
-    for hit in _hits(text):
+    for hit in _hits(text, None if exact else cues):
+        if not exact and hit.lastgroup == "num" and hit.start("num") == hit.start():
+            # a bare number (no approximator, range or vague word) is exact or nothing: with no event cue
+            # starting within the reach of ``_event`` and ``counted_noun`` it counts no event, and is not
+            # needed; nor is it needed as the end of an earlier figure's search for its event, which would
+            # find no event word there either
+            first_cue = bisect_left(cues, hit.start() - 60)
+            if first_cue == len(cues) or cues[first_cue] >= hit.end() + _EVENT_REACH:
+                continue
         candidate = _Candidate(hit)
         if _interval(candidate, text):
             candidates.append(candidate)
     quantities: list[Quantity] = []
     for index, candidate in enumerate(candidates):
+        if not exact and candidate.kind == "exact":
+            first_cue = bisect_left(cues, candidate.start - 60)
+            if first_cue == len(cues) or cues[first_cue] >= candidate.end + _EVENT_REACH:
+                continue
         counted = _count_context(candidate, text)
         if counted is None:
             continue
@@ -973,7 +1038,7 @@ def scan(document: Any) -> list[Quantity]:
             Quantity(candidate.start, end, candidate.kind, candidate.low, candidate.high, unit, noun, event,
                      candidate.value)
         )
-    _last = (document, text, quantities)
+    _last = (document, text, exact, quantities)
     return quantities
 
 
@@ -1003,7 +1068,7 @@ class NumberMatcher(Matcher):
         return quantity.kind in self.classes and quantity.unit in self.units
 
     def find(self, document, prior=()) -> Iterable[Match]:
-        for quantity in scan(document):
+        for quantity in scan(document, exact="exact" in self.classes):
             if self.wants(quantity):
                 yield Match(quantity.start, quantity.end, data=quantity.data())
 
@@ -1016,7 +1081,7 @@ class NumberGroup(MatcherGroup):
     """Every number rule reads the same cached scan of the document."""
 
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match]]:
-        quantities = scan(document)
+        quantities = scan(document, exact=any("exact" in m.classes for m in self.matchers))  # type: ignore[attr-defined]
         for matcher in self.matchers:
             assert isinstance(matcher, NumberMatcher)
             for quantity in quantities:
