@@ -1,0 +1,101 @@
+"""The text format's plain path (no colour: lines written directly) prints the very bytes rich prints.
+
+Each report is formatted twice, with the fast path on and off, and the two
+outputs must be equal: random strings from an alphabet that holds what rich
+treats specially (markup brackets, backslashes, emoji codes such as
+``:smile:`` and the ``:100:`` a line number makes, tabs and control
+characters, wide and combining characters, trailing spaces, long lines).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from typing import Any
+
+import pytest
+
+from factrules.formatters import text as text_format
+
+ALPHABET = ["a", "Z", " ", "  ", ":", "::", "[", "]", "\\", "\t", "\r", "\x07", "\x1b", "\n", "\x7f", "字", "é",
+            "e\u0301", "😀", ":smile:", ":100:", ":1234:", ":thumbs_up-text:", "[bold]", "[/]", "\\[x]", "[b]",
+            "-", "'", "1", "0"]
+
+
+class FakeDocument:
+    """The one method the formatter asks of a document: a source line by its 1-based number."""
+
+    def __init__(self, lines: dict[int, str]) -> None:
+        self.lines = lines
+
+    def source_line(self, number: int) -> str:
+        return self.lines[number]
+
+
+def random_text(rng: random.Random, plain: bool, longest: int = 12) -> str:
+    """A string of up to ``longest`` alphabet entries; ``plain`` keeps to letters, spaces and colons, the
+    strings that take the fast path, so both paths get exercised."""
+    choices = ["a", "Z", " ", ":", "字", "😀", "e\u0301", "-", "1", ":smile:", ":100:"] if plain else ALPHABET
+    return "".join(rng.choice(choices) for _ in range(rng.randint(0, longest)))
+
+
+def random_report(rng: random.Random) -> tuple[dict[str, Any], dict[str, FakeDocument]]:
+    findings, sources = [], {}
+    for _ in range(rng.randint(0, 6)):
+        plain = rng.random() < 0.6
+        path = rng.choice(["a.txt", "dir/b c.md", random_text(rng, plain, 4) or "p"])
+        line = rng.choice([1, 7, 100, 1234, 99, 1000])
+        source = random_text(rng, plain, 30) if rng.random() < 0.9 else "x" * 12_000
+        start = rng.randint(1, len(source) + 1)
+        end_line = line if rng.random() < 0.8 else line + 1
+        end = rng.randint(start, len(source) + 1)
+        findings.append({
+            "path": path, "severity": rng.choice(["error", "warning", "info", "note"]),
+            "rule": rng.choice(["dates.relative-day", "Upper.case", "9.digits", random_text(rng, plain, 3)]),
+            # a pack's category is [a-z0-9_-]: never markup (rich reads the summary line's categories as markup)
+            "message": random_text(rng, plain), "category": rng.choice(["date", "number", random_text(rng, True, 2)]),
+            "range": {"start": {"line": line, "column": start}, "end": {"line": end_line, "column": end}},
+        })
+        document = sources.setdefault(path, FakeDocument({}))
+        document.lines[line] = source
+    errors = [{"message": random_text(rng, rng.random() < 0.5), "severity": rng.choice(["error", "warning"])}
+              for _ in range(rng.randint(0, 2))]
+    return {"findings": findings, "errors": errors}, sources
+
+
+def formatted(report: dict[str, Any], sources: dict[str, FakeDocument], *, fast: bool,
+              monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    monkeypatch.setattr(text_format, "PLAIN_FAST_PATH", fast)
+    out, err = io.StringIO(), io.StringIO()
+    text_format.format_text(report, out, color=False, sources=sources, errors_stream=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_plain_path_prints_what_rich_prints(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    report, sources = random_report(random.Random(seed))
+    assert formatted(report, sources, fast=True, monkeypatch=monkeypatch) == formatted(
+        report, sources, fast=False, monkeypatch=monkeypatch)
+
+
+def test_the_cases_rich_changes_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Line 100 and ``:smile:`` are emoji to rich, a tab is expanded, markup in a category is read as markup:
+    the plain path must do the same (whether rich should is another matter; the output stays as it was)."""
+    finding = {"path": "a.txt", "severity": "warning", "rule": "r.x", "message": "say :smile:\tnow",
+               "category": "[bold]c[/]", "range": {"start": {"line": 100, "column": 2}, "end": {"line": 100,
+                                                                                               "column": 4}}}
+    sources = {"a.txt": FakeDocument({100: "ab:smile:cd"})}
+    fast = formatted({"findings": [finding], "errors": []}, sources, fast=True, monkeypatch=monkeypatch)
+    assert fast == formatted({"findings": [finding], "errors": []}, sources, fast=False, monkeypatch=monkeypatch)
+    assert fast[0].startswith("a.txt\U0001f4af2: ") and "ab\U0001f604cd" in fast[0]
+    assert "Found 1 finding (1 c)." in fast[0]
+
+
+def test_plain_path_skips_rich_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The point of the fast path: a plain report never builds a rich Console."""
+    monkeypatch.setattr(text_format, "_console", lambda *a: pytest.fail("rich console built for plain text"))
+    finding = {"path": "a.txt", "severity": "info", "rule": "r.x", "message": "m: n", "category": "c",
+               "range": {"start": {"line": 1, "column": 1}, "end": {"line": 1, "column": 2}}}
+    out = io.StringIO()
+    text_format.format_text({"findings": [finding], "errors": []}, out, sources={"a.txt": FakeDocument({1: "ab"})})
+    assert out.getvalue() == "a.txt:1:1: info [r.x] m: n\n  |\n1 | ab\n  | ^\n\nFound 1 finding (1 c).\n"
