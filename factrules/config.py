@@ -7,18 +7,14 @@ any file below it picks that config up, as ruff does with ``ruff.toml``.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from factrules.errors import ConfigError
 from factrules.packs import unknown_key_message
 from factrules.resources import load_schema
-from factrules.safeyaml import safe_load
 
 CONFIG_NAMES = (".factrules.yaml", ".factrules.yml", "pyproject.toml")
 
@@ -62,6 +58,8 @@ def load_config(path: Path, extra_properties: dict[str, Any] | None = None) -> C
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{shown}: cannot read config: {error}") from None
     if path.name == "pyproject.toml":
+        import tomllib
+
         try:
             values = tomllib.loads(raw).get("tool", {}).get("factrules")
         except tomllib.TOMLDecodeError as error:
@@ -70,6 +68,10 @@ def load_config(path: Path, extra_properties: dict[str, Any] | None = None) -> C
             return Config()
         values = {key.replace("-", "_"): value for key, value in values.items()}
     else:
+        import yaml  # here, not at the top: a run with no config file never parses YAML
+
+        from factrules.safeyaml import safe_load
+
         try:
             values = safe_load(raw) or {}
         except yaml.MarkedYAMLError as error:
@@ -123,6 +125,8 @@ def find_config_file(start: Path) -> Path | None:
             if not candidate.is_file():
                 continue
             if name == "pyproject.toml":
+                import tomllib  # only where a pyproject.toml is found
+
                 try:
                     if "factrules" not in tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}):
                         continue

@@ -15,49 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
 from factrules.errors import PackError, PackErrors
 from factrules.findings import validator
 from factrules.matchers.base import DEFAULT_TIMEOUT, Matcher, RuleError, compile_pattern
 from factrules.packcache import load_cached
-from factrules.safeyaml import FastSafeLoader, SafeLoader
 
+#: the keys the pack loaders (``factrules.packyaml``) add to every mapping: its line, and each of its keys' lines
 _LINE_KEY = "__line__"
 _KEY_LINES = "__key_lines__"
-
-
-class _Lines:
-    """Remembers the line of every mapping and key (for error messages); mixed into both loaders below."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)  # type: ignore[misc]
-        mapping[_LINE_KEY] = node.start_mark.line + 1
-        mapping[_KEY_LINES] = {
-            key.value: key.start_mark.line + 1 for key, _ in node.value if isinstance(key.value, str)
-        }
-        return mapping
-
-
-class _LineLoader(_Lines, SafeLoader):
-    """The pure-Python safe loader (aliases bounded): its error messages and marks are the ones users see."""
-
-
-#: libyaml's parser when PyYAML has it (five times faster: loading the built-in packs was half of the
-#: start-up of every ``check``, worker and server); a pack it rejects is parsed again by ``_LineLoader``
-#: so that errors read the same either way.
-_FastLineLoader: type = type("_FastLineLoader", (_Lines, FastSafeLoader), {})
-
-# YAML 1.1 reads on/off/yes/no as booleans, so ``id: off`` or ``phrases: [no]`` would silently become
-# False; pack authors write words, so only true/false are booleans here (as in YAML 1.2).
-for _loader in (_LineLoader, _FastLineLoader):
-    _loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    _loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", regex.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-    )
 
 
 def _strip_lines(value: Any) -> Any:
@@ -116,6 +82,10 @@ def read_pack_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         raise PackError(shown, f"not valid UTF-8 (byte {error.start})") from None
     except OSError as error:
         raise PackError(shown, f"cannot read: {error.strerror or error}") from None
+    import yaml  # only when a pack is compiled, never on a cache hit
+
+    from factrules.packyaml import _FastLineLoader, _LineLoader
+
     try:
         try:
             with_lines = yaml.load(raw, Loader=_FastLineLoader)  # noqa: S506 - a (C)SafeLoader subclass
@@ -396,3 +366,12 @@ def load_packs(
             by_name[pack.name] = str(file)
             packs.append(pack)
     return packs
+
+
+def __getattr__(name: str) -> Any:
+    """``_LineLoader`` and ``_FastLineLoader`` live in ``factrules.packyaml`` (imported with PyYAML, on a miss)."""
+    if name in ("_LineLoader", "_FastLineLoader"):
+        from factrules import packyaml
+
+        return getattr(packyaml, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
