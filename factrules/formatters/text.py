@@ -100,7 +100,8 @@ class _Lines:
         """Write one line: ``pieces`` joined on the plain path, else ``markup(*args)`` through rich."""
         replace = self._emoji_replace
         if replace is not None and not any(_NOT_PLAIN.intersection(text) for text in outside):
-            self.stream.write("".join(replace(piece) for piece in pieces) + "\n")
+            # an emoji code is :name: (no space inside): a piece with fewer than two colons has none
+            self.stream.write("".join(replace(piece) if piece.count(":") > 1 else piece for piece in pieces) + "\n")
             return
         if self._console is None:
             self._console = _console(self.stream, self.color)
