@@ -16,6 +16,7 @@ from typing import Any
 
 import regex
 
+from factrules import rxcache
 from factrules.errors import PackError, PackErrors
 from factrules.findings import validator
 from factrules.matchers.base import DEFAULT_TIMEOUT, Matcher, RuleError, compile_pattern
@@ -105,7 +106,7 @@ def read_pack_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return _strip_lines(with_lines), with_lines
 
 
-_RULE_ID_LINE = regex.compile(r"""^\s*-?\s*id\s*:\s*['"]?([A-Za-z0-9_-]+)""", regex.MULTILINE)
+_RULE_ID_LINE = rxcache.compile(r"""^\s*-?\s*id\s*:\s*['"]?([A-Za-z0-9_-]+)""", regex.MULTILINE)
 
 
 def _rule_before(raw: str, line: int | None) -> str | None:
@@ -192,7 +193,7 @@ def _schema_errors(path: str, data: dict[str, Any], with_lines: dict[str, Any], 
 
 #: what every message template may use; a matcher adds its match's ``data`` keys
 BASE_FIELDS = frozenset({"text", "sentence"})
-_TEMPLATE_FIELD = regex.compile(r"\{(\w+)(?:![rsa])?(?::[^{}]*)?\}")
+_TEMPLATE_FIELD = rxcache.compile(r"\{(\w+)(?:![rsa])?(?::[^{}]*)?\}")
 
 
 def template_fields(template: str | None) -> set[str]:

@@ -29,6 +29,8 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import regex
 
+from factrules import rxcache
+
 #: a first word shorter than this is too common to be worth a candidate (it would be most of the text)
 MIN_WORD = 3
 #: more first words than this, and the pattern is scanned whole
@@ -39,7 +41,7 @@ _UNSAFE_FLAGS = (regex.FULLCASE | regex.REVERSE | regex.V1 | regex.WORD | regex.
 #: regex-only syntax that Python's parser would read differently: fuzzy constraints (``{e<=1}``, ``{e}``: any
 #: brace holding a letter), named lists, \K, inline flag groups that can switch on full case folding,
 #: version 1, reverse or POSIX matching
-_REGEX_ONLY = regex.compile(r"\{[^}]*[a-zA-Z]|\\L<|\\K|\(\?[a-zA-Z\-^]*[fVrwbep]")
+_REGEX_ONLY = rxcache.compile(r"\{[^}]*[a-zA-Z]|\\L<|\\K|\(\?[a-zA-Z\-^]*[fVrwbep]")
 _TRANSLATE = {"’": "'"}
 
 
