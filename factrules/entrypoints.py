@@ -7,9 +7,9 @@ learn that no plugin is installed.  What the scan found (each entry point's
 name and value, its distribution's name and version) is kept in the
 compiled-pack cache (``factrules.packcache``: same directory, same per-user
 HMAC, checked before anything is unpickled) under a fingerprint of where
-distributions can come from: the Python build, ``sys.path``, the
-modification time of each of its entries and of every ``*.dist-info`` /
-``*.egg-info`` in them and their ``entry_points.txt``.  Installing,
+distributions can come from: the Python build, ``sys.path``, and the
+name and modification time of every ``*.dist-info`` / ``*.egg-info`` in its
+folders and of their ``entry_points.txt`` (of a zip on it, the zip's).  Installing,
 removing or upgrading a distribution, or editing an ``entry_points.txt``,
 changes the fingerprint, and a file under another fingerprint fails its
 check, so the scan runs again; so does anything unusual (caching off, a
@@ -94,7 +94,12 @@ def scan(group: str) -> list[EntryRecord]:
 
 
 def _fingerprint(group: str) -> str | None:
-    """What the scan's result depends on, as text; None when it cannot be told (then nothing is cached)."""
+    """What the scan's result depends on, as text; None when it cannot be told (then nothing is cached).
+
+    A folder on ``sys.path`` counts by its ``*.dist-info`` / ``*.egg-info`` entries only, not by its own
+    modification time: the script's folder or the working directory is often on ``sys.path``, and a report
+    written there must not cost the next run its cache.
+    """
     from importlib.machinery import PathFinder
 
     if any(hasattr(finder, "find_distributions") and finder is not PathFinder for finder in sys.meta_path):
@@ -102,15 +107,16 @@ def _fingerprint(group: str) -> str | None:
     parts = [_LAYOUT, group, sys.version, sys.executable]
     for entry in sys.path:
         folder = entry or "."
-        parts.append(f"path {entry!r} {_mtime(folder)}")
+        parts.append(f"path {entry!r}")
         try:
             names = sorted(os.listdir(folder))
         except (NotADirectoryError, FileNotFoundError):
-            continue  # a zip (its own mtime is in), or nothing there
+            parts.append(_mtime(folder))  # a zip (its distributions change with it), or nothing there
+            continue
         except OSError:
             return None
         for name in names:
-            if name.endswith((".dist-info", ".egg-info")):
+            if name.lower().endswith((".dist-info", ".egg-info")):  # as importlib.metadata looks for them
                 path = os.path.join(folder, name)
                 parts.append(f"{name} {_mtime(path)} {_mtime(os.path.join(path, 'entry_points.txt'))}")
     return "\n".join(parts)
