@@ -99,3 +99,43 @@ def test_plain_path_skips_rich_console(monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.StringIO()
     text_format.format_text({"findings": [finding], "errors": []}, out, sources={"a.txt": FakeDocument({1: "ab"})})
     assert out.getvalue() == "a.txt:1:1: info [r.x] m: n\n  |\n1 | ab\n  | ^\n\nFound 1 finding (1 c).\n"
+
+
+class Buffered:
+    """A block-buffered stream: what is written reaches the shared ``log`` only when flushed (a pipe, a file)."""
+
+    encoding = "utf-8"
+
+    def __init__(self, name: str, log: list[tuple[str, str]]) -> None:
+        self.name, self.log, self.pending = name, log, ""
+
+    def write(self, text: str) -> int:
+        self.pending += text
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.log.append((self.name, self.pending))
+            self.pending = ""
+
+    def isatty(self) -> bool:
+        return False
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_findings_and_errors_reach_a_shared_output_in_the_same_order(seed: int,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """rich flushes after every line, so with ``2>&1`` the errors come after the findings above them and
+    before the summary; the plain path must not leave findings in stdout's buffer while errors go out."""
+    report, sources = random_report(random.Random(seed))
+    report["errors"] = [{"message": "missing.txt: no such file or directory", "severity": "error"}]
+
+    def arrival(fast: bool) -> str:
+        monkeypatch.setattr(text_format, "PLAIN_FAST_PATH", fast)
+        log: list[tuple[str, str]] = []
+        out, err = Buffered("out", log), Buffered("err", log)
+        text_format.format_text(report, out, color=False, sources=sources, errors_stream=err)
+        assert not out.pending and not err.pending  # nothing left behind for the caller's next line to pass
+        return "".join(text for _, text in log)
+
+    assert arrival(fast=True) == arrival(fast=False)

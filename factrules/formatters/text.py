@@ -37,7 +37,7 @@ PLAIN_FAST_PATH = True
 def format_text(report: dict[str, Any], stream: IO[str], *, color: bool = False, sources: dict | None = None,
                 errors_stream: IO[str] | None = None, **_: Any) -> None:
     out = _Lines(stream, color)
-    problems = out if errors_stream is None else _Lines(errors_stream, color and _is_tty(errors_stream))
+    problems = out if errors_stream is None else _Lines(errors_stream, color and _is_tty(errors_stream), out)
     sources = sources or {}
     for finding in report["findings"]:
         start, end = finding["range"]["start"], finding["range"]["end"]
@@ -71,6 +71,8 @@ def format_text(report: dict[str, Any], stream: IO[str], *, color: bool = False,
         out.line((summary,), (summary,), _fixed_markup, summary)
     elif not report["errors"]:
         out.line(("No findings.",), (), _fixed_markup, "[green]No findings.[/]")
+    out.flush()  # what the caller writes next (a baseline's summary on stderr) comes after the report
+    problems.flush()
 
 
 class _Lines:
@@ -83,9 +85,16 @@ class _Lines:
     holds a character of ``_NOT_PLAIN``; otherwise the line goes through rich itself.
     """
 
-    def __init__(self, stream: IO[str], color: bool) -> None:
+    def __init__(self, stream: IO[str], color: bool, partner: _Lines | None = None) -> None:
         self.stream = stream
         self.color = color
+        #: the other stream of the report (findings and errors), and whether plain lines wait in this one's
+        #: buffer: rich flushes after every line, so lines of the two streams reach a shared terminal or
+        #: ``2>&1`` in the order written; the plain path flushes one stream before the other is written to
+        self.partner = partner
+        if partner is not None:
+            partner.partner = self
+        self.pending = False
         self._console: Console | None = None
         self._emoji_replace: Any = None
         if PLAIN_FAST_PATH and not color:
@@ -98,14 +107,24 @@ class _Lines:
 
     def line(self, pieces: Sequence[str], outside: Sequence[str], markup: Callable[..., str], *args: str) -> None:
         """Write one line: ``pieces`` joined on the plain path, else ``markup(*args)`` through rich."""
+        if self.partner is not None and self.partner.pending:
+            self.partner.flush()
         replace = self._emoji_replace
         if replace is not None and not any(_NOT_PLAIN.intersection(text) for text in outside):
             # an emoji code is :name: (no space inside): a piece with fewer than two colons has none
             self.stream.write("".join(replace(piece) if piece.count(":") > 1 else piece for piece in pieces) + "\n")
+            self.pending = True
             return
         if self._console is None:
             self._console = _console(self.stream, self.color)
-        self._console.print(markup(*args))
+        self._console.print(markup(*args))  # rich flushes the stream, plain lines before it included
+        self.pending = False
+
+    def flush(self) -> None:
+        """Flush plain lines still in the stream's buffer (as rich would have after each)."""
+        if self.pending:
+            self.stream.flush()
+            self.pending = False
 
 
 def _header_markup(path: str, where: str, style: str, severity: str, rule: str, message: str) -> str:
