@@ -26,6 +26,8 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from factrules.memo import Memo, package_files_state
+
 Interval = tuple[dt.date, dt.date]
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -37,6 +39,8 @@ SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # fi
 
 #: A fixed day (mid-month, mid-year, noon) that dateparser offsets are measured from.
 _BASE = dt.datetime(2001, 6, 15, 12, 0)
+#: dateparser's answers by phrase, kept between runs for as long as the same dateparser is installed
+OFFSETS = Memo("dateparser-offsets", lambda: package_files_state("dateparser"))
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -198,8 +202,14 @@ def parsed_offset(phrase: str) -> tuple[int, int] | None:
     """(days, months) that ``phrase`` ("two days ago", "in 3 weeks") moves from a day, per dateparser.
 
     ``None`` when dateparser cannot read it ("a few days ago").  The result is
-    measured once against a fixed base day, so it is cached per phrase.
+    measured once against a fixed base day, so it is cached per phrase, and
+    remembered between runs (``OFFSETS``): importing dateparser and its first
+    parse cost more than the rest of a short check.
     """
+    return OFFSETS.get(phrase, lambda: _dateparser_offset(phrase))
+
+
+def _dateparser_offset(phrase: str) -> tuple[int, int] | None:
     import dateparser  # imported here: a check with no date candidates never pays for it
 
     settings = {"RELATIVE_BASE": _BASE, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
