@@ -18,7 +18,7 @@ import pytest
 
 #: heavy modules a plain check of a named text file with the text format needs none of
 NOT_FOR_A_PLAIN_CHECK = ("jsonschema", "referencing", "yaml", "pathspec", "rich.console", "importlib.metadata",
-                         "tomllib", "socket", "dateparser")
+                         "tomllib", "socket", "dateparser", "dateutil")
 #: and ``--version`` needs none of the engine either
 NOT_FOR_VERSION = (*NOT_FOR_A_PLAIN_CHECK, "factrules.api", "factrules.engine", "factrules.packs", "regex")
 
