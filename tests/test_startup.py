@@ -18,7 +18,9 @@ import pytest
 
 #: heavy modules a plain check of a named text file with the text format needs none of
 NOT_FOR_A_PLAIN_CHECK = ("jsonschema", "referencing", "yaml", "pathspec", "rich.console", "importlib.metadata",
-                         "tomllib", "socket", "dateparser", "dateutil")
+                         "tomllib", "socket", "dateparser", "dateutil",
+                         # the other commands' modules: a command line that names one builds only its parser
+                         "factrules.cli.commands.rules", "factrules.cli.commands.serve", "factrules.server.workers")
 #: and ``--version`` needs none of the engine either
 NOT_FOR_VERSION = (*NOT_FOR_A_PLAIN_CHECK, "factrules.api", "factrules.engine", "factrules.packs", "regex")
 
