@@ -55,14 +55,19 @@ def bare_interpreter() -> set[str]:
     return set(found)
 
 
-@pytest.mark.parametrize(("arguments", "absent"), [
-    (("check", "draft.txt", "--fail-on", "never"), NOT_FOR_A_PLAIN_CHECK),
-    (("--version",), NOT_FOR_VERSION),
-], ids=["check", "version"])
+@pytest.mark.parametrize(("arguments", "absent", "config"), [
+    (("check", "draft.txt", "--fail-on", "never"), NOT_FOR_A_PLAIN_CHECK, None),
+    # a config validated by an earlier run is neither parsed (PyYAML) nor validated (jsonschema) again
+    (("check", "draft.txt", "--fail-on", "never"), NOT_FOR_A_PLAIN_CHECK,
+     "ignore: [hedges.seen-as]\n"),
+    (("--version",), NOT_FOR_VERSION, None),
+], ids=["check", "check-with-config", "version"])
 def test_a_warm_run_imports_only_what_it_uses(tmp_path: Path, arguments: tuple[str, ...],
-                                              absent: tuple[str, ...]) -> None:
+                                              absent: tuple[str, ...], config: str | None) -> None:
     (tmp_path / "draft.txt").write_text("The mayor reportedly said on Sunday that 40 people came.\n",
                                         encoding="utf-8")
+    if config is not None:
+        (tmp_path / ".factrules.yaml").write_text(config, encoding="utf-8")
     code, modules = imported(tmp_path, *arguments)
     assert code == 0
     unexpected = {name for name in absent if name in modules} - bare_interpreter()
