@@ -22,14 +22,12 @@ from factrules.findings import validator
 from factrules.matchers.base import DEFAULT_TIMEOUT, Matcher, RuleError, compile_pattern
 from factrules.packcache import load_cached
 
-#: the keys the pack loaders (``factrules.packyaml``) add to every mapping: its line, and each of its keys' lines
-_LINE_KEY = "__line__"
-_KEY_LINES = "__key_lines__"
-
 
 def _strip_lines(value: Any) -> Any:
+    from factrules.packyaml import KEY_LINES, LINE_KEY  # the keys the loaders add (compiling: loaded already)
+
     if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k not in (_LINE_KEY, _KEY_LINES)}
+        return {k: _strip_lines(v) for k, v in value.items() if k not in (LINE_KEY, KEY_LINES)}
     if isinstance(value, list):
         return [_strip_lines(v) for v in value]
     return value
@@ -85,13 +83,13 @@ def read_pack_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         raise PackError(shown, f"cannot read: {error.strerror or error}") from None
     import yaml  # only when a pack is compiled, never on a cache hit
 
-    from factrules.packyaml import _FastLineLoader, _LineLoader
+    from factrules.packyaml import FastLineLoader, LineLoader
 
     try:
         try:
-            with_lines = yaml.load(raw, Loader=_FastLineLoader)  # noqa: S506 - a (C)SafeLoader subclass
+            with_lines = yaml.load(raw, Loader=FastLineLoader)  # noqa: S506 - a (C)SafeLoader subclass
         except yaml.YAMLError:
-            with_lines = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+            with_lines = yaml.load(raw, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if error.context_mark and mark and "flow" in str(error.context) and error.context_mark.line < mark.line:
@@ -122,10 +120,12 @@ def unknown_key_message(error: Any) -> tuple[str, str] | None:
     """For an ``additionalProperties`` error: (the first unexpected key, "unknown key 'x' (did you mean 'y'?)")."""
     if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
         return None
+    from factrules.packyaml import KEY_LINES, LINE_KEY
+
     allowed = set(error.schema.get("properties", {}))
     patterns = [regex.compile(p) for p in error.schema.get("patternProperties", {})]
     unexpected = [key for key in error.instance if isinstance(key, str) and key not in allowed
-                  and key not in (_LINE_KEY, _KEY_LINES) and not any(p.search(key) for p in patterns)]
+                  and key not in (LINE_KEY, KEY_LINES) and not any(p.search(key) for p in patterns)]
     if not unexpected:
         return None
     key = unexpected[0]
@@ -135,25 +135,27 @@ def unknown_key_message(error: Any) -> tuple[str, str] | None:
 
 
 def _schema_error(path: str, data: dict[str, Any], with_lines: dict[str, Any], error: Any) -> PackError:
+    from factrules.packyaml import KEY_LINES, LINE_KEY
+
     location = list(error.absolute_path)
     rule_id = None
-    line = with_lines.get(_LINE_KEY)
+    line = with_lines.get(LINE_KEY)
     node: Any = with_lines
     for step in location:
-        if isinstance(node, dict) and step in node.get(_KEY_LINES, {}):
-            line = node[_KEY_LINES][step]
+        if isinstance(node, dict) and step in node.get(KEY_LINES, {}):
+            line = node[KEY_LINES][step]
         try:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(node, dict) and _LINE_KEY in node:
-            line = node[_LINE_KEY]
+        if isinstance(node, dict) and LINE_KEY in node:
+            line = node[LINE_KEY]
     if len(location) >= 2 and location[0] == "rules" and isinstance(location[1], int):
         rule = data["rules"][location[1]]
         rule_id = rule.get("id") if isinstance(rule, dict) else None
         rule_node = with_lines["rules"][location[1]]
         if isinstance(rule_node, dict) and line is None:
-            line = rule_node.get(_LINE_KEY)
+            line = rule_node.get(LINE_KEY)
     steps = location[2:] if rule_id else location
     where = ".".join(str(step) for step in steps if not isinstance(step, int))
     detail = error.message if len(error.message) < 200 else error.message[:197] + "..."
@@ -161,7 +163,7 @@ def _schema_error(path: str, data: dict[str, Any], with_lines: dict[str, Any], e
     if unknown is not None:  # the key's own line, not its mapping's first line
         key, detail = unknown
         if isinstance(node, dict):
-            line = node.get(_KEY_LINES, {}).get(key, line)
+            line = node.get(KEY_LINES, {}).get(key, line)
     prefix = f"'{where}': " if where else ""
     return PackError(path, f"schema: {prefix}{detail}", line=line, rule=rule_id)
 
@@ -269,9 +271,11 @@ def _compile_rule(shown: str, data: dict[str, Any], defaults: dict[str, Any], ra
     """One schema-valid rule compiled; its first problem is a ``PackError`` at the line of the key at fault."""
     import jsonschema  # only when a pack is compiled, never on a cache hit
 
-    line = raw_lines.get(_LINE_KEY)
+    from factrules.packyaml import KEY_LINES, LINE_KEY
+
+    line = raw_lines.get(LINE_KEY)
     rule_id = raw["id"]
-    key_lines = raw_lines.get(_KEY_LINES, {})
+    key_lines = raw_lines.get(KEY_LINES, {})
     if rule_id in seen_ids:
         raise PackError(shown, "rule id used twice in this pack", line=line, rule=rule_id)
     seen_ids.add(rule_id)
@@ -295,7 +299,7 @@ def _compile_rule(shown: str, data: dict[str, Any], defaults: dict[str, Any], ra
             elif error.absolute_path and isinstance(error.absolute_path[0], str):
                 key = error.absolute_path[0]  # the option at fault
             if key is not None and isinstance(options_lines, dict):
-                at = options_lines.get(_KEY_LINES, {}).get(key, at)
+                at = options_lines.get(KEY_LINES, {}).get(key, at)
             raise PackError(shown, f"options: {_option_error_detail(error, message, unknown is not None)}",
                             line=at, rule=rule_id)
     try:
@@ -371,8 +375,8 @@ def load_packs(
 
 def __getattr__(name: str) -> Any:
     """``_LineLoader`` and ``_FastLineLoader`` live in ``factrules.packyaml`` (imported with PyYAML, on a miss)."""
-    if name in ("_LineLoader", "_FastLineLoader"):
+    if name in ("_LineLoader", "_FastLineLoader"):  # their old names here, which tests use
         from factrules import packyaml
 
-        return getattr(packyaml, name)
+        return getattr(packyaml, name[1:])
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

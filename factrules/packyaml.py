@@ -11,8 +11,11 @@ from typing import Any
 import regex
 import yaml
 
-from factrules.packs import _KEY_LINES, _LINE_KEY
 from factrules.safeyaml import FastSafeLoader, SafeLoader
+
+#: the keys the loaders add to every mapping: its own line, and the line of each of its keys
+LINE_KEY = "__line__"
+KEY_LINES = "__key_lines__"
 
 
 class _Lines:
@@ -20,25 +23,25 @@ class _Lines:
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = super().construct_mapping(node, deep=deep)  # type: ignore[misc]
-        mapping[_LINE_KEY] = node.start_mark.line + 1
-        mapping[_KEY_LINES] = {
+        mapping[LINE_KEY] = node.start_mark.line + 1
+        mapping[KEY_LINES] = {
             key.value: key.start_mark.line + 1 for key, _ in node.value if isinstance(key.value, str)
         }
         return mapping
 
 
-class _LineLoader(_Lines, SafeLoader):
+class LineLoader(_Lines, SafeLoader):
     """The pure-Python safe loader (aliases bounded): its error messages and marks are the ones users see."""
 
 
 #: libyaml's parser when PyYAML has it (five times faster: loading the built-in packs was half of the
-#: start-up of every ``check``, worker and server); a pack it rejects is parsed again by ``_LineLoader``
+#: start-up of every ``check``, worker and server); a pack it rejects is parsed again by ``LineLoader``
 #: so that errors read the same either way.
-_FastLineLoader: type = type("_FastLineLoader", (_Lines, FastSafeLoader), {})
+FastLineLoader: type = type("FastLineLoader", (_Lines, FastSafeLoader), {})
 
 # YAML 1.1 reads on/off/yes/no as booleans, so ``id: off`` or ``phrases: [no]`` would silently become
 # False; pack authors write words, so only true/false are booleans here (as in YAML 1.2).
-for _loader in (_LineLoader, _FastLineLoader):
+for _loader in (LineLoader, FastLineLoader):
     _loader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
