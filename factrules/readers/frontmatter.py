@@ -11,10 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import yaml
-
-from factrules.safeyaml import AliasLimitError, safe_load
-
 
 def parse_date(value: Any) -> dt.date | None:
     """A YAML date, datetime or ISO-like string as a ``datetime.date``; ``None`` when unreadable."""
@@ -41,6 +37,10 @@ def metadata_from_yaml(text: str, notes: list[str] | None = None, first_line: in
     Front matter whose aliases would expand past ``safeyaml.MAX_ALIAS_NODES`` is not read; a line saying
     so (the file line, counting the text from ``first_line``) is added to ``notes`` when it is given.
     """
+    import yaml  # here: the HTML reader and a draft without front matter never need PyYAML
+
+    from factrules.safeyaml import AliasLimitError, safe_load
+
     try:
         data = safe_load(text)
     except AliasLimitError as error:
