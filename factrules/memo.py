@@ -40,16 +40,27 @@ class Memo:
         self._key = b""
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        found, value = self.lookup(key)
+        if not found:
+            value = compute()
+            self.add(key, value)
+        return value
+
+    def lookup(self, key: Hashable) -> tuple[bool, Any]:
+        """(True, the remembered answer) or (False, None)."""
         table = self._table if self._table is not None else self._load()
         if key in table:
-            return table[key]
-        value = compute()
+            return True, table[key]
+        return False, None
+
+    def add(self, key: Hashable, value: Any) -> None:
+        """Remember an answer (written at exit); for a caller that decides which answers may be kept."""
+        table = self._table if self._table is not None else self._load()
         if len(table) < MAX_ENTRIES:
             if not self._new:
                 atexit.register(self.save)
             self._new = True
             table[key] = value
-        return value
 
     def _load(self) -> dict[Hashable, Any]:
         self._table = {}

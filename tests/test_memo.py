@@ -88,3 +88,39 @@ def test_a_counted_offset_comes_back_without_dateparser(cache: Path, monkeypatch
     monkeypatch.setattr(dates_resolve, "_dateparser_offset", lambda phrase: never())
     assert dates_resolve.parsed_offset("three weeks ago") == first
     dates_resolve.parsed_offset.cache_clear()
+
+
+def test_front_matter_read_before_is_not_parsed_again(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from factrules.readers import frontmatter
+
+    table = memo.Memo("front-matter-test", lambda: "yaml 1")
+    monkeypatch.setattr(frontmatter, "READ", table)
+    text = "title: Council budget\ndate: 2025-03-14\nlang: en\n"
+    first = frontmatter.metadata_from_yaml(text)
+    assert first["date"].isoformat() == "2025-03-14" and first["title"] == "Council budget"
+    table.save()
+    table.reset()
+    monkeypatch.setattr(frontmatter, "_read_metadata", lambda *args: never())
+    assert frontmatter.metadata_from_yaml(text) == first
+
+
+def test_front_matter_with_a_note_or_a_dateparser_date_is_never_remembered(
+        cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from factrules.readers import frontmatter
+
+    table = memo.Memo("front-matter-test", lambda: "yaml 1")
+    monkeypatch.setattr(frontmatter, "READ", table)
+    recursive = "title: x\na: &x [1, *x]\n"
+    for _ in range(2):  # the note is reported on every read, not only the first
+        notes: list[str] = []
+        assert frontmatter.metadata_from_yaml(recursive, notes, first_line=3) == {}
+        assert len(notes) == 1 and notes[0].startswith("line 4: front matter not read")
+    frontmatter.metadata_from_yaml("date: March 14, 2025\n")  # read by dateparser, which may use today
+    assert table.lookup(hashlib_hex(recursive)) == (False, None)
+    assert table.lookup(hashlib_hex("date: March 14, 2025\n")) == (False, None)
+
+
+def hashlib_hex(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

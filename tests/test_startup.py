@@ -60,15 +60,15 @@ def bare_interpreter() -> set[str]:
     # a config validated by an earlier run is neither parsed (PyYAML) nor validated (jsonschema) again
     (("check", "draft.txt", "--fail-on", "never"), NOT_FOR_A_PLAIN_CHECK,
      "ignore: [hedges.seen-as]\n"),
-    # Markdown without front matter needs no YAML either
+    # Markdown needs no YAML either: front matter read by an earlier run is remembered
     (("check", "draft.md", "--fail-on", "never"), NOT_FOR_A_PLAIN_CHECK, None),
     (("--version",), NOT_FOR_VERSION, None),
 ], ids=["check", "check-with-config", "check-markdown", "version"])
 def test_a_warm_run_imports_only_what_it_uses(tmp_path: Path, arguments: tuple[str, ...],
                                               absent: tuple[str, ...], config: str | None) -> None:
-    for name in ("draft.txt", "draft.md"):
-        (tmp_path / name).write_text("The mayor *reportedly* said on Sunday that 40 people came.\n",
-                                     encoding="utf-8")
+    body = "The mayor *reportedly* said on Sunday that 40 people came.\n"
+    (tmp_path / "draft.txt").write_text(body, encoding="utf-8")
+    (tmp_path / "draft.md").write_text(f"---\ntitle: Turnout\ndate: 2025-03-14\n---\n{body}", encoding="utf-8")
     if config is not None:
         (tmp_path / ".factrules.yaml").write_text(config, encoding="utf-8")
     code, modules = imported(tmp_path, *arguments)
