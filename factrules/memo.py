@@ -20,6 +20,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import Any
 
 from factrules import packcache
@@ -38,6 +39,8 @@ class Memo:
         self._table: dict[Hashable, Any] | None = None
         self._new = False
         self._key = b""
+        #: where the table was read from, and so is written back to (not wherever the cache is at exit)
+        self._directory: Path | None = None
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         found, value = self.lookup(key)
@@ -64,7 +67,7 @@ class Memo:
 
     def _load(self) -> dict[Hashable, Any]:
         self._table = {}
-        directory = packcache.cache_dir()
+        self._directory = directory = packcache.cache_dir()
         if directory is None:
             return self._table
         try:
@@ -80,12 +83,12 @@ class Memo:
             self._table = loaded
         return self._table
 
-    def _path(self, directory: Any) -> Any:
+    def _path(self, directory: Path) -> Path:
         return directory / f"memo-{self.name}-{self._key.hex()[:40]}.bin"
 
     def save(self) -> None:
         """Write the table when this process added an answer (at exit, once)."""
-        directory = packcache.cache_dir()
+        directory = self._directory
         if directory is None or self._table is None or not self._new or not self._key:
             return
         secret = packcache._secret(directory)

@@ -42,12 +42,14 @@ MAX_PATTERNS = 2000
 _table: dict[tuple[Any, ...], Any] | None = None
 _new: set[tuple[Any, ...]] = set()
 _key: bytes = b""
+#: where the table was read from, and so is written back to (not wherever the cache directory is at exit)
+_directory: Any = None
 
 
 def _load() -> dict[tuple[Any, ...], Any]:
-    global _table, _key
+    global _table, _key, _directory
     _table = {}
-    directory = packcache.cache_dir()
+    _directory = directory = packcache.cache_dir()
     if directory is None:
         return _table
     try:
@@ -125,7 +127,7 @@ def _remember(table: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: An
 
 def _save() -> None:
     """Write the table when this process compiled a pattern the file did not have (at exit, once)."""
-    directory = packcache.cache_dir()
+    directory = _directory
     if directory is None or _table is None or not _new or not _key:
         return
     secret = packcache._secret(directory)

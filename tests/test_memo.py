@@ -124,3 +124,13 @@ def hashlib_hex(text: str) -> str:
     import hashlib
 
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_answers_are_written_where_the_table_was_read(cache: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved at exit, when a test (or anything) may have pointed the cache elsewhere meanwhile."""
+    table = memo.Memo("test", lambda: "")
+    table.get("phrase", lambda: 1)
+    monkeypatch.setenv("FACTRULES_CACHE_DIR", str(tmp_path / "elsewhere"))
+    table.save()
+    assert list(cache.glob("memo-test-*.bin")) and not (tmp_path / "elsewhere").exists()
