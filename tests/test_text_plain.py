@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -139,3 +140,23 @@ def test_findings_and_errors_reach_a_shared_output_in_the_same_order(seed: int,
         return "".join(text for _, text in log)
 
     assert arrival(fast=True) == arrival(fast=False)
+
+
+def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
+    """``factrules check ... | head``: the CLI's own rule for a closed pipe (exit 0, nothing on stderr) holds
+    for the text format too, now that rich (which exited 1 on a broken pipe) no longer writes its lines."""
+    import os
+    import subprocess
+    import sys
+
+    sentence = "Officials reportedly said on Sunday that some 40 people, according to sources, came. "
+    draft = tmp_path / "long.txt"
+    draft.write_text((sentence * 8 + "\n\n") * 150, encoding="utf-8")  # ~130 KB of report: past a pipe's buffer
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    child = subprocess.Popen([sys.executable, "-m", "factrules", "check", str(draft), "--fail-on", "never"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
+    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout.read(100)
+    child.stdout.close()
+    errors = child.stderr.read()
+    assert child.wait(timeout=120) == 0 and errors == b""
