@@ -33,8 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from factrules._version import __version__
 from factrules.errors import BaselineError
 from factrules.findings import Finding
@@ -159,6 +157,8 @@ def load_baseline(path: str | Path) -> Baseline:
         data = json.loads(raw)
     except json.JSONDecodeError as error:
         raise BaselineError(f"{shown}:{error.lineno}: not a valid baseline (invalid JSON: {error.msg})") from None
+    import jsonschema  # here, not at the top: `check` imports this module, and only --baseline needs it
+
     problem = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(BASELINE_SCHEMA).iter_errors(data))
     if problem is not None:
         where = "/".join(str(p) for p in problem.absolute_path) or "top level"

@@ -6,21 +6,23 @@ any file below it picks that config up, as ruff does with ``ruff.toml``.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-import tomllib
+import hashlib
+import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from factrules.errors import ConfigError
+from factrules.memo import Memo
 from factrules.packs import unknown_key_message
 from factrules.resources import load_schema
-from factrules.safeyaml import safe_load
 
 CONFIG_NAMES = (".factrules.yaml", ".factrules.yml", "pyproject.toml")
+#: validated config values by (file name, text, schema), kept between runs (see ``load_config``)
+VALIDATED = Memo("config", lambda: "")
 
 
 @dataclass(frozen=True)
@@ -55,21 +57,44 @@ def _schema(extra_properties: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def load_config(path: Path, extra_properties: dict[str, Any] | None = None) -> Config:
-    """Read and validate one config file; errors name the file and the key."""
+    """Read and validate one config file; errors name the file and the key.
+
+    A config that validated before (the same text, name and schema, plugins' keys included) is taken
+    from ``VALIDATED`` without parsing or validating it again: PyYAML and jsonschema were more than the
+    rest of a short ``check`` in a project with a config file.  A config with an error is never
+    remembered, so its error is reported, the same, on every run.
+    """
     shown = str(path)
     try:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{shown}: cannot read config: {error}") from None
+    schema = json.dumps(_schema(extra_properties), sort_keys=True, default=repr)
+    key = hashlib.sha256("\0".join((path.name, raw, schema)).encode("utf-8", "surrogatepass")).hexdigest()
+    values = VALIDATED.get(key, lambda: _read_values(path, raw, extra_properties))
+    if values is None:
+        return Config()
+    return Config(path=path, values=copy.deepcopy(values))
+
+
+def _read_values(path: Path, raw: str, extra_properties: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The validated values of a config file's text; None for a pyproject.toml without [tool.factrules]."""
+    shown = str(path)
     if path.name == "pyproject.toml":
+        import tomllib
+
         try:
             values = tomllib.loads(raw).get("tool", {}).get("factrules")
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{shown}: invalid TOML: {error}") from None
         if values is None:
-            return Config()
+            return None
         values = {key.replace("-", "_"): value for key, value in values.items()}
     else:
+        import yaml  # here, not at the top: a run with no config file never parses YAML
+
+        from factrules.safeyaml import safe_load
+
         try:
             values = safe_load(raw) or {}
         except yaml.MarkedYAMLError as error:
@@ -101,7 +126,7 @@ def load_config(path: Path, extra_properties: dict[str, Any] | None = None) -> C
         except ValueError:
             raise ConfigError(f"{shown}{_line_of(raw, 'date')}: config key 'date': '{values['date']}' is not a "
                               "date (YYYY-MM-DD)") from None
-    return Config(path=path, values=values)
+    return values
 
 
 def _line_of(raw: str, key: str) -> str:
@@ -123,6 +148,8 @@ def find_config_file(start: Path) -> Path | None:
             if not candidate.is_file():
                 continue
             if name == "pyproject.toml":
+                import tomllib  # only where a pyproject.toml is found
+
                 try:
                     if "factrules" not in tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}):
                         continue

@@ -23,10 +23,18 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Any
 
-from dateutil.relativedelta import relativedelta
+from factrules.memo import Memo, package_files_state
 
 Interval = tuple[dt.date, dt.date]
+
+
+def _relativedelta(**kwargs: int) -> Any:
+    """``dateutil``'s ``relativedelta``, imported on first use: only a check with a known date needs it."""
+    from dateutil.relativedelta import relativedelta
+
+    return relativedelta(**kwargs)
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
@@ -37,6 +45,8 @@ SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # fi
 
 #: A fixed day (mid-month, mid-year, noon) that dateparser offsets are measured from.
 _BASE = dt.datetime(2001, 6, 15, 12, 0)
+#: dateparser's answers by phrase, kept between runs for as long as the same dateparser is installed
+OFFSETS = Memo("dateparser-offsets", lambda: package_files_state("dateparser"))
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -91,7 +101,7 @@ def weekend(day: dt.date, tense: str, which: str = "") -> Interval:
 # -- months, years, seasons ----------------------------------------------------
 def month_of(year: int, month: int) -> Interval:
     first = dt.date(year, month, 1)
-    return first, first + relativedelta(months=1, days=-1)
+    return first, first + _relativedelta(months=1, days=-1)
 
 
 def year_of(year: int) -> Interval:
@@ -110,13 +120,13 @@ def period(day: dt.date, which: str, unit: str) -> Interval:
         shift = dt.timedelta(days=7 * step)
         return monday + shift, sunday + shift
     if unit == "month":
-        first = dt.date(day.year, day.month, 1) + relativedelta(months=step)
+        first = dt.date(day.year, day.month, 1) + _relativedelta(months=step)
         return month_of(first.year, first.month)
     if unit == "year":
         return year_of(day.year + step)
     if unit == "quarter":  # calendar quarters: Jan-Mar, Apr-Jun, Jul-Sep, Oct-Dec
-        first = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1) + relativedelta(months=3 * step)
-        return first, first + relativedelta(months=3, days=-1)
+        first = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1) + _relativedelta(months=3 * step)
+        return first, first + _relativedelta(months=3, days=-1)
     raise ValueError(f"unknown unit {unit!r}")
 
 
@@ -133,7 +143,7 @@ def named_month(day: dt.date, which: str, month: int) -> Interval:
 
 def _season_at(year: int, first_month: int) -> Interval:
     start = dt.date(year, first_month, 1)
-    end = start + relativedelta(months=3, days=-1)
+    end = start + _relativedelta(months=3, days=-1)
     return start, end
 
 
@@ -198,8 +208,14 @@ def parsed_offset(phrase: str) -> tuple[int, int] | None:
     """(days, months) that ``phrase`` ("two days ago", "in 3 weeks") moves from a day, per dateparser.
 
     ``None`` when dateparser cannot read it ("a few days ago").  The result is
-    measured once against a fixed base day, so it is cached per phrase.
+    measured once against a fixed base day, so it is cached per phrase, and
+    remembered between runs (``OFFSETS``): importing dateparser and its first
+    parse cost more than the rest of a short check.
     """
+    return OFFSETS.get(phrase, lambda: _dateparser_offset(phrase))
+
+
+def _dateparser_offset(phrase: str) -> tuple[int, int] | None:
     import dateparser  # imported here: a check with no date candidates never pays for it
 
     settings = {"RELATIVE_BASE": _BASE, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False}
@@ -222,10 +238,10 @@ def apply_offset(day: dt.date, offset: tuple[int, int], unit: str) -> Interval:
     """The day, month or year an offset lands on (``unit`` singular): days and weeks give a day."""
     days, months = offset
     if unit == "month":
-        target = day + relativedelta(months=months)
+        target = day + _relativedelta(months=months)
         return month_of(target.year, target.month)
     if unit in LONG_UNITS:
-        target = day + relativedelta(months=months)
+        target = day + _relativedelta(months=months)
         return year_of(target.year)
     target = day + dt.timedelta(days=days)
     return target, target
@@ -235,7 +251,7 @@ def shift_back(day: dt.date, offset: tuple[int, int], unit: str) -> dt.date:
     """``day`` moved by an offset (``unit`` singular): by days for short units, by months for long ones."""
     days, months = offset
     if unit == "month" or unit in LONG_UNITS:
-        return day + relativedelta(months=months)
+        return day + _relativedelta(months=months)
     return day + dt.timedelta(days=days)
 
 

@@ -30,10 +30,8 @@ import hashlib
 import hmac
 import os
 import pickle
-import secrets
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
@@ -119,6 +117,8 @@ def _secret(directory: Path) -> bytes | None:
             except OSError:
                 return None
             try:
+                import secrets  # (here and tempfile below: a run that only reads the cache never needs them)
+
                 os.write(fd, secrets.token_bytes(32))
             finally:
                 os.close(fd)
@@ -199,6 +199,8 @@ def write_verified(entry: Path, secret: bytes, key: bytes, value: Any) -> None:
         return
     try:
         entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        import tempfile
+
         fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".entry-", suffix=".tmp")
     except OSError:
         return

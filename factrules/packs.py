@@ -15,54 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
+from factrules import rxcache
 from factrules.errors import PackError, PackErrors
 from factrules.findings import validator
 from factrules.matchers.base import DEFAULT_TIMEOUT, Matcher, RuleError, compile_pattern
 from factrules.packcache import load_cached
-from factrules.safeyaml import FastSafeLoader, SafeLoader
-
-_LINE_KEY = "__line__"
-_KEY_LINES = "__key_lines__"
-
-
-class _Lines:
-    """Remembers the line of every mapping and key (for error messages); mixed into both loaders below."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)  # type: ignore[misc]
-        mapping[_LINE_KEY] = node.start_mark.line + 1
-        mapping[_KEY_LINES] = {
-            key.value: key.start_mark.line + 1 for key, _ in node.value if isinstance(key.value, str)
-        }
-        return mapping
-
-
-class _LineLoader(_Lines, SafeLoader):
-    """The pure-Python safe loader (aliases bounded): its error messages and marks are the ones users see."""
-
-
-#: libyaml's parser when PyYAML has it (five times faster: loading the built-in packs was half of the
-#: start-up of every ``check``, worker and server); a pack it rejects is parsed again by ``_LineLoader``
-#: so that errors read the same either way.
-_FastLineLoader: type = type("_FastLineLoader", (_Lines, FastSafeLoader), {})
-
-# YAML 1.1 reads on/off/yes/no as booleans, so ``id: off`` or ``phrases: [no]`` would silently become
-# False; pack authors write words, so only true/false are booleans here (as in YAML 1.2).
-for _loader in (_LineLoader, _FastLineLoader):
-    _loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    _loader.add_implicit_resolver(
-        "tag:yaml.org,2002:bool", regex.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-    )
 
 
 def _strip_lines(value: Any) -> Any:
+    from factrules.packyaml import KEY_LINES, LINE_KEY  # the keys the loaders add (compiling: loaded already)
+
     if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k not in (_LINE_KEY, _KEY_LINES)}
+        return {k: _strip_lines(v) for k, v in value.items() if k not in (LINE_KEY, KEY_LINES)}
     if isinstance(value, list):
         return [_strip_lines(v) for v in value]
     return value
@@ -116,11 +81,15 @@ def read_pack_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         raise PackError(shown, f"not valid UTF-8 (byte {error.start})") from None
     except OSError as error:
         raise PackError(shown, f"cannot read: {error.strerror or error}") from None
+    import yaml  # only when a pack is compiled, never on a cache hit
+
+    from factrules.packyaml import FastLineLoader, LineLoader
+
     try:
         try:
-            with_lines = yaml.load(raw, Loader=_FastLineLoader)  # noqa: S506 - a (C)SafeLoader subclass
+            with_lines = yaml.load(raw, Loader=FastLineLoader)  # noqa: S506 - a (C)SafeLoader subclass
         except yaml.YAMLError:
-            with_lines = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+            with_lines = yaml.load(raw, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if error.context_mark and mark and "flow" in str(error.context) and error.context_mark.line < mark.line:
@@ -135,7 +104,7 @@ def read_pack_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return _strip_lines(with_lines), with_lines
 
 
-_RULE_ID_LINE = regex.compile(r"""^\s*-?\s*id\s*:\s*['"]?([A-Za-z0-9_-]+)""", regex.MULTILINE)
+_RULE_ID_LINE = rxcache.compile(r"""^\s*-?\s*id\s*:\s*['"]?([A-Za-z0-9_-]+)""", regex.MULTILINE)
 
 
 def _rule_before(raw: str, line: int | None) -> str | None:
@@ -151,10 +120,12 @@ def unknown_key_message(error: Any) -> tuple[str, str] | None:
     """For an ``additionalProperties`` error: (the first unexpected key, "unknown key 'x' (did you mean 'y'?)")."""
     if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
         return None
+    from factrules.packyaml import KEY_LINES, LINE_KEY
+
     allowed = set(error.schema.get("properties", {}))
     patterns = [regex.compile(p) for p in error.schema.get("patternProperties", {})]
     unexpected = [key for key in error.instance if isinstance(key, str) and key not in allowed
-                  and key not in (_LINE_KEY, _KEY_LINES) and not any(p.search(key) for p in patterns)]
+                  and key not in (LINE_KEY, KEY_LINES) and not any(p.search(key) for p in patterns)]
     if not unexpected:
         return None
     key = unexpected[0]
@@ -164,25 +135,27 @@ def unknown_key_message(error: Any) -> tuple[str, str] | None:
 
 
 def _schema_error(path: str, data: dict[str, Any], with_lines: dict[str, Any], error: Any) -> PackError:
+    from factrules.packyaml import KEY_LINES, LINE_KEY
+
     location = list(error.absolute_path)
     rule_id = None
-    line = with_lines.get(_LINE_KEY)
+    line = with_lines.get(LINE_KEY)
     node: Any = with_lines
     for step in location:
-        if isinstance(node, dict) and step in node.get(_KEY_LINES, {}):
-            line = node[_KEY_LINES][step]
+        if isinstance(node, dict) and step in node.get(KEY_LINES, {}):
+            line = node[KEY_LINES][step]
         try:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(node, dict) and _LINE_KEY in node:
-            line = node[_LINE_KEY]
+        if isinstance(node, dict) and LINE_KEY in node:
+            line = node[LINE_KEY]
     if len(location) >= 2 and location[0] == "rules" and isinstance(location[1], int):
         rule = data["rules"][location[1]]
         rule_id = rule.get("id") if isinstance(rule, dict) else None
         rule_node = with_lines["rules"][location[1]]
         if isinstance(rule_node, dict) and line is None:
-            line = rule_node.get(_LINE_KEY)
+            line = rule_node.get(LINE_KEY)
     steps = location[2:] if rule_id else location
     where = ".".join(str(step) for step in steps if not isinstance(step, int))
     detail = error.message if len(error.message) < 200 else error.message[:197] + "..."
@@ -190,7 +163,7 @@ def _schema_error(path: str, data: dict[str, Any], with_lines: dict[str, Any], e
     if unknown is not None:  # the key's own line, not its mapping's first line
         key, detail = unknown
         if isinstance(node, dict):
-            line = node.get(_KEY_LINES, {}).get(key, line)
+            line = node.get(KEY_LINES, {}).get(key, line)
     prefix = f"'{where}': " if where else ""
     return PackError(path, f"schema: {prefix}{detail}", line=line, rule=rule_id)
 
@@ -222,7 +195,7 @@ def _schema_errors(path: str, data: dict[str, Any], with_lines: dict[str, Any], 
 
 #: what every message template may use; a matcher adds its match's ``data`` keys
 BASE_FIELDS = frozenset({"text", "sentence"})
-_TEMPLATE_FIELD = regex.compile(r"\{(\w+)(?:![rsa])?(?::[^{}]*)?\}")
+_TEMPLATE_FIELD = rxcache.compile(r"\{(\w+)(?:![rsa])?(?::[^{}]*)?\}")
 
 
 def template_fields(template: str | None) -> set[str]:
@@ -298,9 +271,11 @@ def _compile_rule(shown: str, data: dict[str, Any], defaults: dict[str, Any], ra
     """One schema-valid rule compiled; its first problem is a ``PackError`` at the line of the key at fault."""
     import jsonschema  # only when a pack is compiled, never on a cache hit
 
-    line = raw_lines.get(_LINE_KEY)
+    from factrules.packyaml import KEY_LINES, LINE_KEY
+
+    line = raw_lines.get(LINE_KEY)
     rule_id = raw["id"]
-    key_lines = raw_lines.get(_KEY_LINES, {})
+    key_lines = raw_lines.get(KEY_LINES, {})
     if rule_id in seen_ids:
         raise PackError(shown, "rule id used twice in this pack", line=line, rule=rule_id)
     seen_ids.add(rule_id)
@@ -324,7 +299,7 @@ def _compile_rule(shown: str, data: dict[str, Any], defaults: dict[str, Any], ra
             elif error.absolute_path and isinstance(error.absolute_path[0], str):
                 key = error.absolute_path[0]  # the option at fault
             if key is not None and isinstance(options_lines, dict):
-                at = options_lines.get(_KEY_LINES, {}).get(key, at)
+                at = options_lines.get(KEY_LINES, {}).get(key, at)
             raise PackError(shown, f"options: {_option_error_detail(error, message, unknown is not None)}",
                             line=at, rule=rule_id)
     try:
@@ -396,3 +371,12 @@ def load_packs(
             by_name[pack.name] = str(file)
             packs.append(pack)
     return packs
+
+
+def __getattr__(name: str) -> Any:
+    """``_LineLoader`` and ``_FastLineLoader`` live in ``factrules.packyaml`` (imported with PyYAML, on a miss)."""
+    if name in ("_LineLoader", "_FastLineLoader"):  # their old names here, which tests use
+        from factrules import packyaml
+
+        return getattr(packyaml, name[1:])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

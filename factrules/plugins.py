@@ -19,13 +19,13 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from factrules import hookspecs
+from factrules.entrypoints import EntryRecord, entry_points
 from factrules.errors import PluginError
 
 if TYPE_CHECKING:  # annotations only: ``--version`` loads the plugins without the engine's modules
@@ -77,17 +77,21 @@ def import_plugin(manager: PluginManager, name: str, origin: str) -> None:
 
 
 #: (the discovery function, ``sys.path``) -> the group's entry points: the command line builds two managers
-#: (its parser's and the registry's) and reading every installed distribution's metadata twice was a tenth
-#: of a short ``check``; a new path or a replaced discovery function (tests) reads them again
-_ENTRY_POINTS: dict[tuple[Any, tuple[str, ...]], list[Any]] = {}
+#: (its parser's and the registry's) and finding them twice was a tenth of a short ``check``; a new path or
+#: a replaced discovery function (tests) finds them again.  Between processes ``factrules.entrypoints``
+#: remembers them (and spares the import of ``importlib.metadata`` when no plugin is installed).
+_ENTRY_POINTS: dict[tuple[Any, tuple[str, ...]], list[EntryRecord]] = {}
 
 
-def _entry_points() -> list[Any]:
-    key = (metadata.entry_points, tuple(sys.path))
+def _entry_points() -> list[EntryRecord]:
+    metadata = sys.modules.get("importlib.metadata")
+    key = (getattr(metadata, "entry_points", None), tuple(sys.path))
     found = _ENTRY_POINTS.get(key)
     if found is None:
         _ENTRY_POINTS.clear()
-        found = _ENTRY_POINTS[key] = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+        found = entry_points(ENTRY_POINT_GROUP)
+        key = (getattr(sys.modules.get("importlib.metadata"), "entry_points", None), tuple(sys.path))
+        _ENTRY_POINTS[key] = found
     return found
 
 
@@ -96,10 +100,9 @@ def load_entry_points(manager: PluginManager) -> None:
     for entry_point in _entry_points():
         if manager.get_plugin(entry_point.name) is not None or manager.is_blocked(entry_point.name):
             continue
-        dist = getattr(entry_point, "dist", None)
         origin = f"entry point {entry_point.name} = {entry_point.value}"
-        if dist is not None:
-            origin += f" in {dist.metadata['Name']} {dist.version}"
+        if entry_point.dist_name is not None:
+            origin += f" in {entry_point.dist_name} {entry_point.dist_version}"
         manager.origins[entry_point.name] = origin
         try:
             plugin = entry_point.load()

@@ -39,6 +39,8 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import regex
 
+from factrules import rxcache
+
 #: a first word shorter than this is too common to be worth a candidate (it would be most of the text)
 MIN_WORD = 3
 #: more first words than this, and the pattern is scanned whole
@@ -49,7 +51,7 @@ _UNSAFE_FLAGS = (regex.FULLCASE | regex.REVERSE | regex.V1 | regex.WORD | regex.
 #: regex-only syntax that Python's parser would read differently: fuzzy constraints (``{e<=1}``, ``{e}``: any
 #: brace holding a letter), named lists, \K, inline flag groups that can switch on full case folding,
 #: version 1, reverse or POSIX matching
-_REGEX_ONLY = regex.compile(r"\{[^}]*[a-zA-Z]|\\L<|\\K|\(\?[a-zA-Z\-^]*[fVrwbep]")
+_REGEX_ONLY = rxcache.compile(r"\{[^}]*[a-zA-Z]|\\L<|\\K|\(\?[a-zA-Z\-^]*[fVrwbep]")
 _TRANSLATE = {"’": "'"}
 #: what the regex module's ``\s`` matches: a run of them is one space in the spaced text (``keywords.Spaced``)
 _SPACES = frozenset("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"

@@ -14,12 +14,22 @@ and ``regex`` builds), verified with the same per-user HMAC before it is
 unpickled; a missing, stale, foreign or corrupt table just means compiling
 as usual.  Only fixed patterns of factrules' own modules come here (module
 level, never text from a pack or a document), so the table stays small.
+
+``compile_re`` does the same for the standard library's ``re``, whose
+patterns pickle as their source and so would be parsed again: the table
+keeps what ``re``'s compiler hands its C engine (``_sre.compile``'s
+arguments) instead.  That is internal to each Python version, so an entry
+is made only when rebuilding the pattern from those arguments gives a
+pattern equal to ``re.compile``'s own (``re.Pattern`` equality compares the
+compiled code), and the table is keyed by the exact Python build; anything
+unexpected means ``re.compile`` as usual.
 """
 
 from __future__ import annotations
 
 import atexit
 import hashlib
+import re
 from typing import Any
 
 import regex
@@ -28,15 +38,18 @@ from factrules import packcache
 
 #: the table holds at most this many patterns (the matcher modules compile about a hundred)
 MAX_PATTERNS = 2000
-_table: dict[tuple[str, int], regex.Pattern[str]] | None = None
-_new: set[tuple[str, int]] = set()
+#: (pattern, flags) -> a compiled ``regex`` pattern; ("re", pattern, flags) -> ``_sre.compile``'s arguments
+_table: dict[tuple[Any, ...], Any] | None = None
+_new: set[tuple[Any, ...]] = set()
 _key: bytes = b""
+#: where the table was read from, and so is written back to (not wherever the cache directory is at exit)
+_directory: Any = None
 
 
-def _load() -> dict[tuple[str, int], regex.Pattern[str]]:
-    global _table, _key
+def _load() -> dict[tuple[Any, ...], Any]:
+    global _table, _key, _directory
     _table = {}
-    directory = packcache.cache_dir()
+    _directory = directory = packcache.cache_dir()
     if directory is None:
         return _table
     try:
@@ -59,18 +72,62 @@ def compile(pattern: str, flags: int = 0) -> regex.Pattern[str]:  # noqa: A001 -
     compiled = table.get(key)
     if compiled is None:
         compiled = regex.compile(pattern, flags)
-        if len(table) >= MAX_PATTERNS:  # a pattern built from something that varies by run: never grow without end
-            return compiled
-        if not _new:
-            atexit.register(_save)
-        _new.add(key)
-        table[key] = compiled
+        _remember(table, key, compiled)
     return compiled
+
+
+def compile_re(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, built from the table's compiled code when an earlier run verified it."""
+    table = _table if _table is not None else _load()
+    key = ("re", pattern, int(flags))
+    arguments = table.get(key)
+    if arguments is not None:
+        try:
+            import _sre
+
+            return _sre.compile(pattern, *arguments)
+        except Exception:  # not what this Python's engine takes after all: compile as usual
+            pass
+    compiled = re.compile(pattern, flags)
+    arguments = _engine_arguments(pattern, int(flags))
+    if arguments is not None:
+        _remember(table, key, arguments)
+    return compiled
+
+
+def _engine_arguments(pattern: str, flags: int) -> tuple[Any, ...] | None:
+    """What ``re._compiler.compile`` passes ``_sre.compile`` after the pattern (3.11 to 3.13 alike), or None
+    when the pattern rebuilt from them is not exactly ``re.compile``'s."""
+    try:
+        import _sre
+        from re import _compiler, _parser
+
+        parsed = _parser.parse(pattern, flags)
+        code = [int(op) for op in _compiler._code(parsed, flags)]  # plain ints: its opcodes do not pickle
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        arguments = (flags | parsed.state.flags, code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
+        if _sre.compile(pattern, *arguments) != re.compile(pattern, flags):
+            return None
+    except Exception:  # another Python's internals: no entry, re.compile every time
+        return None
+    return arguments
+
+
+def _remember(table: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
+    if len(table) >= MAX_PATTERNS:  # a pattern built from something that varies by run: never grow without end
+        return
+    if not _new:
+        atexit.register(_save)
+    _new.add(key)
+    table[key] = value
 
 
 def _save() -> None:
     """Write the table when this process compiled a pattern the file did not have (at exit, once)."""
-    directory = packcache.cache_dir()
+    directory = _directory
     if directory is None or _table is None or not _new or not _key:
         return
     secret = packcache._secret(directory)

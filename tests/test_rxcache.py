@@ -59,3 +59,30 @@ def test_the_table_does_not_grow_without_end(cache: Path, monkeypatch: pytest.Mo
     for n in range(6):
         assert rxcache.compile(f"a{{{n}}}").pattern == f"a{{{n}}}"
     assert len(rxcache._table) == 3
+
+
+RE_SOURCE = r"(?x) (?P<word> \b[a-z]+ ) \s+ (?:last|next)\s+(?P<unit>week|month) | (?P<n>\d+)\s+days?"
+
+
+def test_a_standard_re_pattern_comes_back_equal_from_the_table(cache: Path) -> None:
+    """``re.Pattern`` equality compares the compiled code, so an equal pattern behaves the same."""
+    import re
+
+    first = rxcache.compile_re(RE_SOURCE, re.IGNORECASE)
+    assert ("re", RE_SOURCE, int(re.IGNORECASE)) in rxcache._new
+    rxcache._save()
+    rxcache._reset()
+    second = rxcache.compile_re(RE_SOURCE, re.IGNORECASE)
+    assert not rxcache._new  # built from the table, not compiled again
+    assert second == re.compile(RE_SOURCE, re.IGNORECASE) == first
+    assert second.groupindex == first.groupindex and second.flags == first.flags
+    text = "It rained LAST week; Ana came back 3 days later, Tom next Month."
+    assert [m.groupdict() for m in second.finditer(text)] == [m.groupdict() for m in first.finditer(text)]
+
+
+def test_a_bad_standard_re_entry_means_compiling_as_usual(cache: Path) -> None:
+    import re
+
+    rxcache.compile_re("a+b")
+    rxcache._table[("re", "a+b", 0)] = ("not", "what", "the", "engine", "takes")
+    assert rxcache.compile_re("a+b") == re.compile("a+b")

@@ -34,12 +34,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments == ["--version"]:
             _version(stdout)
-        from factrules.cli.commands import load_manager
+        from factrules.cli.commands import load_manager, unloaded_commands
         from factrules.cli.options import plugins_named
         from factrules.cli.parser import build_parser
 
-        # --plugin is read before parsing: a plugin named there may add the very subcommand being parsed
-        parser = build_parser(load_manager(plugins_named(arguments)))
+        # --plugin is read before parsing: a plugin named there may add the very subcommand being parsed;
+        # a command line that starts with a built-in command builds only that command's parser
+        command = arguments[0] if arguments and not arguments[0].startswith("-") else None
+        manager = load_manager(plugins_named(arguments), command)
+        parser = build_parser(manager, reserved=unloaded_commands(manager))
         args = parser.parse_args(arguments)
         if args.command is None:
             parser.print_help(stdout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import IO, NoReturn
 
 from factrules._version import __version__
@@ -26,11 +27,18 @@ def choose_subcommand(parser: argparse.ArgumentParser, choices: str) -> None:
     parser.set_defaults(handler=missing)
 
 
-def build_parser(manager: PluginManager) -> argparse.ArgumentParser:
-    """``factrules`` with the subcommands every registered plugin adds (built-in ones first)."""
+def build_parser(manager: PluginManager, reserved: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """``factrules`` with the subcommands every registered plugin adds (built-in ones first).
+
+    ``reserved``: names of built-in commands whose modules are not loaded for this run; each gets an empty
+    parser of that name, so a plugin adding a command of the same name fails as it would with every
+    built-in command loaded (argparse's "conflicting subparser").
+    """
     parser = Parser(prog="factrules", description="A fact-check linter for news drafts.")
     parser.add_argument("--version", action="version", version=f"factrules {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in reserved:
+        commands.add_parser(name)
     impls = manager.hook.factrules_add_commands.get_hookimpls()  # registration order: built-ins first
     for impl in impls:
         try:

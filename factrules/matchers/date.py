@@ -63,7 +63,7 @@ _SEASON_END = (
     r"|could|should|may|might|if|because|while|so|than|from|by|the|a|an|he|she|it|they|we|this|that|months?)\b)"
 )
 
-CANDIDATES = re.compile(
+CANDIDATES = rxcache.compile_re(  # a big pattern: its compiled code comes from the cache
     rf"""
     (?<![\w-])(?:
       # "in the past two weeks", "over the next few days": a span that ends or starts today

@@ -8,13 +8,14 @@ and exit 2, and ``--port 0`` can announce the port the system chose.
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import socket
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from factrules.errors import UsageError
+
+if TYPE_CHECKING:  # socket and ipaddress are imported by serve's own functions: every command line imports this
+    import socket  # module for the defaults in ``serve --help``
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -37,6 +38,8 @@ CHECK_BUDGET = 5.0
 
 
 def bind(host: str, port: int) -> socket.socket:
+    import socket
+
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as error:
@@ -57,6 +60,8 @@ def bind(host: str, port: int) -> socket.socket:
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
+    import ipaddress
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
