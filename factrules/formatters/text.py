@@ -80,9 +80,10 @@ class _Lines:
     as the pieces rich's markup parser would cut it into (the text between tags, in order) and the strings in
     it that came from outside (paths, messages, the draft's own line).
 
-    rich, with colour off, a width of 10,000 and soft wrapping, prints such a line as its pieces joined, each
-    with its emoji codes (``:smile:``, and so ``:100:`` of a line number too) replaced, when no outside string
-    holds a character of ``_NOT_PLAIN``; otherwise the line goes through rich itself.
+    rich, with colour off, emoji codes off, a width of 10,000 and soft wrapping, prints such a line as its
+    pieces joined when no outside string holds a character of ``_NOT_PLAIN``; otherwise the line goes through
+    rich itself.  Emoji codes stay off on both paths: with them on, rich printed the ``:100:`` of line 100 as
+    an emoji ("a.txt💯2:") and turned a draft's ``:smile:`` into one, shifting the caret under it.
     """
 
     def __init__(self, stream: IO[str], color: bool, partner: _Lines | None = None) -> None:
@@ -96,23 +97,14 @@ class _Lines:
             partner.partner = self
         self.pending = False
         self._console: Console | None = None
-        self._emoji_replace: Any = None
-        if PLAIN_FAST_PATH and not color:
-            try:  # what rich's own markup renderer calls on each piece; private, so a rich without it means rich
-                from rich._emoji_replace import _emoji_replace
-            except ImportError:
-                pass
-            else:
-                self._emoji_replace = _emoji_replace
+        self.plain = PLAIN_FAST_PATH and not color
 
     def line(self, pieces: Sequence[str], outside: Sequence[str], markup: Callable[..., str], *args: str) -> None:
         """Write one line: ``pieces`` joined on the plain path, else ``markup(*args)`` through rich."""
         if self.partner is not None and self.partner.pending:
             self.partner.flush()
-        replace = self._emoji_replace
-        if replace is not None and not any(_NOT_PLAIN.intersection(text) for text in outside):
-            # an emoji code is :name: (no space inside): a piece with fewer than two colons has none
-            self.stream.write("".join(replace(piece) if piece.count(":") > 1 else piece for piece in pieces) + "\n")
+        if self.plain and not any(_NOT_PLAIN.intersection(text) for text in outside):
+            self.stream.write("".join(pieces) + "\n")
             self.pending = True
             return
         if self._console is None:
@@ -154,7 +146,7 @@ def _console(stream: IO[str], color: bool) -> Console:
     from rich.console import Console
 
     return Console(file=stream, force_terminal=color, no_color=not color, highlight=False, soft_wrap=True,
-                   width=10_000)
+                   width=10_000, emoji=False)
 
 
 def _is_tty(stream: IO[str]) -> bool:
