@@ -173,6 +173,8 @@ class Engine:
         self._severity = {r.full_id: effective_severity(r, self.settings) for r in self.rules}
         #: each rule's full id, one string for all its findings (``Rule.full_id`` builds a new one per call)
         self._full_ids: dict[int, str] = {id(r): r.full_id for r in self.rules}
+        #: each rule's links, one tuple for all its findings
+        self._links: dict[int, tuple[str, ...]] = {id(r): (r.link,) if r.link else () for r in self.rules}
         self._stages: dict[str, list[MatcherGroup]] = {"sentence": [], "document": []}
         by_class: dict[tuple[str, type[Matcher]], list[Matcher]] = defaultdict(list)
         for rule in self.rules:
@@ -184,7 +186,9 @@ class Engine:
             else:
                 groups = [matcher_class.group(matchers)]
             self._stages.setdefault(stage, []).extend(groups)
-        self._sentences: tuple[Document | None, dict[tuple[int, int], tuple[str, str | None]]] = (None, {})
+        #: the document being checked, its sentences' texts by start offset, and one copy of each finding
+        #: text and message (``_sentence_texts``, ``_shared``); replaced whole, so threads never mix documents
+        self._sentences: tuple[Document | None, dict[int, Any], dict[str, str]] = (None, {}, {})
 
     def check(self, document: Document) -> tuple[list[Finding], list[dict[str, Any]]]:
         """Check one document; return its findings (sorted, fingerprinted) and its errors."""
@@ -209,7 +213,7 @@ class Engine:
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
         assign_fingerprints(findings)
         if self._sentences[0] is document:  # do not keep a (possibly huge) document alive after its check
-            self._sentences = (None, {})
+            self._sentences = (None, {}, {})
         errors.extend(document.notes)
         if unfinished:
             errors.append(_budget_error(document, budget, unfinished))
@@ -308,35 +312,41 @@ class Engine:
         return True
 
     def make_finding(self, rule: Rule, document: Document, match: Match) -> Finding:
-        """Locate a match in the source file and explain it."""
+        """Locate a match in the source file and explain it.
+
+        The flagged text, message and suggestion are shared between the document's findings that have
+        equal ones (``_shared``): a phrase flagged a thousand times is one string, not a thousand.
+        """
         start, end = match.start, match.end
         src_start, src_end = document.source_span(start, end)
         start_line, start_column = document.position(src_start)
         end_line, end_column = document.position(src_end)
-        text = document.text[start:end]
         sentence, normalised = self._sentence_texts(document, start, end)
+        shared = self._shared(document)
+        text = document.text[start:end]
+        text = shared.setdefault(text, text)
         data = match.data
         values = {"text": text, "sentence": sentence, **data} if data else {"text": text, "sentence": sentence}
         full_id = self._full_ids.get(id(rule)) or rule.full_id
-        return Finding(
-            rule=full_id,
-            pack=rule.pack,
-            category=rule.category,
-            severity=self._severity[full_id],
-            message=render_message(match.message or rule.message, values),
-            path=document.path,
-            span={"start": src_start, "end": src_end},
-            range={
-                "start": {"line": start_line, "column": start_column},
-                "end": {"line": end_line, "column": end_column},
-            },
-            text=text,
-            sentence=normalised,
-            suggestion=match.suggestion or (render_message(rule.suggestion, values) if rule.suggestion else None),
-            data=data or None,
-            links=[rule.link] if rule.link else [],
-            plain_span=(start, end),
+        message = render_message(match.message or rule.message, values)
+        suggestion = match.suggestion or (render_message(rule.suggestion, values) if rule.suggestion else None)
+        return Finding.at(
+            full_id, rule.pack, rule.category, self._severity[full_id], shared.setdefault(message, message),
+            document.path, (src_start, src_end, start_line, start_column, end_line, end_column, start, end),
+            text, normalised, suggestion if suggestion is None else shared.setdefault(suggestion, suggestion),
+            data or None, self._links.get(id(rule), (rule.link,) if rule.link else ()),
         )
+
+    def _cache(self, document: Document) -> tuple[Document | None, dict[int, Any], dict[str, str]]:
+        """This engine's per-document caches, new ones when ``document`` is not the one they were made for."""
+        caches = self._sentences
+        if caches[0] is not document:
+            caches = self._sentences = (document, {}, {})
+        return caches
+
+    def _shared(self, document: Document) -> dict[str, str]:
+        """One copy of each finding text, message and suggestion made for ``document`` so far."""
+        return self._cache(document)[2]
 
     def _sentence_texts(self, document: Document, offset: int, end: int | None = None) -> tuple[str, str | None]:
         """The sentence around ``offset`` as written and whitespace-normalised (``None`` when blank).
@@ -346,22 +356,19 @@ class Engine:
         A sentence longer than ``SENTENCE_FIELD_MAX`` gives only a window around the match
         (``sentence_window``): every finding in a long run of text must not carry the whole run.
         """
-        cached_document, cache = self._sentences
-        if cached_document is not document:
-            cache = {}
-            self._sentences = (document, cache)
+        cache = self._cache(document)[1]
         span = document.sentence_at(offset)
         if span[1] - span[0] > SENTENCE_FIELD_MAX:
             window = sentence_window(document.text, span, offset, offset if end is None else end)
             return window, " ".join(window.split()) or None
-        texts = cache.get(span)
+        # keyed by the sentence's start (sentences are disjoint), and the value is the one string when the
+        # sentence needs no normalising (most do not): a huge draft has hundreds of thousands of entries
+        texts = cache.get(span[0])
         if texts is None:
             sentence = document.text[span[0] : span[1]]
             normalised = " ".join(sentence.split()) or None
-            # one string, not two equal ones, when the sentence has no runs of whitespace (most do not):
-            # every finding keeps its normalised sentence, and a huge draft has hundreds of thousands
-            texts = cache[span] = (sentence, sentence if normalised == sentence else normalised)
-        return texts
+            texts = cache[span[0]] = sentence if normalised == sentence else (sentence, normalised)
+        return (texts, texts) if texts.__class__ is str else texts
 
 
 def sentence_window(text: str, sentence: tuple[int, int], start: int, end: int) -> str:

@@ -524,3 +524,14 @@ def test_phrase_matcher_alone_finds_its_phrases() -> None:
     matcher = PhraseMatcher({"phrases": ["reportedly"]})
     document = Document(path="x", text="It reportedly fell.")
     assert [(m.start, m.end) for m in matcher.find(document)] == [(3, 13)]
+
+
+def test_equal_texts_and_messages_of_a_document_are_one_string(engine_for) -> None:
+    """A phrase flagged again and again holds one text and one message, whatever sentence it is in; the
+    sentence field still follows each finding's own sentence."""
+    engine = engine_for(scoped("sentence"))
+    findings = check(engine, "First alpha and omega here. Then alpha and omega there.")
+    first, second = findings
+    assert (first.text, first.sentence, second.sentence) == (
+        "alpha and omega", "First alpha and omega here.", "Then alpha and omega there.")
+    assert first.text is second.text and first.message is second.message

@@ -65,7 +65,7 @@ def test_report_charts_render_in_headless_chromium(tmp_path: Path) -> None:
 
 
 def test_a_finding_reads_and_assigns_its_place_as_dicts() -> None:
-    """Stored compactly (six integers), a finding still reads, compares, copies and pickles as before."""
+    """Stored compactly (packed integers), a finding still reads, compares, copies and pickles as before."""
     import pickle
 
     from factrules.findings import Finding
@@ -84,6 +84,25 @@ def test_a_finding_reads_and_assigns_its_place_as_dicts() -> None:
     assert "links" not in finding.to_dict() and "sentence" not in finding.to_dict()
     assert pickle.loads(pickle.dumps(finding)) == finding
     assert finding != pickle.loads(pickle.dumps(finding)).__class__(**{**_fields(finding), "text": "other"})
+
+
+def test_a_finding_built_from_its_positions_equals_one_built_from_dicts() -> None:
+    """``Finding.at`` (the engine's way) and the dict constructor give the same finding; each place setter
+    changes only its own positions in the packed storage."""
+    from factrules.findings import Finding
+
+    by_dicts = Finding(rule="p.r", pack="p", category="hedge", severity="warning", message="m", path="d.txt",
+                       span={"start": 300, "end": 309}, range={"start": {"line": 70000, "column": 4},
+                                                               "end": {"line": 70001, "column": 2}},
+                       text="thing", sentence="A thing.", links=["https://example.org/r"], plain_span=(280, 289))
+    by_place = Finding.at("p.r", "p", "hedge", "warning", "m", "d.txt", (300, 309, 70000, 4, 70001, 2, 280, 289),
+                          "thing", "A thing.", None, None, ("https://example.org/r",))
+    assert by_place == by_dicts and by_place.to_dict() == by_dicts.to_dict()
+    by_place.range = {"start": {"line": 2, "column": 1}, "end": {"line": 2, "column": 6}}
+    assert (by_place.span, by_place.plain_span) == ({"start": 300, "end": 309}, (280, 289))
+    by_place.plain_span = (1, 6)
+    assert (by_place.span, by_place.line, by_place.column) == ({"start": 300, "end": 309}, 2, 1)
+    assert by_place.range == {"start": {"line": 2, "column": 1}, "end": {"line": 2, "column": 6}}
 
 
 def _fields(finding) -> dict:
