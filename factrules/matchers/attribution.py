@@ -237,6 +237,8 @@ class AttributionMatcher(Matcher):
                         data["pronoun"] = found.pronoun
                         data["antecedent"] = found.antecedent or ""
                     yield Match(found.start, found.end, data=data)
+                else:  # kept in ``records`` to the end of the document, its tokens no longer needed
+                    found.tokens = None
 
     def _worth(self, folded: str, span: tuple[int, int], cue: tuple[int, str], pronouns: bool) -> bool:
         """Is a word that can make a source unverified within a few words of this cue?  Most reporting
