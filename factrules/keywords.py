@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 import ahocorasick
 
+from factrules.acscan import iter_range, iter_text
 from factrules.document import Document, fold
 from factrules.matchers.base import phrase_key
 
@@ -47,7 +48,7 @@ class KeywordIndex:
         found: dict[str, list[int]] = {}
         if not self.keywords:
             return found
-        for end, keyword in self._automaton.iter(text):
+        for end, keyword in iter_text(self._automaton, text):
             start = end - len(keyword) + 1
             if start and _is_word_char(text[start - 1]):
                 continue  # inside a word: "unsaid" does not start with "said"
@@ -106,7 +107,7 @@ class StartIndex:
             high = min(low + CHUNK, len(text))
             # words that start in [low, high): their ends lie before high + the longest word
             found: dict[int, list[str]] = {}
-            for end, (word, back) in self._automaton.iter(text, low, min(len(text), high + reach)):
+            for end, (word, back) in iter_range(self._automaton, text, low, min(len(text), high + reach)):
                 start = end - back
                 if low <= start < high:
                     found.setdefault(start, []).append(word)
@@ -138,6 +139,6 @@ class WordStarts:
         if text is None or not self.usable:
             return None
         found: dict[str, list[int]] = {}
-        for end, (word, back) in self._automaton.iter(text):
+        for end, (word, back) in iter_text(self._automaton, text):
             found.setdefault(word, []).append(end - back)
         return found

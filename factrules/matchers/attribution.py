@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 import ahocorasick
 import regex
 
+from factrules.acscan import iter_text
 from factrules.attribution import (
     ANONYMOUS,
     NAMED_PERSON,
@@ -174,7 +175,7 @@ class AttributionMatcher(Matcher):
             return dict.fromkeys(document.sentences)
         size = len(text)
         sentence = (-1, -1)
-        for end, word in self._automaton.iter(text):
+        for end, word in iter_text(self._automaton, text):
             start = end - len(word) + 1
             if start and text[start - 1].isalnum() or end + 1 < size and text[end + 1].isalnum():
                 continue

@@ -30,6 +30,7 @@ import ahocorasick
 import regex
 
 from factrules import rxcache
+from factrules.acscan import iter_text
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError
 from factrules.numbers_text import (
     CURRENCY_NAMES,
@@ -829,7 +830,7 @@ def _core_starts(lowered: str) -> list[int]:
     ``finditer`` does), so the result is the same.
     """
     positions: list[int] = []
-    for end, back in _CORE_AUTOMATON.iter(lowered):
+    for end, back in iter_text(_CORE_AUTOMATON, lowered):
         start = end - back
         if start:
             before = lowered[start - 1]
