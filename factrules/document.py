@@ -91,6 +91,11 @@ class Document:
         lowered = fold(self.text)
         return lowered if len(lowered) == len(self.text) else None
 
+    def release_folded(self) -> None:
+        """Drop ``folded`` (made again if read again): the engine calls this once its matchers are done, as
+        the copy is as large as the text and a huge draft's check is at its fullest after them."""
+        self.__dict__.pop("folded", None)
+
     @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:
         return segment.paragraphs(self.text)

@@ -18,7 +18,7 @@ from typing import Any
 from factrules import rxcache
 from factrules.document import Document
 from factrules.errors import FactrulesError
-from factrules.findings import Finding, assign_fingerprints
+from factrules.findings import Finding, assign_fingerprints, order_key
 from factrules.matchers.base import DEFAULT_TIMEOUT, Match, Matcher, MatcherGroup, RuleTimeout, time_budget
 from factrules.packs import Pack, Rule
 from factrules.plugins import Registry
@@ -208,12 +208,14 @@ class Engine:
                     unfinished.extend(self._rule_of[id(m)].full_id for m in group.matchers)
                     continue
                 findings.extend(self._run_group(group, document, findings, errors, deadline, unfinished))
+        document.release_folded()  # only matchers read it: the rest of the check does without its copy
         findings = self.registry.post_process(document, findings)
-        findings = _dedupe(findings)
-        findings.sort(key=lambda f: (f.start, f.end, f.rule))
-        assign_fingerprints(findings)
-        if self._sentences[0] is document:  # do not keep a (possibly huge) document alive after its check
+        # the caches that made the findings go before fingerprinting, the last and fullest moment of a check;
+        # and they must not keep a (possibly huge) document alive after it
+        if self._sentences[0] is document:
             self._sentences = (None, {}, {})
+        findings = _sorted_unique(findings)
+        assign_fingerprints(findings)
         errors.extend(document.notes)
         if unfinished:
             errors.append(_budget_error(document, budget, unfinished))
@@ -314,8 +316,9 @@ class Engine:
     def make_finding(self, rule: Rule, document: Document, match: Match) -> Finding:
         """Locate a match in the source file and explain it.
 
-        The flagged text, message and suggestion are shared between the document's findings that have
-        equal ones (``_shared``): a phrase flagged a thousand times is one string, not a thousand.
+        The flagged text, message, suggestion and string data values (and sentences) are shared between the
+        document's findings that have equal ones (``_shared``): a phrase flagged a thousand times is one
+        string, not a thousand.
         """
         start, end = match.start, match.end
         src_start, src_end = document.source_span(start, end)
@@ -326,6 +329,10 @@ class Engine:
         text = document.text[start:end]
         text = shared.setdefault(text, text)
         data = match.data
+        if data:
+            for key, value in data.items():  # "2018-02-15", "analysts", "said": data values repeat too
+                if value.__class__ is str:
+                    data[key] = shared.setdefault(value, value)
         values = {"text": text, "sentence": sentence, **data} if data else {"text": text, "sentence": sentence}
         full_id = self._full_ids.get(id(rule)) or rule.full_id
         message = render_message(match.message or rule.message, values)
@@ -365,8 +372,12 @@ class Engine:
         # sentence needs no normalising (most do not): a huge draft has hundreds of thousands of entries
         texts = cache.get(span[0])
         if texts is None:
+            shared = self._cache(document)[2]
             sentence = document.text[span[0] : span[1]]
+            sentence = shared.setdefault(sentence, sentence)  # a sentence repeated in the draft: one string
             normalised = " ".join(sentence.split()) or None
+            if normalised is not None and normalised != sentence:
+                normalised = shared.setdefault(normalised, normalised)
             texts = cache[span[0]] = sentence if normalised == sentence else (sentence, normalised)
         return (texts, texts) if texts.__class__ is str else texts
 
@@ -411,12 +422,18 @@ def _timeout_error(rule: Rule, document: Document, why: str) -> dict[str, Any]:
     }
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple[str, int, int]] = set()
-    unique = []
-    for finding in findings:
-        key = (finding.rule, finding.start, finding.end)
-        if key not in seen:
-            seen.add(key)
+def _sorted_unique(findings: list[Finding]) -> list[Finding]:
+    """The findings by (start, end, rule), the first of those with one rule and span kept.
+
+    What dropping repeats (with a set of every finding's key) and then sorting gave, without the set:
+    the sort is stable, so repeats end up side by side in the order they were found.
+    """
+    ordered = sorted(findings, key=order_key)
+    unique: list[Finding] = []
+    last: tuple[int, int, str] | None = None
+    for finding in ordered:
+        key = order_key(finding)
+        if key != last:
             unique.append(finding)
+            last = key
     return unique

@@ -6,6 +6,7 @@ import copy
 import hashlib
 import struct
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from factrules._version import __version__
@@ -193,6 +194,42 @@ class Finding:
         return _unpack_place(self._place)[3]
 
 
+def order_key(finding: Finding) -> tuple[int, int, str]:
+    """(start, end, rule): the order of a document's findings."""
+    place = _unpack_place(finding._place)
+    return place[0], place[1], finding.rule
+
+
+def _fingerprint_order(findings: list[Finding]) -> Iterable[Finding]:
+    """The findings by (path, start, rule), ties in their order in ``findings``.
+
+    The engine's findings are one document's, sorted by start: then each run of equal starts is sorted
+    by rule, and no list of every finding's key is built, at the moment a check holds the most.
+    """
+    path = findings[0].path if findings else None
+    previous = -1
+    for finding in findings:
+        start = finding.start
+        if start < previous or finding.path != path:
+            return sorted(findings, key=lambda f: (f.path, f.start, f.rule))
+        previous = start
+    return _by_rule_within_starts(findings)
+
+
+def _by_rule_within_starts(findings: list[Finding]) -> Iterator[Finding]:
+    run: list[Finding] = []
+    for finding in findings:
+        if run and finding.start != run[0].start:
+            if len(run) > 1:
+                run.sort(key=lambda f: f.rule)
+            yield from run
+            run = []
+        run.append(finding)
+    if len(run) > 1:
+        run.sort(key=lambda f: f.rule)
+    yield from run
+
+
 def _normalise(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -208,7 +245,7 @@ def assign_fingerprints(findings: list[Finding]) -> None:
     #: findings share sentences (and often words): each distinct string is normalised once
     normalised: dict[str, str] = {}
     sha256 = hashlib.sha256
-    for finding in sorted(findings, key=lambda f: (f.path, f.start, f.rule)):
+    for finding in _fingerprint_order(findings):
         text, sentence = finding.text, finding.sentence or ""
         text_key = normalised.get(text)
         if text_key is None:

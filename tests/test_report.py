@@ -109,3 +109,24 @@ def _fields(finding) -> dict:
     return {"rule": finding.rule, "pack": finding.pack, "category": finding.category, "severity": finding.severity,
             "message": finding.message, "path": finding.path, "span": finding.span, "range": finding.range,
             "text": finding.text}
+
+
+def test_fingerprint_order_of_sorted_findings_is_the_order_of_a_full_sort() -> None:
+    """One document's findings sorted by start are put in (path, start, rule) order run by run; anything
+    else is sorted whole.  Ties keep their order either way, so occurrence numbers do not change."""
+    import random
+
+    from factrules.findings import Finding, _fingerprint_order
+
+    chooser = random.Random(5)
+
+    def finding(start: int, rule: str, path: str = "d.txt") -> Finding:
+        return Finding.at(rule, "p", "hedge", "warning", "m", path, (start, start + chooser.randint(1, 4), 1, 1, 1, 2,
+                          start, start + 1), "t", "s", None, None, ())
+
+    for _ in range(50):
+        findings = [finding(chooser.randint(0, 12), chooser.choice("cab")) for _ in range(chooser.randint(0, 40))]
+        by_engine = sorted(findings, key=lambda f: (f.start, f.end, f.rule))
+        for case in (by_engine, findings, [*by_engine, finding(3, "a", "e.txt")]):
+            expected = sorted(case, key=lambda f: (f.path, f.start, f.rule))
+            assert [id(f) for f in _fingerprint_order(case)] == [id(f) for f in expected]
