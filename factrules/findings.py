@@ -230,6 +230,10 @@ def _by_rule_within_starts(findings: list[Finding]) -> Iterator[Finding]:
     yield from run
 
 
+#: distinct strings ``assign_fingerprints`` keeps normalised at a time
+_NORMALISED_CACHE = 1 << 16
+
+
 def _normalise(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -241,24 +245,34 @@ def assign_fingerprints(findings: list[Finding]) -> None:
     the line number), plus the occurrence count of that triple, so adding
     lines above a finding keeps it, and changing the flagged words changes it.
     """
-    seen: dict[tuple[str, str, str, str], int] = {}
-    #: findings share sentences (and often words): each distinct string is normalised once
+    #: path -> the first 16 bytes of the hash of rule, text and sentence -> occurrences so far: a key of 49
+    #: bytes that holds no normalised sentence alive (a tuple of the strings held every one of them)
+    seen_in: dict[str, dict[bytes, int]] = {}
+    #: findings share sentences (and often words): each distinct string is normalised once, in a cache that
+    #: is emptied when full, so a huge draft's check does not hold a normalised copy of every sentence
     normalised: dict[str, str] = {}
     sha256 = hashlib.sha256
     for finding in _fingerprint_order(findings):
         text, sentence = finding.text, finding.sentence or ""
+        if len(normalised) > _NORMALISED_CACHE:
+            normalised.clear()
         text_key = normalised.get(text)
         if text_key is None:
             text_key = normalised[text] = _normalise(text)
         sentence_key = normalised.get(sentence)
         if sentence_key is None:
             sentence_key = normalised[sentence] = _normalise(sentence)
-        key = (finding.path, finding.rule, text_key, sentence_key)
+        # surrogatepass: a Document built in code may carry lone surrogates, and hashing must not fail on them
+        # hashing the identity's head and then the occurrence gives the hash of the whole identity
+        head = sha256(f"{finding.rule}\x1f{text_key}\x1f{sentence_key}\x1f".encode("utf-8", "surrogatepass"))
+        seen = seen_in.get(finding.path)
+        if seen is None:
+            seen = seen_in[finding.path] = {}
+        key = head.digest()[:16]
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        # surrogatepass: a Document built in code may carry lone surrogates, and hashing must not fail on them
-        identity = f"{finding.rule}\x1f{text_key}\x1f{sentence_key}\x1f{occurrence}"
-        finding.fingerprint = sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        head.update(str(occurrence).encode())
+        finding.fingerprint = head.hexdigest()[:20]
 
 
 def _registry() -> Registry:
