@@ -91,10 +91,18 @@ class Document:
         lowered = fold(self.text)
         return lowered if len(lowered) == len(self.text) else None
 
-    def release_folded(self) -> None:
-        """Drop ``folded`` (made again if read again): the engine calls this once its matchers are done, as
-        the copy is as large as the text and a huge draft's check is at its fullest after them."""
-        self.__dict__.pop("folded", None)
+    #: what ``release`` drops: the copies and span lists that matching reads
+    _RELEASED = ("folded", "paragraphs", "sentences", "quotes", "_sentence_starts", "_paragraph_starts",
+                 "_quote_starts", "_line_starts")
+
+    def release(self, *names: str) -> None:
+        """Drop the named caches (all of ``_RELEASED`` by default); each is made again if read again.
+
+        The engine calls this once its matchers are done: on a huge draft the folded copy is as large as the
+        text, the sentence, paragraph and line lists are larger, and the check is at its fullest after them.
+        """
+        for name in names or self._RELEASED:
+            self.__dict__.pop(name, None)
 
     @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:
@@ -103,7 +111,7 @@ class Document:
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
         spans, cut = segment.split_sentences(self.text, self.paragraphs)
-        if cut:
+        if cut and not any(note["kind"] == "long-sentence" for note in self.notes):  # made again: noted once
             self.note("long-sentence", f"{cut} sentence(s) longer than {segment.MAX_SENTENCE} characters "
                       "were checked in pieces (no sentence-ending punctuation, or all in lower case?)")
         return spans

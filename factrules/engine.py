@@ -208,8 +208,9 @@ class Engine:
                     unfinished.extend(self._rule_of[id(m)].full_id for m in group.matchers)
                     continue
                 findings.extend(self._run_group(group, document, findings, errors, deadline, unfinished))
-        document.release_folded()  # only matchers read it: the rest of the check does without its copy
+        document.release("folded")  # only matchers read it: the rest of the check does without its copy
         findings = self.registry.post_process(document, findings)
+        document.release()  # the sentence, paragraph and line lists too: made again if anything reads them
         # the caches that made the findings go before fingerprinting, the last and fullest moment of a check;
         # and they must not keep a (possibly huge) document alive after it
         if self._sentences[0] is document:
