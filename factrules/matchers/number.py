@@ -888,13 +888,13 @@ def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
     return found
 
 
-def _hits(text: str) -> Iterable[regex.Match[str]]:
+def _hits(text: str, lowered: str | None = None) -> Iterable[regex.Match[str]]:
     """The matches of ``SCAN`` in ``text``, found from the prefilter's hits instead of at every position.
 
     For each core hit, the full pattern is tried (anchored) at the start of each of the five words before it
     that can open a quantity, farthest first, then at the hit itself; the first match that covers the hit wins.
     """
-    lowered = text.lower()
+    lowered = text.lower() if lowered is None else lowered  # the caller's copy: two of a 50 MB draft cost 100 MB
     if len(lowered) != len(text):  # a rare character that lower-cases to two: keep offsets exact
         yield from SCAN.finditer(text)
         return
@@ -938,11 +938,12 @@ def scan(document: Any) -> list[Quantity]:
     last_document, last_text, last_quantities = _last
     if last_document is document and last_text is text:
         return last_quantities
-    lowered: str | None = text.lower()
+    lower = text.lower()
+    lowered: str | None = lower
     if len(lowered) != len(text) or _FOLD_TRAPS.search(text):
         lowered = None
     candidates: list[_Candidate] = []
-    for hit in _hits(text):
+    for hit in _hits(text, lower):
         candidate = _Candidate(hit)
         if _interval(candidate, text):
             candidates.append(candidate)
