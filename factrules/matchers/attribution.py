@@ -190,7 +190,8 @@ class AttributionMatcher(Matcher):
     def find(self, document, prior=()) -> Iterable[Match]:
         records: list[tuple[int, Source]] = []
         sentences = document.sentences
-        sentence_starts = [start for start, _ in sentences]
+        # a document's ``Spans`` carry their starts as an array: no list of half a million new integers
+        sentence_starts = getattr(sentences, "starts", None) or [start for start, _ in sentences]
         common: dict[str, bool] = {}
         text = document.text
 
