@@ -55,6 +55,8 @@ class Settings:
     document_timeout: float = 30.0
 
 
+#: sentences whose texts the engine keeps at a time (the strings themselves are shared in ``_shared``)
+_SENTENCE_CACHE = 4096
 #: a finding's ``sentence`` is its whole sentence up to this many characters ...
 SENTENCE_FIELD_MAX = 1000
 #: ... and past it, this many characters either side of the match (cut at whitespace, marked with "…")
@@ -373,6 +375,8 @@ class Engine:
         # sentence needs no normalising (most do not): a huge draft has hundreds of thousands of entries
         texts = cache.get(span[0])
         if texts is None:
+            if len(cache) >= _SENTENCE_CACHE:  # a group's matches come in order: recent sentences are enough
+                cache.clear()
             shared = self._cache(document)[2]
             sentence = document.text[span[0] : span[1]]
             sentence = shared.setdefault(sentence, sentence)  # a sentence repeated in the draft: one string

@@ -130,3 +130,16 @@ def test_fingerprint_order_of_sorted_findings_is_the_order_of_a_full_sort() -> N
         for case in (by_engine, findings, [*by_engine, finding(3, "a", "e.txt")]):
             expected = sorted(case, key=lambda f: (f.path, f.start, f.rule))
             assert [id(f) for f in _fingerprint_order(case)] == [id(f) for f in expected]
+
+
+def test_a_finding_past_two_billion_characters_keeps_its_offsets() -> None:
+    """Positions are packed as 32-bit integers when they fit, 64-bit when one does not."""
+    from factrules.findings import Finding
+
+    big = 3_000_000_000
+    finding = Finding.at("p.r", "p", "hedge", "warning", "m", "d.txt", (big, big + 5, 70_000_000, 3, 70_000_000, 8,
+                         big - 10, big - 5), "thing", None, None, None, ())
+    assert finding.span == {"start": big, "end": big + 5} and finding.plain_span == (big - 10, big - 5)
+    finding.span = {"start": 4, "end": 9}
+    finding.plain_span = (4, 9)
+    assert (finding.start, finding.end, finding.line, finding.column) == (4, 9, 70_000_000, 3)
