@@ -415,6 +415,8 @@ def check_paths(
                 report.errors.append({"path": path, "kind": "empty-file", "severity": "info", "message": message})
                 continue
             document = read_document(data, path, plugins_registry, format)
+            # the file's bytes are not needed once decoded: a 50 MB draft would otherwise hold them all check long
+            data = b""
             findings, errors = engine.check(document)
         except InputError as error:
             report.errors.append({"path": path, "kind": "input-error", "severity": "error", "message": str(error)})

@@ -76,7 +76,7 @@ DETERMINERS = frozenset("a an the one two three four several some many most othe
 _SINGLE_DETERMINERS = frozenset({"a", "an", "one", "another"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     """A reporting clause: where its source phrase is, what it says, and what kind of source it is."""
 

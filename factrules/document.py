@@ -9,11 +9,13 @@ against the *source* file, so each plain-text offset is mapped back through
 from __future__ import annotations
 
 import bisect
+from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from factrules import rxcache, segment
+from factrules.spans import Spans
 
 _LINE_BREAK = rxcache.compile(r"\r\n|\r|\n")
 
@@ -64,12 +66,16 @@ class Document:
         return self.offsets[start], self.offsets[end - 1] + 1
 
     @cached_property
-    def _line_starts(self) -> list[int]:
-        """Offsets where each line starts; built on the first finding's location, for every document."""
+    def _line_starts(self) -> array[int]:
+        """Where each source line starts: an array, 8 bytes a line, not a list of integer objects.
+
+        Built on the first finding's location, for every document: with only "\n" line breaks
+        ``str.find`` is several times faster than the regex."""
         source = self.source or ""
+        starts = array("q", [0])
         if "\r" in source:
-            return [0, *(match.end() for match in _LINE_BREAK.finditer(source))]
-        starts = [0]  # "\n" alone ends lines: ``str.find`` is several times faster than the regex
+            starts.extend(match.end() for match in _LINE_BREAK.finditer(source))
+            return starts
         at = source.find("\n")
         while at >= 0:
             starts.append(at + 1)
@@ -100,17 +106,30 @@ class Document:
         lowered = fold(self.text)
         return lowered if len(lowered) == len(self.text) else None
 
-    @cached_property
-    def paragraphs(self) -> list[tuple[int, int]]:
-        return segment.paragraphs(self.text)
+    #: what ``release`` drops: the copies and span lists that matching reads
+    _RELEASED = ("folded", "paragraphs", "sentences", "quotes", "_sentence_starts", "_paragraph_starts",
+                 "_quote_starts", "_line_starts")
+
+    def release(self, *names: str) -> None:
+        """Drop the named caches (all of ``_RELEASED`` by default); each is made again if read again.
+
+        The engine calls this once its matchers are done: on a huge draft the folded copy is as large as the
+        text, the sentence, paragraph and line lists are larger, and the check is at its fullest after them.
+        """
+        for name in names or self._RELEASED:
+            self.__dict__.pop(name, None)
 
     @cached_property
-    def sentences(self) -> list[tuple[int, int]]:
+    def paragraphs(self) -> Spans:
+        return Spans(segment.paragraphs(self.text))
+
+    @cached_property
+    def sentences(self) -> Spans:
         spans, cut = segment.split_sentences(self.text, self.paragraphs)
-        if cut:
+        if cut and not any(note["kind"] == "long-sentence" for note in self.notes):  # made again: noted once
             self.note("long-sentence", f"{cut} sentence(s) longer than {segment.MAX_SENTENCE} characters "
                       "were checked in pieces (no sentence-ending punctuation, or all in lower case?)")
-        return spans
+        return Spans(spans)
 
     def note(self, kind: str, message: str, severity: str = "info") -> None:
         """Record something the checker cut or left out of this document, for the report's ``errors``."""
@@ -118,12 +137,12 @@ class Document:
                            "message": f"{self.path}: {message}"})
 
     @cached_property
-    def quotes(self) -> list[tuple[int, int]]:
-        return segment.quotations(self.text, self.paragraphs)
+    def quotes(self) -> Spans:
+        return Spans(segment.quotations(self.text, self.paragraphs))
 
     @cached_property
-    def _sentence_starts(self) -> list[int]:
-        return [start for start, _ in self.sentences]
+    def _sentence_starts(self) -> array[int]:
+        return self.sentences.starts
 
     def sentence_at(self, offset: int) -> tuple[int, int]:
         """Return the sentence span containing ``offset`` (or the nearest one before it)."""
@@ -134,8 +153,8 @@ class Document:
         return sentences[index if index > 0 else 0]
 
     @cached_property
-    def _paragraph_starts(self) -> list[int]:
-        return [start for start, _ in self.paragraphs]
+    def _paragraph_starts(self) -> array[int]:
+        return self.paragraphs.starts
 
     def paragraph_at(self, offset: int) -> tuple[int, int]:
         starts = self._paragraph_starts
@@ -145,8 +164,8 @@ class Document:
         return self.paragraphs[index]
 
     @cached_property
-    def _quote_starts(self) -> list[int]:
-        return [start for start, _ in self.quotes]
+    def _quote_starts(self) -> array[int]:
+        return self.quotes.starts
 
     def in_quotes(self, start: int, end: int) -> bool:
         """True when the span lies inside one quotation (a bisection: quotations are sorted and disjoint)."""

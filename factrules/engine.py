@@ -18,7 +18,7 @@ from typing import Any
 from factrules import rxcache
 from factrules.document import Document
 from factrules.errors import FactrulesError
-from factrules.findings import Finding, assign_fingerprints
+from factrules.findings import Finding, assign_fingerprints, order_key
 from factrules.matchers.base import DEFAULT_TIMEOUT, Match, Matcher, MatcherGroup, RuleTimeout, time_budget
 from factrules.packs import Pack, Rule
 from factrules.plugins import Registry
@@ -55,6 +55,8 @@ class Settings:
     document_timeout: float = 30.0
 
 
+#: sentences whose texts the engine keeps at a time (the strings themselves are shared in ``_shared``)
+_SENTENCE_CACHE = 4096
 #: a finding's ``sentence`` is its whole sentence up to this many characters ...
 SENTENCE_FIELD_MAX = 1000
 #: ... and past it, this many characters either side of the match (cut at whitespace, marked with "…")
@@ -173,6 +175,8 @@ class Engine:
         self._severity = {r.full_id: effective_severity(r, self.settings) for r in self.rules}
         #: each rule's full id, one string for all its findings (``Rule.full_id`` builds a new one per call)
         self._full_ids: dict[int, str] = {id(r): r.full_id for r in self.rules}
+        #: each rule's links, one tuple for all its findings
+        self._links: dict[int, tuple[str, ...]] = {id(r): (r.link,) if r.link else () for r in self.rules}
         self._stages: dict[str, list[MatcherGroup]] = {"sentence": [], "document": []}
         by_class: dict[tuple[str, type[Matcher]], list[Matcher]] = defaultdict(list)
         for rule in self.rules:
@@ -184,7 +188,9 @@ class Engine:
             else:
                 groups = [matcher_class.group(matchers)]
             self._stages.setdefault(stage, []).extend(groups)
-        self._sentences: tuple[Document | None, dict[tuple[int, int], tuple[str, str | None]]] = (None, {})
+        #: the document being checked, its sentences' texts by start offset, and one copy of each finding
+        #: text and message (``_sentence_texts``, ``_shared``); replaced whole, so threads never mix documents
+        self._sentences: tuple[Document | None, dict[int, Any], dict[str, str]] = (None, {}, {})
 
     def check(self, document: Document) -> tuple[list[Finding], list[dict[str, Any]]]:
         """Check one document; return its findings (sorted, fingerprinted) and its errors."""
@@ -204,12 +210,15 @@ class Engine:
                     unfinished.extend(self._rule_of[id(m)].full_id for m in group.matchers)
                     continue
                 findings.extend(self._run_group(group, document, findings, errors, deadline, unfinished))
+        document.release("folded")  # only matchers read it: the rest of the check does without its copy
         findings = self.registry.post_process(document, findings)
-        findings = _dedupe(findings)
-        findings.sort(key=lambda f: (f.start, f.end, f.rule))
+        document.release()  # the sentence, paragraph and line lists too: made again if anything reads them
+        # the caches that made the findings go before fingerprinting, the last and fullest moment of a check;
+        # and they must not keep a (possibly huge) document alive after it
+        if self._sentences[0] is document:
+            self._sentences = (None, {}, {})
+        findings = _sorted_unique(findings)
         assign_fingerprints(findings)
-        if self._sentences[0] is document:  # do not keep a (possibly huge) document alive after its check
-            self._sentences = (None, {})
         errors.extend(document.notes)
         if unfinished:
             errors.append(_budget_error(document, budget, unfinished))
@@ -308,35 +317,46 @@ class Engine:
         return True
 
     def make_finding(self, rule: Rule, document: Document, match: Match) -> Finding:
-        """Locate a match in the source file and explain it."""
+        """Locate a match in the source file and explain it.
+
+        The flagged text, message, suggestion and string data values (and sentences) are shared between the
+        document's findings that have equal ones (``_shared``): a phrase flagged a thousand times is one
+        string, not a thousand.
+        """
         start, end = match.start, match.end
         src_start, src_end = document.source_span(start, end)
         start_line, start_column = document.position(src_start)
         end_line, end_column = document.position(src_end)
-        text = document.text[start:end]
         sentence, normalised = self._sentence_texts(document, start, end)
+        shared = self._shared(document)
+        text = document.text[start:end]
+        text = shared.setdefault(text, text)
         data = match.data
+        if data:
+            for key, value in data.items():  # "2018-02-15", "analysts", "said": data values repeat too
+                if value.__class__ is str:
+                    data[key] = shared.setdefault(value, value)
         values = {"text": text, "sentence": sentence, **data} if data else {"text": text, "sentence": sentence}
         full_id = self._full_ids.get(id(rule)) or rule.full_id
-        return Finding(
-            rule=full_id,
-            pack=rule.pack,
-            category=rule.category,
-            severity=self._severity[full_id],
-            message=render_message(match.message or rule.message, values),
-            path=document.path,
-            span={"start": src_start, "end": src_end},
-            range={
-                "start": {"line": start_line, "column": start_column},
-                "end": {"line": end_line, "column": end_column},
-            },
-            text=text,
-            sentence=normalised,
-            suggestion=match.suggestion or (render_message(rule.suggestion, values) if rule.suggestion else None),
-            data=data or None,
-            links=[rule.link] if rule.link else [],
-            plain_span=(start, end),
+        message = render_message(match.message or rule.message, values)
+        suggestion = match.suggestion or (render_message(rule.suggestion, values) if rule.suggestion else None)
+        return Finding.at(
+            full_id, rule.pack, rule.category, self._severity[full_id], shared.setdefault(message, message),
+            document.path, (src_start, src_end, start_line, start_column, end_line, end_column, start, end),
+            text, normalised, suggestion if suggestion is None else shared.setdefault(suggestion, suggestion),
+            data or None, self._links.get(id(rule), (rule.link,) if rule.link else ()),
         )
+
+    def _cache(self, document: Document) -> tuple[Document | None, dict[int, Any], dict[str, str]]:
+        """This engine's per-document caches, new ones when ``document`` is not the one they were made for."""
+        caches = self._sentences
+        if caches[0] is not document:
+            caches = self._sentences = (document, {}, {})
+        return caches
+
+    def _shared(self, document: Document) -> dict[str, str]:
+        """One copy of each finding text, message and suggestion made for ``document`` so far."""
+        return self._cache(document)[2]
 
     def _sentence_texts(self, document: Document, offset: int, end: int | None = None) -> tuple[str, str | None]:
         """The sentence around ``offset`` as written and whitespace-normalised (``None`` when blank).
@@ -346,22 +366,25 @@ class Engine:
         A sentence longer than ``SENTENCE_FIELD_MAX`` gives only a window around the match
         (``sentence_window``): every finding in a long run of text must not carry the whole run.
         """
-        cached_document, cache = self._sentences
-        if cached_document is not document:
-            cache = {}
-            self._sentences = (document, cache)
+        cache = self._cache(document)[1]
         span = document.sentence_at(offset)
         if span[1] - span[0] > SENTENCE_FIELD_MAX:
             window = sentence_window(document.text, span, offset, offset if end is None else end)
             return window, " ".join(window.split()) or None
-        texts = cache.get(span)
+        # keyed by the sentence's start (sentences are disjoint), and the value is the one string when the
+        # sentence needs no normalising (most do not): a huge draft has hundreds of thousands of entries
+        texts = cache.get(span[0])
         if texts is None:
+            if len(cache) >= _SENTENCE_CACHE:  # a group's matches come in order: recent sentences are enough
+                cache.clear()
+            shared = self._cache(document)[2]
             sentence = document.text[span[0] : span[1]]
+            sentence = shared.setdefault(sentence, sentence)  # a sentence repeated in the draft: one string
             normalised = " ".join(sentence.split()) or None
-            # one string, not two equal ones, when the sentence has no runs of whitespace (most do not):
-            # every finding keeps its normalised sentence, and a huge draft has hundreds of thousands
-            texts = cache[span] = (sentence, sentence if normalised == sentence else normalised)
-        return texts
+            if normalised is not None and normalised != sentence:
+                normalised = shared.setdefault(normalised, normalised)
+            texts = cache[span[0]] = sentence if normalised == sentence else (sentence, normalised)
+        return (texts, texts) if texts.__class__ is str else texts
 
 
 def sentence_window(text: str, sentence: tuple[int, int], start: int, end: int) -> str:
@@ -404,12 +427,29 @@ def _timeout_error(rule: Rule, document: Document, why: str) -> dict[str, Any]:
     }
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple[str, int, int]] = set()
-    unique = []
-    for finding in findings:
-        key = (finding.rule, finding.start, finding.end)
-        if key not in seen:
-            seen.add(key)
+def _rule_of(finding: Finding) -> str:
+    return finding.rule
+
+
+def _span_number(finding: Finding) -> int:
+    """(start, end) as one integer that sorts the same way."""
+    return finding.start << 64 | finding.end
+
+
+def _sorted_unique(findings: list[Finding]) -> list[Finding]:
+    """The findings by (start, end, rule), the first of those with one rule and span kept.
+
+    What dropping repeats (with a set of every finding's key) and then sorting gave, without the set:
+    the sort is stable, so repeats end up side by side in the order they were found.
+    """
+    # two stable sorts with keys that cost nothing or one integer, not a tuple and two integers a finding
+    ordered = sorted(findings, key=_rule_of)
+    ordered.sort(key=_span_number)
+    unique: list[Finding] = []
+    last: tuple[int, int, str] | None = None
+    for finding in ordered:
+        key = order_key(finding)
+        if key != last:
             unique.append(finding)
+            last = key
     return unique

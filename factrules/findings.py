@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import struct
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from factrules._version import __version__
@@ -17,6 +19,22 @@ if TYPE_CHECKING:  # jsonschema is imported when a validator is first built: mos
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
+#: a finding's eight positions (source span, range, plain span) packed in one bytes object: 32-bit
+#: integers when they fit (65 bytes; any draft under 2 GB), 64-bit otherwise (97 bytes)
+_PLACE_32 = struct.Struct("8i")
+_PLACE_64 = struct.Struct("8q")
+
+
+def _pack_place(*values: int) -> bytes:
+    try:
+        return _PLACE_32.pack(*values)
+    except struct.error:
+        return _PLACE_64.pack(*values)
+
+
+def _unpack_place(place: bytes) -> tuple[int, ...]:
+    return (_PLACE_32 if len(place) == _PLACE_32.size else _PLACE_64).unpack(place)
+
 
 class Finding:
     """One thing an editor must verify, located in the source file.
@@ -25,15 +43,17 @@ class Finding:
     1-based line and column, the end exclusive (the position just after the
     last flagged character), as in LSP and SARIF.
 
-    Kept compact (slots; span and range stored as six integers, their dicts built when read): a
-    50 MB draft yields hundreds of thousands of findings that must all exist at once to be sorted,
-    suppressed and fingerprinted, and four small dicts and an instance dict per finding were most of
-    its memory.  ``span`` and ``range`` read and assign as the dicts they always were; a dict read
-    from them is a fresh copy, so change a finding's place by assigning, not by editing that copy.
+    Kept compact (slots; span, range and plain span packed as eight integers in one bytes object,
+    their dicts built when read): a 50 MB draft yields hundreds of thousands of findings that must all
+    exist at once to be sorted, suppressed and fingerprinted.  Four small dicts and an instance dict per
+    finding were most of its memory; then three tuples and the large integers in them were a fifth of
+    what was left (about 300 bytes a finding, against 65 for the packed bytes).  ``span`` and ``range``
+    read and assign as the dicts they always were; a dict read from them is a fresh copy, so change a
+    finding's place by assigning, not by editing that copy.
     """
 
-    __slots__ = ("rule", "pack", "category", "severity", "message", "path", "_span", "_range", "text", "sentence",
-                 "suggestion", "data", "fingerprint", "_links", "_plain")
+    __slots__ = ("rule", "pack", "category", "severity", "message", "path", "_place", "text", "sentence",
+                 "suggestion", "data", "fingerprint", "_links")
 
     def __init__(self, rule: str, pack: str, category: str, severity: str, message: str, path: str,
                  span: dict[str, int], range: dict[str, dict[str, int]], text: str,  # noqa: A002 - the field
@@ -42,19 +62,50 @@ class Finding:
                  plain_span: tuple[int, int] = (0, 0)) -> None:
         self.rule, self.pack, self.category, self.severity = rule, pack, category, severity
         self.message, self.path, self.text = message, path, text
-        self.span = span
-        self.range = range
+        start, end = range["start"], range["end"]
+        self._place = _pack_place(span["start"], span["end"], start["line"], start["column"], end["line"],
+                                  end["column"], plain_span[0], plain_span[1])
         self.sentence, self.suggestion, self.data, self.fingerprint = sentence, suggestion, data, fingerprint
-        self.links = links if links is not None else []
-        self.plain_span = plain_span
+        self._links = tuple(links) if links else ()
+
+    @classmethod
+    def at(cls, rule: str, pack: str, category: str, severity: str, message: str, path: str,
+           place: tuple[int, int, int, int, int, int, int, int], text: str, sentence: str | None,
+           suggestion: str | None, data: dict[str, Any] | None, links: tuple[str, ...]) -> Finding:
+        """A finding from its eight positions as integers (source start and end, start line and column,
+        end line and column, plain start and end): the engine's way, without building the dicts."""
+        finding = cls.__new__(cls)
+        finding.rule, finding.pack, finding.category, finding.severity = rule, pack, category, severity
+        finding.message, finding.path, finding.text, finding.sentence = message, path, text, sentence
+        finding.suggestion, finding.data, finding.fingerprint, finding._links = suggestion, data, None, links
+        finding._place = _pack_place(*place)
+        return finding
+
+    def _replace_place(self, index: int, values: tuple[int, ...]) -> None:
+        place = list(_unpack_place(self._place))
+        place[index : index + len(values)] = values
+        self._place = _pack_place(*place)
+
+    @property
+    def _span(self) -> tuple[int, int]:
+        return _unpack_place(self._place)[0:2]
+
+    @property
+    def _range(self) -> tuple[int, int, int, int]:
+        return _unpack_place(self._place)[2:6]
+
+    @property
+    def _plain(self) -> tuple[int, int]:
+        return _unpack_place(self._place)[6:8]
 
     @property
     def span(self) -> dict[str, int]:
-        return {"start": self._span[0], "end": self._span[1]}
+        start, end = self._span
+        return {"start": start, "end": end}
 
     @span.setter
     def span(self, value: dict[str, int]) -> None:
-        self._span = (value["start"], value["end"])
+        self._replace_place(0, (value["start"], value["end"]))
 
     @property
     def range(self) -> dict[str, dict[str, int]]:
@@ -64,7 +115,7 @@ class Finding:
     @range.setter
     def range(self, value: dict[str, dict[str, int]]) -> None:
         start, end = value["start"], value["end"]
-        self._range = (start["line"], start["column"], end["line"], end["column"])
+        self._replace_place(2, (start["line"], start["column"], end["line"], end["column"]))
 
     @property
     def links(self) -> list[str]:
@@ -81,16 +132,16 @@ class Finding:
 
     @plain_span.setter
     def plain_span(self, value: tuple[int, int]) -> None:
-        self._plain = (value[0], value[1])
+        self._replace_place(6, (value[0], value[1]))
 
     @property
     def start(self) -> int:
         """``span["start"]`` without building the dict (sorting hundreds of thousands of findings)."""
-        return self._span[0]
+        return _unpack_place(self._place)[0]
 
     @property
     def end(self) -> int:
-        return self._span[1]
+        return _unpack_place(self._place)[1]
 
     def _fields(self) -> tuple[Any, ...]:
         return (self.rule, self.pack, self.category, self.severity, self.message, self.path, self._span,
@@ -115,8 +166,9 @@ class Finding:
         return self._fields()
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        (self.rule, self.pack, self.category, self.severity, self.message, self.path, self._span, self._range,
-         self.text, self.sentence, self.suggestion, self.data, self.fingerprint, self._links, self._plain) = state
+        (self.rule, self.pack, self.category, self.severity, self.message, self.path, span, range_,
+         self.text, self.sentence, self.suggestion, self.data, self.fingerprint, self._links, plain) = state
+        self._place = _pack_place(*span, *range_, *plain)
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as published: no empty optional fields, no internal offsets.
@@ -125,10 +177,10 @@ class Finding:
         fifth of the time of an HTTP check; the nested values are fresh, so a caller editing the
         dict cannot change the finding.
         """
-        line, column, end_line, end_column = self._range
+        start, end, line, column, end_line, end_column, _, _ = _unpack_place(self._place)
         result: dict[str, Any] = {
             "rule": self.rule, "pack": self.pack, "category": self.category, "severity": self.severity,
-            "message": self.message, "path": self.path, "span": {"start": self._span[0], "end": self._span[1]},
+            "message": self.message, "path": self.path, "span": {"start": start, "end": end},
             "range": {"start": {"line": line, "column": column}, "end": {"line": end_line, "column": end_column}},
             "text": self.text,
         }
@@ -146,11 +198,51 @@ class Finding:
 
     @property
     def line(self) -> int:
-        return self._range[0]
+        return _unpack_place(self._place)[2]
 
     @property
     def column(self) -> int:
-        return self._range[1]
+        return _unpack_place(self._place)[3]
+
+
+def order_key(finding: Finding) -> tuple[int, int, str]:
+    """(start, end, rule): the order of a document's findings."""
+    place = _unpack_place(finding._place)
+    return place[0], place[1], finding.rule
+
+
+def _fingerprint_order(findings: list[Finding]) -> Iterable[Finding]:
+    """The findings by (path, start, rule), ties in their order in ``findings``.
+
+    The engine's findings are one document's, sorted by start: then each run of equal starts is sorted
+    by rule, and no list of every finding's key is built, at the moment a check holds the most.
+    """
+    path = findings[0].path if findings else None
+    previous = -1
+    for finding in findings:
+        start = finding.start
+        if start < previous or finding.path != path:
+            return sorted(findings, key=lambda f: (f.path, f.start, f.rule))
+        previous = start
+    return _by_rule_within_starts(findings)
+
+
+def _by_rule_within_starts(findings: list[Finding]) -> Iterator[Finding]:
+    run: list[Finding] = []
+    for finding in findings:
+        if run and finding.start != run[0].start:
+            if len(run) > 1:
+                run.sort(key=lambda f: f.rule)
+            yield from run
+            run = []
+        run.append(finding)
+    if len(run) > 1:
+        run.sort(key=lambda f: f.rule)
+    yield from run
+
+
+#: distinct strings ``assign_fingerprints`` keeps normalised at a time
+_NORMALISED_CACHE = 1 << 16
 
 
 def _normalise(text: str) -> str:
@@ -164,24 +256,34 @@ def assign_fingerprints(findings: list[Finding]) -> None:
     the line number), plus the occurrence count of that triple, so adding
     lines above a finding keeps it, and changing the flagged words changes it.
     """
-    seen: dict[tuple[str, str, str, str], int] = {}
-    #: findings share sentences (and often words): each distinct string is normalised once
+    #: path -> the first 16 bytes of the hash of rule, text and sentence -> occurrences so far: a key of 49
+    #: bytes that holds no normalised sentence alive (a tuple of the strings held every one of them)
+    seen_in: dict[str, dict[bytes, int]] = {}
+    #: findings share sentences (and often words): each distinct string is normalised once, in a cache that
+    #: is emptied when full, so a huge draft's check does not hold a normalised copy of every sentence
     normalised: dict[str, str] = {}
     sha256 = hashlib.sha256
-    for finding in sorted(findings, key=lambda f: (f.path, f.start, f.rule)):
+    for finding in _fingerprint_order(findings):
         text, sentence = finding.text, finding.sentence or ""
+        if len(normalised) > _NORMALISED_CACHE:
+            normalised.clear()
         text_key = normalised.get(text)
         if text_key is None:
             text_key = normalised[text] = _normalise(text)
         sentence_key = normalised.get(sentence)
         if sentence_key is None:
             sentence_key = normalised[sentence] = _normalise(sentence)
-        key = (finding.path, finding.rule, text_key, sentence_key)
+        # surrogatepass: a Document built in code may carry lone surrogates, and hashing must not fail on them
+        # hashing the identity's head and then the occurrence gives the hash of the whole identity
+        head = sha256(f"{finding.rule}\x1f{text_key}\x1f{sentence_key}\x1f".encode("utf-8", "surrogatepass"))
+        seen = seen_in.get(finding.path)
+        if seen is None:
+            seen = seen_in[finding.path] = {}
+        key = head.digest()[:16]
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        # surrogatepass: a Document built in code may carry lone surrogates, and hashing must not fail on them
-        identity = f"{finding.rule}\x1f{text_key}\x1f{sentence_key}\x1f{occurrence}"
-        finding.fingerprint = sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        head.update(str(occurrence).encode())
+        finding.fingerprint = head.hexdigest()[:20]
 
 
 def _registry() -> Registry:

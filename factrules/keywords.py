@@ -17,6 +17,7 @@ from itertools import accumulate
 import ahocorasick
 import regex
 
+from factrules.acscan import iter_range, iter_text
 from factrules.document import Document, fold
 from factrules.matchers.base import phrase_key
 
@@ -135,7 +136,7 @@ class PhraseIndex:
         for low in range(0, size, CHUNK):
             high = min(low + CHUNK, size)
             at: dict[int, list[tuple[int, str]]] = {}
-            for end, (phrase, length) in self._automaton.iter(spaced_text, low, min(size, high + reach)):
+            for end, (phrase, length) in iter_range(self._automaton, spaced_text, low, min(size, high + reach)):
                 start = end - length + 1
                 if low <= start < high:
                     at.setdefault(start, []).append((length, phrase))
@@ -170,7 +171,7 @@ class KeywordIndex:
         found: dict[str, list[int]] = {}
         if not self.keywords:
             return found
-        for end, keyword in self._automaton.iter(text):
+        for end, keyword in iter_text(self._automaton, text):
             start = end - len(keyword) + 1
             if start and _is_word_char(text[start - 1]):
                 continue  # inside a word: "unsaid" does not start with "said"
@@ -229,7 +230,7 @@ class StartIndex:
             high = min(low + CHUNK, len(text))
             # words that start in [low, high): their ends lie before high + the longest word
             found: dict[int, list[str]] = {}
-            for end, (word, back) in self._automaton.iter(text, low, min(len(text), high + reach)):
+            for end, (word, back) in iter_range(self._automaton, text, low, min(len(text), high + reach)):
                 start = end - back
                 if low <= start < high:
                     found.setdefault(start, []).append(word)
@@ -268,9 +269,9 @@ class WordStarts:
         found: dict[str, list[int]] = {}
         if text._keys:
             original = text.original
-            for end, (word, back) in self._automaton.iter(text.text):
+            for end, (word, back) in iter_text(self._automaton, text.text):
                 found.setdefault(word, []).append(original(end - back))
         else:
-            for end, (word, back) in self._automaton.iter(text.text):
+            for end, (word, back) in iter_text(self._automaton, text.text):
                 found.setdefault(word, []).append(end - back)
         return found

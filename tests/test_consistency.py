@@ -149,3 +149,18 @@ def test_check_option_is_required_and_validated(tmp_path: Path):
         load_pack(pack, registry().matchers)
     assert "wrong" in str(error.value) and "options" in str(error.value)
     assert ConsistencyMatcher.stage == "document"
+
+
+def test_split_words_gives_the_words_of_str_split_whatever_the_cuts() -> None:
+    """The spelling check's lower-case word set is built a chunk at a time; the words are ``str.split``'s,
+    Python-only spaces (\\x1c-\\x1f, U+0085) and words across a cut included."""
+    import random
+
+    from factrules.matchers.consistency_spelling import split_words
+
+    chooser = random.Random(3)
+    pieces = ["word", "Name", " ", "\n", "\x1c", "\x85", "\u00a0", "\u2003", "long-word", "x"]
+    for _ in range(300):
+        text = "".join(chooser.choice(pieces) for _ in range(chooser.randint(0, 40)))
+        for chunk in (1, 2, 3, 7, 64):
+            assert list(split_words(text, chunk)) == text.split(), (text, chunk)

@@ -526,3 +526,30 @@ def test_phrase_matcher_alone_finds_its_phrases() -> None:
     matcher = PhraseMatcher({"phrases": ["reportedly"]})
     document = Document(path="x", text="It reportedly fell.")
     assert [(m.start, m.end) for m in matcher.find(document)] == [(3, 13)]
+
+
+def test_equal_texts_and_messages_of_a_document_are_one_string(engine_for) -> None:
+    """A phrase flagged again and again holds one text and one message, whatever sentence it is in; the
+    sentence field still follows each finding's own sentence."""
+    engine = engine_for(scoped("sentence"))
+    findings = check(engine, "First alpha and omega here. Then alpha and omega there.")
+    first, second = findings
+    assert (first.text, first.sentence, second.sentence) == (
+        "alpha and omega", "First alpha and omega here.", "Then alpha and omega there.")
+    assert first.text is second.text and first.message is second.message
+
+
+def test_a_checked_document_makes_its_released_lists_again_and_notes_a_cut_once(engine_for) -> None:
+    """The engine drops a document's folded copy and span lists after its matchers; reading them again
+    gives what they were, and a sentence cut at the length limit is still noted once."""
+    from factrules.document import Document
+    from factrules.segment import MAX_SENTENCE
+
+    text = "alpha and omega. " + "word " * (MAX_SENTENCE // 4) + "\n\nLast one."
+    document = Document(path="d.txt", text=text)
+    before = (document.folded, document.sentences, document.paragraphs, document.quotes, document.position(40))
+    engine_for(scoped("sentence")).check(document)
+    assert "sentences" not in document.__dict__ and "folded" not in document.__dict__
+    assert (document.folded, document.sentences, document.paragraphs, document.quotes,
+            document.position(40)) == before
+    assert [note["kind"] for note in document.notes] == ["long-sentence"]

@@ -65,7 +65,7 @@ def test_report_charts_render_in_headless_chromium(tmp_path: Path) -> None:
 
 
 def test_a_finding_reads_and_assigns_its_place_as_dicts() -> None:
-    """Stored compactly (six integers), a finding still reads, compares, copies and pickles as before."""
+    """Stored compactly (packed integers), a finding still reads, compares, copies and pickles as before."""
     import pickle
 
     from factrules.findings import Finding
@@ -86,7 +86,60 @@ def test_a_finding_reads_and_assigns_its_place_as_dicts() -> None:
     assert finding != pickle.loads(pickle.dumps(finding)).__class__(**{**_fields(finding), "text": "other"})
 
 
+def test_a_finding_built_from_its_positions_equals_one_built_from_dicts() -> None:
+    """``Finding.at`` (the engine's way) and the dict constructor give the same finding; each place setter
+    changes only its own positions in the packed storage."""
+    from factrules.findings import Finding
+
+    by_dicts = Finding(rule="p.r", pack="p", category="hedge", severity="warning", message="m", path="d.txt",
+                       span={"start": 300, "end": 309}, range={"start": {"line": 70000, "column": 4},
+                                                               "end": {"line": 70001, "column": 2}},
+                       text="thing", sentence="A thing.", links=["https://example.org/r"], plain_span=(280, 289))
+    by_place = Finding.at("p.r", "p", "hedge", "warning", "m", "d.txt", (300, 309, 70000, 4, 70001, 2, 280, 289),
+                          "thing", "A thing.", None, None, ("https://example.org/r",))
+    assert by_place == by_dicts and by_place.to_dict() == by_dicts.to_dict()
+    by_place.range = {"start": {"line": 2, "column": 1}, "end": {"line": 2, "column": 6}}
+    assert (by_place.span, by_place.plain_span) == ({"start": 300, "end": 309}, (280, 289))
+    by_place.plain_span = (1, 6)
+    assert (by_place.span, by_place.line, by_place.column) == ({"start": 300, "end": 309}, 2, 1)
+    assert by_place.range == {"start": {"line": 2, "column": 1}, "end": {"line": 2, "column": 6}}
+
+
 def _fields(finding) -> dict:
     return {"rule": finding.rule, "pack": finding.pack, "category": finding.category, "severity": finding.severity,
             "message": finding.message, "path": finding.path, "span": finding.span, "range": finding.range,
             "text": finding.text}
+
+
+def test_fingerprint_order_of_sorted_findings_is_the_order_of_a_full_sort() -> None:
+    """One document's findings sorted by start are put in (path, start, rule) order run by run; anything
+    else is sorted whole.  Ties keep their order either way, so occurrence numbers do not change."""
+    import random
+
+    from factrules.findings import Finding, _fingerprint_order
+
+    chooser = random.Random(5)
+
+    def finding(start: int, rule: str, path: str = "d.txt") -> Finding:
+        return Finding.at(rule, "p", "hedge", "warning", "m", path, (start, start + chooser.randint(1, 4), 1, 1, 1, 2,
+                          start, start + 1), "t", "s", None, None, ())
+
+    for _ in range(50):
+        findings = [finding(chooser.randint(0, 12), chooser.choice("cab")) for _ in range(chooser.randint(0, 40))]
+        by_engine = sorted(findings, key=lambda f: (f.start, f.end, f.rule))
+        for case in (by_engine, findings, [*by_engine, finding(3, "a", "e.txt")]):
+            expected = sorted(case, key=lambda f: (f.path, f.start, f.rule))
+            assert [id(f) for f in _fingerprint_order(case)] == [id(f) for f in expected]
+
+
+def test_a_finding_past_two_billion_characters_keeps_its_offsets() -> None:
+    """Positions are packed as 32-bit integers when they fit, 64-bit when one does not."""
+    from factrules.findings import Finding
+
+    big = 3_000_000_000
+    finding = Finding.at("p.r", "p", "hedge", "warning", "m", "d.txt", (big, big + 5, 70_000_000, 3, 70_000_000, 8,
+                         big - 10, big - 5), "thing", None, None, None, ())
+    assert finding.span == {"start": big, "end": big + 5} and finding.plain_span == (big - 10, big - 5)
+    finding.span = {"start": 4, "end": 9}
+    finding.plain_span = (4, 9)
+    assert (finding.start, finding.end, finding.line, finding.column) == (4, 9, 70_000_000, 3)

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import ahocorasick
 import regex
 
+from factrules.acscan import iter_text
 from factrules.attribution import (
     ANONYMOUS,
     NAMED_PERSON,
@@ -136,7 +137,7 @@ class _WordPlaces:
             return []
         found = []
         size = len(text)
-        for last, length in self.automaton.iter(text):
+        for last, length in iter_text(self.automaton, text):
             start, end = last + 1 - length, last + 1
             if start:
                 before = text[start - 1]
@@ -212,7 +213,7 @@ class AttributionMatcher(Matcher):
             return dict.fromkeys(document.sentences)
         size = len(text)
         sentence = (-1, -1)
-        for end, word in self._automaton.iter(text):
+        for end, word in iter_text(self._automaton, text):
             start = end - len(word) + 1
             if start and text[start - 1].isalnum() or end + 1 < size and text[end + 1].isalnum():
                 continue
@@ -227,7 +228,8 @@ class AttributionMatcher(Matcher):
     def find(self, document, prior=()) -> Iterable[Match]:
         records: list[tuple[int, Source]] = []
         sentences = document.sentences
-        sentence_starts = [start for start, _ in sentences]
+        # a document's ``Spans`` carry their starts as an array: no list of half a million new integers
+        sentence_starts = getattr(sentences, "starts", None) or [start for start, _ in sentences]
         common: dict[str, bool] = {}
         text = document.text
 
@@ -279,6 +281,8 @@ class AttributionMatcher(Matcher):
                         data["pronoun"] = found.pronoun
                         data["antecedent"] = found.antecedent or ""
                     yield Match(found.start, found.end, data=data)
+                else:  # kept in ``records`` to the end of the document, its tokens no longer needed
+                    found.tokens = None
 
     def _worth(self, folded: str, span: tuple[int, int], cue: tuple[int, str], pronouns: bool,
                places: tuple[list[tuple[int, int, bool]], list[tuple[int, int, bool]]]) -> bool:

@@ -123,27 +123,30 @@ def figure_matches(document: Any) -> Iterable[Match]:
         for quantity in by_signature[signature]:
             sentence = sentence_of[id(quantity)]
             others = [q for q in rivals if sentence_of[id(q)] != sentence]  # one sentence lists parts
-            if others:
-                found.append((quantity, others))
-    for quantity, others in sorted(found, key=lambda pair: pair[0].start):
-        yield _figure_match(document, text, quantity, others)
+            if others:  # only the listed ones and the count are read: every rival of every figure was O(n²)
+                found.append((quantity, others[:MAX_LISTED], len(others)))
+    for quantity, others, count in sorted(found, key=lambda pair: pair[0].start):
+        yield _figure_match(document, text, quantity, others, count)
 
 
-def _figure_match(document: Any, text: str, quantity: Quantity, rivals: list[Quantity]) -> Match:
+def _figure_match(document: Any, text: str, quantity: Quantity, rivals: list[Quantity],
+                  count: int | None = None) -> Match:
+    """The match at ``quantity``; ``rivals`` may be only the first ``MAX_LISTED`` of ``count``."""
+    count = len(rivals) if count is None else count
     conflicts = []
     for other in rivals[:MAX_LISTED]:
         place = location(document, other.start, other.end)
         place["interval"] = other.interval_text()
         conflicts.append(place)
     others = ", ".join(f"'{c['text']}' (line {c['line']}: {c['interval']})" for c in conflicts)
-    if len(rivals) > MAX_LISTED:
-        others += f" and {len(rivals) - MAX_LISTED} more"
+    if count > MAX_LISTED:
+        others += f" and {count - MAX_LISTED} more"
     return Match(
         quantity.start,
         quantity.end,
         data={"check": "figures", "event": quantity.event, "noun": quantity.noun, **_interval(quantity),
               "interval": quantity.interval_text(), "conflicts": conflicts, "related": conflicts,
-              "conflict_count": len(rivals),
+              "conflict_count": count,
               "others": others},
     )
 

@@ -29,6 +29,7 @@ import regex
 
 from factrules import dates_resolve as cal
 from factrules import rxcache
+from factrules.acscan import iter_text
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError
 from factrules.numbers_text import parse_number
 
@@ -159,7 +160,7 @@ def _key_hits(low: str) -> list[int]:
     """
     hits: set[int] = set()
     length = len(low)
-    for last, size in _KEY_AUTOMATON.iter(low):
+    for last, size in iter_text(_KEY_AUTOMATON, low):
         start, end = last + 1 - size, last + 1
         while start and low[start - 1].isalpha():
             start -= 1
