@@ -17,6 +17,8 @@ from typing import Any
 from factrules import rxcache, segment
 from factrules.spans import Spans
 
+#: where ``keywords.spaced`` keeps a document's spaced copy of its folded text (released with it)
+SPACED_ATTRIBUTE = "_factrules_spaced"
 _LINE_BREAK = rxcache.compile(r"\r\n|\r|\n")
 
 
@@ -107,8 +109,8 @@ class Document:
         return lowered if len(lowered) == len(self.text) else None
 
     #: what ``release`` drops: the copies and span lists that matching reads
-    _RELEASED = ("folded", "paragraphs", "sentences", "quotes", "_sentence_starts", "_paragraph_starts",
-                 "_quote_starts", "_line_starts")
+    _RELEASED = ("folded", SPACED_ATTRIBUTE, "paragraphs", "sentences", "quotes", "_sentence_starts",
+                 "_paragraph_starts", "_quote_starts", "_line_starts")
 
     def release(self, *names: str) -> None:
         """Drop the named caches (all of ``_RELEASED`` by default); each is made again if read again.

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from factrules import rxcache
-from factrules.document import Document
+from factrules.document import SPACED_ATTRIBUTE, Document
 from factrules.errors import FactrulesError
 from factrules.findings import Finding, assign_fingerprints, order_key
 from factrules.matchers.base import DEFAULT_TIMEOUT, Match, Matcher, MatcherGroup, RuleTimeout, time_budget
@@ -210,7 +210,12 @@ class Engine:
                     unfinished.extend(self._rule_of[id(m)].full_id for m in group.matchers)
                     continue
                 findings.extend(self._run_group(group, document, findings, errors, deadline, unfinished))
-        document.release("folded")  # only matchers read it: the rest of the check does without its copy
+            if stage == "sentence":
+                # only the phrase, pattern and near passes read the spaced copy (made again if a
+                # document-stage plugin asks): the document stage, with every finding held, does without it
+                document.release(SPACED_ATTRIBUTE)
+        # only matchers read the folded copy: the rest of the check does without it
+        document.release("folded")
         findings = self.registry.post_process(document, findings)
         document.release()  # the sentence, paragraph and line lists too: made again if anything reads them
         # the caches that made the findings go before fingerprinting, the last and fullest moment of a check;

@@ -10,6 +10,7 @@ rule's regex then runs only on the sentences (or paragraphs) that hold one.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
@@ -18,7 +19,7 @@ import ahocorasick
 import regex
 
 from factrules.acscan import iter_range, iter_text
-from factrules.document import Document, fold
+from factrules.document import SPACED_ATTRIBUTE, Document, fold
 from factrules.matchers.base import phrase_key
 
 _WORD_CHAR_CACHE: dict[str, bool] = {}
@@ -61,13 +62,15 @@ class Spaced:
     def __init__(self, folded: str) -> None:
         text = folded.translate(_TO_SPACE)
         #: per run of two or more spaces, the first spaced offset after it, and how far the text is ahead there
-        self._keys: list[int] = []
-        self._shifts: list[int] = []
+        #: (arrays, 8 bytes an entry: a huge draft has a run between every two paragraphs)
+        self._keys: array[int] = array("q")
+        self._shifts: array[int] = array("q")
         if "  " in text:
             runs = [run.span() for run in _RUNS.finditer(text)]
-            self._shifts = list(accumulate(end - start - 1 for start, end in runs))
+            self._shifts = array("q", accumulate(end - start - 1 for start, end in runs))
             # the run ends at ``end`` in the text, ``removed`` characters ahead of the spaced text there
-            self._keys = [end - removed for (_, end), removed in zip(runs, self._shifts, strict=True)]
+            self._keys = array("q", (end - removed for (_, end), removed in zip(runs, self._shifts, strict=True)))
+            del runs
             text = _RUNS.sub(" ", text)
         self.text = text
 
@@ -81,7 +84,7 @@ class Spaced:
 
 #: where ``spaced`` keeps a document's spaced text: on the document, like its ``folded`` copy, so it lives as
 #: long as the document and no longer (a module-level cache would hold the last, possibly huge, draft)
-_CACHE = "_factrules_spaced"
+_CACHE = SPACED_ATTRIBUTE
 
 
 def spaced(document: Document) -> Spaced | None:

@@ -14,8 +14,9 @@ rule's ``options``, validated by ``options_schema``.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 import ahocorasick
@@ -119,7 +120,8 @@ class _WordPlaces:
     ``within`` answers what ``re.search(r"(?<![\w'])(?:words)(?!\w)", text, start, end)`` would, without a
     regex search per reporting verb: one Aho–Corasick pass lists every occurrence whose left edge is a word
     boundary (looking before ``start``, as the regex does), and an occurrence that ends exactly at ``end`` needs
-    no boundary on its right (``end`` is the end of the string to the regex).
+    no boundary on its right (``end`` is the end of the string to the regex).  The places are kept as arrays
+    (17 bytes an occurrence): a huge draft has a trigger word in every other sentence.
     """
 
     def __init__(self, words: Iterable[str]) -> None:
@@ -131,29 +133,31 @@ class _WordPlaces:
                 self.automaton.add_word(word, len(word))
             self.automaton.make_automaton()
 
-    def places(self, text: str) -> list[tuple[int, int, bool]]:
-        """(start, end, whole word on the right too) of each occurrence with a word boundary on its left."""
-        if self.automaton is None:
-            return []
-        found = []
+    def places(self, text: str) -> tuple[array[int], array[int], bytearray]:
+        """Starts, ends and whole-word-on-the-right flags of the occurrences with a word boundary on their left,
+        ordered by start, then end."""
+        found: list[tuple[int, int]] = []
+        if self.automaton is not None:
+            for last, length in iter_text(self.automaton, text):
+                start = last + 1 - length
+                if start:
+                    before = text[start - 1]
+                    if before.isalnum() or before in "_'":
+                        continue
+                found.append((start, last + 1))
+            found.sort()
         size = len(text)
-        for last, length in iter_text(self.automaton, text):
-            start, end = last + 1 - length, last + 1
-            if start:
-                before = text[start - 1]
-                if before.isalnum() or before in "_'":
-                    continue
-            found.append((start, end, end >= size or not (text[end].isalnum() or text[end] == "_")))
-        found.sort()
-        return found
+        return (array("q", (start for start, _ in found)), array("q", (end for _, end in found)),
+                bytearray(end >= size or not (text[end].isalnum() or text[end] == "_") for _, end in found))
 
     @staticmethod
-    def within(places: list[tuple[int, int, bool]], start: int, end: int) -> bool:
-        for index in range(bisect_left(places, (start, -1, False)), len(places)):
-            place_start, place_end, whole = places[index]
-            if place_start >= end:
+    def within(places: tuple[array[int], array[int], bytearray], start: int, end: int) -> bool:
+        starts, ends, whole = places
+        for index in range(bisect_left(starts, start), len(starts)):
+            if starts[index] >= end:
                 return False
-            if place_end <= end and (whole or place_end == end):
+            place_end = ends[index]
+            if place_end <= end and (whole[index] or place_end == end):
                 return True
         return False
 
@@ -203,27 +207,49 @@ class AttributionMatcher(Matcher):
         self._automaton.make_automaton()
 
     # -- the pass --------------------------------------------------------------------------------------------
-    def _cues(self, document) -> dict[tuple[int, int], list[tuple[int, str]] | None]:
-        """Sentence -> the (offset, word) of each whole cue word in it, in order: one Aho–Corasick pass.
-        ``None`` for every sentence when folding changes the text's length ("İ"): each sentence is then
-        searched on its own."""
+    def _cues(self, document) -> Iterator[tuple[tuple[int, int], list[tuple[int, str]] | None]]:
+        """Each sentence with a cue word, in order, and the (offset, word) of each whole cue word in it, in
+        the order found: one Aho–Corasick pass.  ``None`` for every sentence when folding changes the text's
+        length ("İ"): each sentence is then searched on its own.
+
+        The cues are held as two arrays until their sentence is read, not as a dict of every sentence's
+        list: on a huge draft that dict was the largest thing the check held.
+        """
         text = document.folded
-        found: dict[tuple[int, int], list[tuple[int, str]] | None] = {}
         if text is None:
-            return dict.fromkeys(document.sentences)
+            for span in document.sentences:
+                yield span, None
+            return
         size = len(text)
-        sentence = (-1, -1)
+        starts = array("q")
+        words: list[str] = []
         for end, word in iter_text(self._automaton, text):
             start = end - len(word) + 1
             if start and text[start - 1].isalnum() or end + 1 < size and text[end + 1].isalnum():
                 continue
-            if not sentence[0] <= start < sentence[1]:
-                sentence = document.sentence_at(start)
-            cues = found.get(sentence)
-            if cues is None:
-                found[sentence] = cues = []
-            cues.append((start, word))
-        return found
+            starts.append(start)
+            words.append(word)
+        sentences = document.sentences
+        if not sentences:  # ``sentence_at`` reads the whole text as one sentence
+            if words:
+                yield (0, size), list(zip(starts, words, strict=True))
+            return
+        sentence_starts = array("q", (start for start, _ in sentences))
+        numbers = array("q", (max(bisect_right(sentence_starts, start) - 1, 0) for start in starts))
+        order: Iterable[int] = range(len(words))
+        if any(numbers[index] > numbers[index + 1] for index in range(len(numbers) - 1)):
+            order = sorted(order, key=numbers.__getitem__)  # stable: found order within a sentence
+        current = -1
+        cues: list[tuple[int, str]] = []
+        for index in order:
+            number = numbers[index]
+            if number != current:
+                if cues:
+                    yield sentences[current], cues
+                current, cues = number, []
+            cues.append((starts[index], words[index]))
+        if cues:
+            yield sentences[current], cues
 
     def find(self, document, prior=()) -> Iterable[Match]:
         records: list[tuple[int, Source]] = []
@@ -250,9 +276,9 @@ class AttributionMatcher(Matcher):
 
         folded = document.folded
         #: where trigger words and pronouns stand in ``folded``: found once, when a sentence has cues
-        places: tuple[list[tuple[int, int, bool]], list[tuple[int, int, bool]]] | None = None
+        places: tuple[tuple[array[int], array[int], bytearray], ...] | None = None
         last_unverified = -1_000_000
-        for span, cues in sorted(self._cues(document).items()):
+        for span, cues in self._cues(document):
             # the sentence's number by bisection: a dict of every sentence was megabytes on a huge draft
             number = bisect_right(sentence_starts, span[0]) - 1
             if number < 0 or sentences[number] != span:
@@ -285,7 +311,7 @@ class AttributionMatcher(Matcher):
                     found.tokens = None
 
     def _worth(self, folded: str, span: tuple[int, int], cue: tuple[int, str], pronouns: bool,
-               places: tuple[list[tuple[int, int, bool]], list[tuple[int, int, bool]]]) -> bool:
+               places: tuple[tuple[array[int], array[int], bytearray], ...]) -> bool:
         """Is a word that can make a source unverified within a few words of this cue?  Most reporting
         clauses ("the company said", "Smith said") have none, and need not be tokenised at all."""
         offset, word = cue
