@@ -7,7 +7,7 @@ own engines (no lock shared between requests); the web process hands a
 worker the raw request body and gets back the status and the serialised
 response, so it only moves bytes and keeps answering ``/healthz``.
 
-A request waits at most ``deadline`` seconds for a free worker, then its
+A request waits at most ``deadline`` seconds for its check to start, then its
 check has ``deadline`` seconds; past either, it is answered 503
 (``PoolBusy``/``PoolTimeout``) and a worker that overran is killed and
 replaced, so a stuck check costs one worker for ``deadline`` seconds, never
