@@ -24,14 +24,7 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-try:
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-except ImportError:  # httptools (the server extra) is missing: serve runs GuardedH11
-    HttpToolsProtocol = None  # type: ignore[assignment,misc]
-
 log = logging.getLogger("factrules.server")
-#: a request's headers together, the limit h11 is given too; its own default is 16 KiB
-MAX_HEADER_BYTES = 64 * 1024
 
 
 class GuardedH11(H11Protocol):
@@ -101,109 +94,6 @@ class GuardedH11(H11Protocol):
         what = "body" if self._reading_body else "request headers"
         _note(f"closed connections whose {what} did not arrive in time")
         self.transport.abort()
-
-
-if HttpToolsProtocol is not None:
-
-    class GuardedHttpTools(HttpToolsProtocol):
-        """``GuardedH11``'s limits on uvicorn's httptools protocol (a C parser: a third of the web process's
-        CPU a request went to h11), plus the header size limit h11 enforces itself.
-
-        The parser's callbacks say where the client is: ``on_message_begin`` (headers started),
-        ``on_headers_complete`` (body from here: ``body_timeout``), ``on_message_complete`` (read).
-        """
-
-        header_timeout = 10.0
-        body_timeout = 30.0
-        max_connections = 4096
-        max_header_bytes = MAX_HEADER_BYTES
-
-        _read_timer: asyncio.TimerHandle | None = None
-        _reading_body = False
-        #: bytes received since the last response while no request's headers were complete
-        _header_bytes = 0
-        _in_headers = True
-
-        @classmethod
-        def configured(cls, *, header_timeout: float, body_timeout: float,
-                       max_connections: int) -> type[GuardedHttpTools]:
-            """A subclass carrying these limits (uvicorn builds the protocol from a class, per connection)."""
-            return type("GuardedHttpTools", (cls,), {"header_timeout": header_timeout,
-                                                     "body_timeout": body_timeout,
-                                                     "max_connections": max_connections})
-
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            if len(self.connections) > self.max_connections:
-                _note(f"refused connections past the limit of {self.max_connections} open (--max-connections)")
-                transport.abort()
-                return
-            # spread over +-20 %: connections that arrived in one burst do not all time out in one turn
-            self._arm(self.header_timeout * (0.8 + 0.4 * random.random()), body=False)
-
-        def data_received(self, data: bytes) -> None:
-            counting = self._in_headers
-            super().data_received(data)
-            if counting and self._in_headers and not self.transport.is_closing():
-                # still no end of the headers after these bytes (a chunk that ends them may carry body too)
-                self._header_bytes += len(data)
-                if self._header_bytes > self.max_header_bytes:
-                    self._refuse_headers()
-
-        def on_message_begin(self) -> None:
-            super().on_message_begin()
-            self._in_headers = True
-
-        def on_headers_complete(self) -> None:
-            self._in_headers = False
-            self._arm(self.body_timeout, body=True)
-            super().on_headers_complete()
-
-        def on_message_complete(self) -> None:
-            self._disarm()
-            super().on_message_complete()
-
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if not self.transport.is_closing():
-                # the keep-alive timer closes an idle connection; once a next request starts, it has header_timeout
-                self._in_headers, self._header_bytes = True, 0
-                self._arm(self.timeout_keep_alive + self.header_timeout, body=False)
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
-
-        def _refuse_headers(self) -> None:
-            self._disarm()
-            if self.cycle is not None and not self.cycle.response_complete:
-                self.transport.abort()  # a response is under way: no second one in the middle of it
-                return
-            message = f"request headers over {self.max_header_bytes} bytes".encode()
-            self.transport.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; "
-                                 b"charset=utf-8\r\ncontent-length: %d\r\nconnection: close\r\n\r\n%s"
-                                 % (len(message), message))
-            self.transport.close()
-
-        def _arm(self, seconds: float, *, body: bool) -> None:
-            self._disarm()
-            self._reading_body = body
-            self._read_timer = self.loop.call_later(seconds, self._timed_out)
-
-        def _disarm(self) -> None:
-            if self._read_timer is not None:
-                self._read_timer.cancel()
-                self._read_timer = None
-
-        def _timed_out(self) -> None:
-            self._read_timer = None
-            if self.transport.is_closing():
-                return
-            what = "body" if self._reading_body else "request headers"
-            _note(f"closed connections whose {what} did not arrive in time")
-            self.transport.abort()
-else:
-    GuardedHttpTools = None  # type: ignore[assignment,misc]
 
 
 _noted: dict[str, tuple[float, int]] = {}

@@ -23,6 +23,8 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_HEADER_TIMEOUT = 10.0
 DEFAULT_BODY_TIMEOUT = 30.0
 DEFAULT_MAX_CONNECTIONS = 4096
+#: a request's headers together; h11's own default is 16 KiB
+MAX_HEADER_BYTES = 64 * 1024
 #: on SIGTERM, requests in flight get this long before they are cancelled and the workers killed
 GRACE_SECONDS = 3
 #: the listen queue, and how many connections asyncio accepts in one turn of the event loop: a storm of
@@ -99,7 +101,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, rules: tuple[st
         import uvicorn
 
         from factrules.server.app import ServerSettings, create_app
-        from factrules.server.connections import MAX_HEADER_BYTES, GuardedH11, GuardedHttpTools, limit_log_bursts
+        from factrules.server.connections import GuardedH11, limit_log_bursts
     except ImportError as error:
         raise UsageError(f"serve needs the server extra ({error.name} is missing): "
                          "pip install 'factrules[server]'") from None
@@ -139,13 +141,11 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, *, rules: tuple[st
     print(f"factrules: serving on http://{shown}:{port}/ (playground /, API /v1, OpenAPI /openapi.json)"
           f"{'; token required' if token else ''}; {workers} check worker{'s' if workers > 1 else ''}",
           file=stdout, flush=True)
-    # httptools' C parser where installed (the server extra): h11 took a third of the web process's CPU a request
-    guarded = GuardedHttpTools or GuardedH11
-    protocol = guarded.configured(header_timeout=header_timeout, body_timeout=body_timeout,
-                                  max_connections=max_connections)
+    protocol = GuardedH11.configured(header_timeout=header_timeout, body_timeout=body_timeout,
+                                     max_connections=max_connections)
     config_obj = uvicorn.Config(app, log_level="info", access_log=access_log, lifespan="off", server_header=False,
-                                loop=EVENT_LOOP, http=protocol, timeout_keep_alive=5,
-                                timeout_graceful_shutdown=GRACE_SECONDS,
+                                loop=EVENT_LOOP,
+                                http=protocol, timeout_keep_alive=5, timeout_graceful_shutdown=GRACE_SECONDS,
                                 h11_max_incomplete_event_size=MAX_HEADER_BYTES, backlog=ACCEPT_BATCH)
     server = uvicorn.Server(config_obj)
     try:
