@@ -362,9 +362,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"throughput  {len(latencies) / result['elapsed']:.1f} requests/s ({result['elapsed']:.2f} s)")
     print(f"latency     p50 {percentile(ms, 0.50):.1f} ms  p90 {percentile(ms, 0.90):.1f} ms  "
           f"p99 {percentile(ms, 0.99):.1f} ms  max {max(ms):.1f} ms  mean {statistics.fmean(ms):.1f} ms")
-    if processes and not args.hostile:
+    if processes:
         used = [(cpu_after[pid] - cpu_before[pid]) * 1000 / len(latencies) for pid in processes]
-        print(f"server cpu  {sum(used):.1f} ms per request: web process {used[0]:.1f} ms, check workers "
+        what = "legitimate request (hostile clients' cost included)" if args.hostile else "request"
+        print(f"server cpu  {sum(used):.1f} ms per {what}: web process {used[0]:.1f} ms, check workers "
               f"{sum(used[1:]):.1f} ms (from /proc; what the cores would need, whatever else runs on them)")
     if not args.hostile:
         # the client shares the cores: its own CPU says whether it, and not the server, set the pace
