@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import random
+import resource
 import statistics
 import sys
 import time
@@ -305,6 +306,11 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="a running server (default: start `factrules serve` on a free loopback port)")
@@ -334,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         url = server.url
     processes = _server_processes(server)
     cpu_before = {pid: _cpu_seconds(pid) for pid in processes}
+    client_before = _own_cpu_seconds()
     try:
         if args.hostile:
             result = asyncio.run(run_hostile(url, body, headers, args.concurrency, args.requests, args.warmup,
@@ -341,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             result = asyncio.run(run_load(url, body, headers, args.concurrency, args.requests, args.warmup))
         cpu_after = {pid: _cpu_seconds(pid) for pid in processes}
+        client_cpu = _own_cpu_seconds() - client_before
     finally:
         if server is not None:
             server.stop()
@@ -354,10 +362,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"throughput  {len(latencies) / result['elapsed']:.1f} requests/s ({result['elapsed']:.2f} s)")
     print(f"latency     p50 {percentile(ms, 0.50):.1f} ms  p90 {percentile(ms, 0.90):.1f} ms  "
           f"p99 {percentile(ms, 0.99):.1f} ms  max {max(ms):.1f} ms  mean {statistics.fmean(ms):.1f} ms")
-    if processes and not args.hostile:
+    if processes:
         used = [(cpu_after[pid] - cpu_before[pid]) * 1000 / len(latencies) for pid in processes]
-        print(f"server cpu  {sum(used):.1f} ms per request: web process {used[0]:.1f} ms, check workers "
+        what = "legitimate request (hostile clients' cost included)" if args.hostile else "request"
+        print(f"server cpu  {sum(used):.1f} ms per {what}: web process {used[0]:.1f} ms, check workers "
               f"{sum(used[1:]):.1f} ms (from /proc; what the cores would need, whatever else runs on them)")
+    if not args.hostile:
+        # the client shares the cores: its own CPU says whether it, and not the server, set the pace
+        cores = os.cpu_count() or 1
+        share = client_cpu / (cores * result["elapsed"]) * 100
+        print(f"client cpu  {client_cpu * 1000 / len(latencies):.2f} ms per request (this script), "
+              f"{share:.1f} % of the {cores} cores' time over the run")
+    print(f"load avg    {' '.join(f'{value:.2f}' for value in os.getloadavg())} (1, 5, 15 min, at the end)")
     if args.hostile:
         from collections import Counter
 

@@ -189,7 +189,7 @@ class Finding:
         if self.suggestion is not None:
             result["suggestion"] = self.suggestion
         if self.data:
-            result["data"] = copy.deepcopy(self.data)
+            result["data"] = _fresh(self.data)
         if self.fingerprint is not None:
             result["fingerprint"] = self.fingerprint
         if self._links:
@@ -243,6 +243,25 @@ def _by_rule_within_starts(findings: list[Finding]) -> Iterator[Finding]:
 
 #: distinct strings ``assign_fingerprints`` keeps normalised at a time
 _NORMALISED_CACHE = 1 << 16
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+def _fresh(value: Any) -> Any:
+    """A deep copy of JSON-like data: dicts and lists rebuilt, immutable atoms shared, anything else deep-copied.
+
+    ``copy.deepcopy``'s memo and per-type dispatch cost more than the rest of ``to_dict``; a finding's
+    ``data`` is a small tree of dicts, lists and atoms, where this gives the same fresh copy.
+    """
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
+        return {key: _fresh(item) for key, item in value.items()}
+    if kind is list:
+        return [_fresh(item) for item in value]
+    return copy.deepcopy(value)
 
 
 def _normalise(text: str) -> str:

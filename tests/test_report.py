@@ -143,3 +143,25 @@ def test_a_finding_past_two_billion_characters_keeps_its_offsets() -> None:
     finding.span = {"start": 4, "end": 9}
     finding.plain_span = (4, 9)
     assert (finding.start, finding.end, finding.line, finding.column) == (4, 9, 70_000_000, 3)
+
+
+def test_to_dict_gives_a_fresh_copy_of_nested_data() -> None:
+    """``to_dict`` copies ``data`` without ``copy.deepcopy``: editing the copy, at any depth, leaves the finding."""
+    import datetime as dt
+
+    from factrules.findings import Finding
+
+    when = dt.date(2024, 3, 15)
+    data = {"family": "weekday", "n": 3, "ratio": 0.5, "flag": True, "none": None,
+            "range": {"low": [1, 2], "high": {"value": 3}}, "pair": (1, [2]), "when": when}
+    finding = Finding(rule="p.r", pack="p", category="date", severity="info", message="m", path="-",
+                      span={"start": 0, "end": 1}, range={"start": {"line": 1, "column": 1},
+                                                         "end": {"line": 1, "column": 2}}, text="x", data=data)
+    out = finding.to_dict()["data"]
+    assert out == data
+    out["range"]["low"].append(9)
+    out["range"]["high"]["value"] = 0
+    out["pair"][1].append(9)
+    out["family"] = "other"
+    assert data == {"family": "weekday", "n": 3, "ratio": 0.5, "flag": True, "none": None,
+                    "range": {"low": [1, 2], "high": {"value": 3}}, "pair": (1, [2]), "when": when}

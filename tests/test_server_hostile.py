@@ -345,6 +345,18 @@ def test_a_body_that_never_ends_is_cut_off(server: ServerProcess) -> None:
         assert _closed_within(slow, 8)
 
 
+def test_headers_past_64_kib_are_refused_and_the_connection_closed(server: ServerProcess) -> None:
+    """The HTTP parser is given no more than 64 KiB of headers (``MAX_HEADER_BYTES``)."""
+    with _connect(server.url) as greedy:
+        pad = b"".join(b"X-Pad-%d: %s\r\n" % (number, b"a" * 500) for number in range(140))
+        greedy.sendall(b"POST /v1/check HTTP/1.1\r\nHost: localhost\r\n" + pad)  # 70 KB that never end
+        greedy.settimeout(0.8)  # before the 1 s header timeout could be what closes it
+        answer = greedy.recv(4096)
+        assert answer.split(b" ", 2)[1] in (b"400", b"431"), answer[:200]
+        assert _closed_within(greedy, 8)
+    assert httpx.post(server.url + "/v1/check", json=PLAIN, timeout=30).status_code == 200
+
+
 def test_connections_past_the_limit_are_closed_and_the_server_recovers() -> None:
     with ServerProcess(["--workers", "1", "--max-connections", "8", "--header-timeout", "30"],
                        env={"FACTRULES_TOKEN": None}) as server:
