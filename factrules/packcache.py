@@ -64,7 +64,8 @@ def cache_dir() -> Path | None:
 
 @cache
 def _code_state() -> str:
-    """What the compiled form depends on besides the pack: versions, and this install's code and lexicons."""
+    """What the compiled form depends on besides the pack: versions, and this install's code, lexicons and
+    schemas."""
     import ahocorasick
     import regex
 
@@ -73,10 +74,13 @@ def _code_state() -> str:
     parts = [MAGIC.decode().strip(), __version__, sys.version, f"regex {regex.__version__}",
              f"pickle {pickle.HIGHEST_PROTOCOL}"]
     roots = [_PACKAGE_DIR]
-    for candidate in (_PACKAGE_DIR / "_data" / "lexicons", _PACKAGE_DIR.parent / "lexicons"):
-        if candidate.is_dir():
-            roots.append(candidate)
-            break
+    # the word lists the kinds read, and the schemas a pack is validated against (an edited schema in a
+    # checkout must not leave packs compiled under the old one in the cache)
+    for data in ("lexicons", "schemas"):
+        for candidate in (_PACKAGE_DIR / "_data" / data, _PACKAGE_DIR.parent / data):
+            if candidate.is_dir():
+                roots.append(candidate)
+                break
     for module_file in (getattr(ahocorasick, "__file__", None),):
         if module_file:
             info = os.stat(module_file)

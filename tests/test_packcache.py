@@ -192,3 +192,16 @@ def test_old_entries_are_pruned(cache: Path, pack_file: Path, monkeypatch: pytes
         findings_of(pack_file)
     assert 1 <= len(entries(cache)) <= 5
     assert findings_of(pack_file)  # the newest is still there and loads
+
+
+def test_the_key_covers_the_schemas_a_pack_is_validated_against() -> None:
+    """An edited schema (in a checkout) changes the key, so packs compiled under the old one are not reused."""
+    from factrules.resources import data_dir
+
+    packcache._code_state.cache_clear()
+    try:
+        state = packcache._code_state()
+    finally:
+        packcache._code_state.cache_clear()
+    schema = data_dir("schemas") / "rule-pack.schema.json"
+    assert schema.is_file() and str(schema) in state
