@@ -256,3 +256,12 @@ def run_outside(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     env.pop("PYTHONPATH", None)
     env["NO_COLOR"] = "1"
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def factrules_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty directory for factrules' own caches (``FACTRULES_CACHE_DIR``), with caching on, for one test."""
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("FACTRULES_CACHE_DIR", str(directory))
+    monkeypatch.delenv("FACTRULES_NO_CACHE", raising=False)
+    return directory

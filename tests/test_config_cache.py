@@ -12,12 +12,9 @@ from factrules.errors import ConfigError
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("FACTRULES_CACHE_DIR", str(directory))
-    monkeypatch.delenv("FACTRULES_NO_CACHE", raising=False)
+def cache(factrules_cache: Path) -> Path:
     config.VALIDATED.reset()
-    yield directory
+    yield factrules_cache
     config.VALIDATED.reset()
 
 

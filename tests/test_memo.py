@@ -12,11 +12,8 @@ from factrules import dates_resolve, memo, packcache
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("FACTRULES_CACHE_DIR", str(directory))
-    monkeypatch.delenv("FACTRULES_NO_CACHE", raising=False)
-    return directory
+def cache(factrules_cache: Path) -> Path:
+    return factrules_cache
 
 
 def never() -> object:

@@ -38,11 +38,8 @@ TEXT = "The mayor is slated to speak on Monday. Sources said the talks failed."
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("FACTRULES_CACHE_DIR", str(directory))
-    monkeypatch.delenv("FACTRULES_NO_CACHE", raising=False)
-    return directory
+def cache(factrules_cache: Path) -> Path:
+    return factrules_cache
 
 
 @pytest.fixture

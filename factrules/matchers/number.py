@@ -253,6 +253,13 @@ for _cue in {*(_EVENT_STEMS.pattern.split("|") if _EVENT_STEMS else [""]), "casu
 _EVENT_CUES.make_automaton()
 
 
+def _no_event_near(cues: Sequence[int], start: int, end: int) -> bool:
+    """No event cue (``_event_cue_starts``) starts within the reach of ``_event`` and ``counted_noun`` of the
+    figure at ``start``-``end``: it counts no event."""
+    first = bisect_left(cues, start - 60)
+    return first == len(cues) or cues[first] >= end + _EVENT_REACH
+
+
 def _event_cue_starts(lowered: str) -> Sequence[int]:
     """Where an event cue starts in ``lowered``, sorted (every position, with no stems: nothing ruled out).
 
@@ -955,8 +962,7 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
             if cues is not None and lowered[core_start].isdigit():
                 bare = _BARE_NUMBER.match(text, core_start)
                 if bare is not None:
-                    first_cue = bisect_left(cues, core_start - 60)
-                    if first_cue == len(cues) or cues[first_cue] >= bare.end() + _EVENT_REACH:
+                    if _no_event_near(cues, core_start, bare.end()):
                         covered = bare.end()  # what ``scan`` would drop: an exact figure with no event
                         continue
             hit = SCAN.match(text, core_start)
@@ -1005,8 +1011,7 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
             # starting within the reach of ``_event`` and ``counted_noun`` it counts no event, and is not
             # needed; nor is it needed as the end of an earlier figure's search for its event, which would
             # find no event word there either
-            first_cue = bisect_left(cues, hit.start() - 60)
-            if first_cue == len(cues) or cues[first_cue] >= hit.end() + _EVENT_REACH:
+            if _no_event_near(cues, hit.start(), hit.end()):
                 continue
         candidate = _Candidate(hit)
         if _interval(candidate, text):
@@ -1017,8 +1022,7 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
     quantities: list[Quantity] = []
     for index, candidate in enumerate(candidates):
         if not exact and candidate.kind == "exact":
-            first_cue = bisect_left(cues, candidate.start - 60)
-            if first_cue == len(cues) or cues[first_cue] >= candidate.end + _EVENT_REACH:
+            if _no_event_near(cues, candidate.start, candidate.end):
                 continue
         counted = _count_context(candidate, text)
         if counted is None:
