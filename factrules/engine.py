@@ -248,6 +248,8 @@ class Engine:
             return []
         except Exception as error:  # a plugin matcher's bug: name the rule, let the caller decide
             raise RuleCrash(document.path, [self._rule_of[id(m)] for m in group.matchers], error) from error
+        if not pairs:  # most groups on most documents (and never cut short): none of the bookkeeping below
+            return []
         found = []
         timed_out: set[str] = set()
         #: CPU seconds each rule's ``unless`` patterns have used on this document: one budget per rule and
