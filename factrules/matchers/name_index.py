@@ -18,17 +18,19 @@ import regex
 from factrules import rxcache
 
 PARTICLES = frozenset("al el ez es as ad ash ar an at az ed er et ul ud un ur ut adh dh".split())
-#: Particles that may stand apart from the name with a space ("al Qaeda", "El Salvador").
-_SPACED_PARTICLES = ("al", "el")
 #: longest first (ties alphabetically: equal-length words cannot both match at one place, so the tie order
 #: changes no match, and a fixed one gives the same pattern in every process, which ``rxcache`` keys on)
 _PARTICLE_ALTERNATION = "|".join(sorted(PARTICLES, key=lambda word: (-len(word), word)))
 #: Lower-case words that join the parts of one name ("Mohammed bin Salman", "Ursula von der Leyen").
 CONNECTORS = frozenset("bin ibn bint abu abd de da van von der del della la le di du dos das".split())
 _CONNECTOR_ALTERNATION = "|".join(sorted(CONNECTORS, key=lambda word: (-len(word), word)))
+#: A run of capitalised name words, and in ``lead`` a particle just before it ("al-" of "al-Assad").  The run
+#: starts at a capital, which is what makes the scan fast, so the particle is captured by a look-behind, in
+#: the same pass: only a particle that stands alone ("Bashar al-Assad", not the end of "regional-Assad").
 _NAME = rxcache.compile(
     r"""
     (?<![\p{L}\p{M}\p{N}'’])
+    (?:(?<=(?:^|[^\p{L}\p{M}\p{N}'’-])(?P<lead>(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])))?
     \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*
     (?:(?:[\ ]+|[\ ]*\n[\ ]*)(?:(?:""" + _CONNECTOR_ALTERNATION + r""")(?:[\ ]+|[\ ]*\n[\ ]*))?
        (?:(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])?
@@ -36,11 +38,6 @@ _NAME = rxcache.compile(
     (?![\p{L}\p{M}])
     """,
     regex.VERBOSE,
-)
-#: A particle just before a run of names ("al-" of "al-Assad"): the run regex starts at a capital, which is
-#: what makes it fast, so a leading particle is looked for behind it.
-_LEADING_PARTICLE = rxcache.compile(
-    r"(?:^|[^\p{L}\p{M}\p{N}'’-])((?i:al|el)[ \-‐]|(?i:" + _PARTICLE_ALTERNATION + r")[-‐])$"
 )
 _TOKEN = rxcache.compile(
     r"(?:(?P<particle>(?i:al|el)(?=[ \-‐]\p{Lu})|(?i:"
@@ -149,15 +146,9 @@ def raw_runs(text: str) -> list[list[RawToken]]:
     """Runs of name tokens as cached tuples; capitalised function words ("The", "In") split a run."""
     runs: list[list[RawToken]] = []
     for hit in _NAME.finditer(text):
-        start = hit.start()
-        before = text[start - 1] if start else ""
-        # after a space only "al"/"el" can be a particle: most names (after a space) skip the search
-        if before and before in " -‐" and (
-                before != " " or text[max(0, start - 3) : start - 1].lower() in _SPACED_PARTICLES):
-            window = max(0, start - 5)
-            particle = _LEADING_PARTICLE.search(text[window:start])
-            if particle:
-                start = window + particle.start(1)
+        start = hit.start(1)  # the leading particle's, or -1 with none
+        if start < 0:
+            start = hit.start()
         run: list[RawToken] = []
         for token in _name_tokens(text[start : hit.end()]):
             if token[4] in _NOT_NAMES and not token[5]:  # (start, end, key, spelling, bare, particle, connector)

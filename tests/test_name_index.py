@@ -1,0 +1,37 @@
+"""The name scan behind the spelling check: runs of name words and the particles before them.
+
+Every sentence here is written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from factrules.matchers.name_index import raw_runs
+
+
+def spellings(text: str) -> list[list[str]]:
+    return [[token[3] for _, token in run] for run in raw_runs(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a particle that stands alone before a run belongs to its first name word
+        ("Crowds loyal to al-Hamdan marched.", [["crowds"], ["al-hamdan"]]),
+        ("al-Hamdan spoke first.", [["al-hamdan"]]),  # at the very start of the text
+        ("Near (el Farouk) the road ends.", [["near"], ["el farouk"]]),  # after punctuation, spaced
+        ("Trucks crossed at al‐Qamar.", [["trucks"], ["al-qamar"]]),  # U+2010 HYPHEN, spelled with "-"
+        ("Pilgrims came from ash-Shuruq and adh-Dhafra.", [["pilgrims"], ["ash-shuruq"], ["adh-dhafra"]]),
+        ("They met with al-The.", [["al-the"]]),  # with a particle, even a function word counts
+        # not a particle: the end of a longer word, after a digit, a spaced particle other than al/el
+        ("A regional-Hamdan link.", [["hamdan"]]),
+        ("Plot 3al-Hamdan was sold.", [["plot"], ["hamdan"]]),
+        ("He saw as Farouk left.", [["farouk"]]),
+        # inside a run the particle is part of the run itself
+        ("Omar al-Hamdan said so.", [["omar", "al-hamdan"]]),
+        ("Flights to El Salvador resumed.", [["flights"], ["el salvador"]]),
+    ],
+)
+def test_a_leading_particle_is_part_of_the_first_name_word(text, expected):
+    assert spellings(text) == expected
