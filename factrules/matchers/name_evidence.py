@@ -94,16 +94,21 @@ def inflected(a: str, b: str) -> bool:
     return not (len(y) == len(x) + 1 and y[1:] == x and y[0] == a[stem - 1])  # "Insurancce": a letter doubled
 
 
-def two_words(a: Form, b: Form, lexicon: Lexicon) -> bool:
-    """Evidence against, whatever else is known: two places, two inflections of one stem, two real words."""
-    x, y = a.folded, b.folded
+def unlike_words(x: str, y: str, lexicon: Lexicon) -> bool:
+    """Evidence against from two folded words alone, whatever the document says about them: two places,
+    two inflections of one stem, two dictionary words.  The document-level test (``spelling_gate``) asks
+    this without looking at any occurrence."""
     if lexicon.is_place(x) and lexicon.is_place(y):
         return True  # "Argentina"/"Argentine", "Austria"/"Australia", "Kashmir"/"Kashmiris"
     if inflected(x, y):
         return True  # "Commission"/"Commissioner", "Italiana"/"Italiane"
-    if a.ordinary and b.ordinary:
-        return True  # both used as ordinary words in this very document ("World"/"would")
     return x in lexicon.words and y in lexicon.words  # "Salmon"/"Salomon", "Spending"/"Speaking"
+
+
+def two_words(a: Form, b: Form, lexicon: Lexicon) -> bool:
+    """Evidence against, whatever else is known: ``unlike_words``, or both forms used as ordinary words."""
+    # both used as ordinary words in this very document ("World"/"would")
+    return unlike_words(a.folded, b.folded, lexicon) or (a.ordinary and b.ordinary)
 
 
 def same_holder(a: Form, b: Form) -> bool:

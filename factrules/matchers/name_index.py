@@ -24,18 +24,19 @@ _PARTICLE_ALTERNATION = "|".join(sorted(PARTICLES, key=lambda word: (-len(word),
 #: Lower-case words that join the parts of one name ("Mohammed bin Salman", "Ursula von der Leyen").
 CONNECTORS = frozenset("bin ibn bint abu abd de da van von der del della la le di du dos das".split())
 _CONNECTOR_ALTERNATION = "|".join(sorted(CONNECTORS, key=lambda word: (-len(word), word)))
-#: A run of capitalised name words, and in ``lead`` a particle just before it ("al-" of "al-Assad").  The run
-#: starts at a capital, which is what makes the scan fast, so the particle is captured by a look-behind, in
+#: A ``run`` of capitalised name words, and in ``lead`` a particle just before it ("al-" of "al-Assad").  The
+#: run starts at a capital, which is what makes the scan fast, so the particle is captured by a look-behind, in
 #: the same pass: only a particle that stands alone ("Bashar al-Assad", not the end of "regional-Assad").
+#: ``findall`` gives (lead, run) pairs, whose concatenation is the name ``raw_runs`` tokenises.
 _NAME = rxcache.compile(
     r"""
     (?<![\p{L}\p{M}\p{N}'’])
     (?:(?<=(?:^|[^\p{L}\p{M}\p{N}'’-])(?P<lead>(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])))?
-    \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*
+    (?P<run>\p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*
     (?:(?:[\ ]+|[\ ]*\n[\ ]*)(?:(?:""" + _CONNECTOR_ALTERNATION + r""")(?:[\ ]+|[\ ]*\n[\ ]*))?
        (?:(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])?
        \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*)*
-    (?![\p{L}\p{M}])
+    (?![\p{L}\p{M}]))
     """,
     regex.VERBOSE,
 )
@@ -56,6 +57,7 @@ _NOT_NAMES = frozenset(
 )
 PUNCTUATION = "\"'“”‘’()[]{},.;:!?-–—"
 _POSSESSIVE = rxcache.compile(r"['’]s?$")
+_LETTERS = rxcache.compile(r"[^\p{L}]+")
 _DOUBLE = rxcache.compile(r"(.)\1+")
 _VOWELS = frozenset("aeiou")
 MAX_NAME_TOKENS = 4
@@ -76,12 +78,23 @@ class NameToken:
 
 #: A single word is compared with others only from this many letters.
 MIN_WORD = 4
+#: The longer of two words compared by distance must have at least this many letters.
+MIN_LONGER = 5
+#: Up to this many letters a word may differ by one edit; longer words by two.
+SHORT_WORD = 7
 _LOWER_TAIL = rxcache.compile(r"-\p{Ll}")
 
 
 def comparable_word(word: str) -> bool:
     """Can this word be a name on its own: long enough, not an acronym or a compound ("Miami-based")?"""
     return len(word) >= MIN_WORD and not word.isupper() and not ("-" in word and _LOWER_TAIL.search(word))
+
+
+@lru_cache(maxsize=16384)
+def fold_word(word: str) -> str:
+    """Lower case letters without diacritics or punctuation: what two spellings are measured on."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return _LETTERS.sub("", "".join(c for c in decomposed if not unicodedata.combining(c))).lower()
 
 
 @lru_cache(maxsize=8192)
@@ -160,6 +173,19 @@ def raw_runs(text: str) -> list[list[RawToken]]:
         if run:
             runs.append(run)
     return runs
+
+
+def distinct_names(text: str) -> set[tuple[str, str]]:
+    """The document's distinct names as (leading particle, run) pairs: one pass in C, without positions.
+
+    ``lead + run`` is the name ``raw_runs`` tokenises at each place the pair occurs.
+    """
+    return set(_NAME.findall(text))
+
+
+def kept_tokens(name: str) -> list[tuple[Any, ...]]:
+    """The tokens of one name that ``raw_runs`` puts in its runs: all but capitalised function words."""
+    return [token for token in _name_tokens(name) if not (token[4] in _NOT_NAMES and not token[5])]
 
 
 def materialise(text: str, run: list[RawToken]) -> list[NameToken]:
