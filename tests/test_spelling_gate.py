@@ -91,3 +91,23 @@ def test_the_gate_agrees_with_the_full_check_on_planted_misspellings():
             outcomes.add((could_vary(text, LEXICON), bool(full)))
     # both sides of the gate were exercised: cleared texts and texts with findings
     assert {(False, False), (True, True)} <= outcomes
+
+
+def test_a_pair_settled_by_its_letters_gathers_no_context(monkeypatch):
+    """Context (neighbours, the document's lower-case words) is gathered only for a pair that needs it."""
+    from factrules.matchers import consistency_spelling
+
+    gathered = []
+    real = consistency_spelling._add_context
+
+    def spy(text, runs, form, lower_words):
+        gathered.append(form.bare)
+        real(text, runs, form, lower_words)
+
+    monkeypatch.setattr(consistency_spelling, "_add_context", spy)
+    # one stem with two endings, two places: the words alone say two words
+    assert indexed_groups("The Ministry said the Minister would resign in Austria, not Australia.", LEXICON) == []
+    assert gathered == []
+    # a misspelt surname needs the first name in front of both
+    assert indexed_groups("Maria Okonkwo chairs the board. Later Maria Okonkow spoke to staff.", LEXICON)
+    assert sorted(gathered) == ["okonkow", "okonkwo"]

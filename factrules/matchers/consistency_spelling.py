@@ -25,7 +25,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from factrules import rxcache
 from factrules.matchers.base import Match
-from factrules.matchers.name_evidence import TITLES, Form, Lexicon, two_words
+from factrules.matchers.name_evidence import TITLES, Form, Lexicon, settled_by_words, unlike_words
 from factrules.matchers.name_evidence import one_name as _one_name
 from factrules.matchers.name_index import (
     MAX_NAME_TOKENS,
@@ -35,7 +35,6 @@ from factrules.matchers.name_index import (
     RawToken,
     fold_word,
     materialise,
-    name_key,
     raw_runs,
 )
 from factrules.matchers.related import describe, location
@@ -163,11 +162,9 @@ def _words_differ(a_words: list[str], b_words: list[str], lexicon: Lexicon, lowe
     pairs = [(x, y) for x, y in zip(a_words, b_words, strict=False) if x != y]
     if not pairs:
         return False
-    return all(two_words(_bare_form(x, lower_words), _bare_form(y, lower_words), lexicon) for x, y in pairs)
-
-
-def _bare_form(word: str, lower_words: _LowerWords) -> Form:
-    return Form(word, word, fold_word(word), name_key(word), False, ordinary=word in lower_words)
+    # two words by their letters, or both also used as ordinary words here (which builds ``lower_words``)
+    return all(unlike_words(fold_word(x), fold_word(y), lexicon) or (x in lower_words and y in lower_words)
+               for x, y in pairs)
 
 
 # --- single words, by edit distance ---------------------------------------------------------------
@@ -285,9 +282,12 @@ def _word_groups(text: str, runs: list[list[RawToken]], covered: dict[int, list[
     edges: list[tuple[int, str, str]] = []
     apart: set[frozenset[str]] = set()
     for a, b, distance in _candidate_pairs(forms):
-        _add_context(text, runs, a, lower_words)
-        _add_context(text, runs, b, lower_words)
-        if _one_name(a, b, distance, lexicon):
+        same = settled_by_words(a, b, lexicon)
+        if same is None:  # only now look around the occurrences
+            _add_context(text, runs, a, lower_words)
+            _add_context(text, runs, b, lower_words)
+            same = _one_name(a, b, distance, lexicon)
+        if same:
             edges.append((distance, a.spelling, b.spelling))
         else:
             apart.add(frozenset((a.spelling, b.spelling)))

@@ -105,10 +105,17 @@ def unlike_words(x: str, y: str, lexicon: Lexicon) -> bool:
     return x in lexicon.words and y in lexicon.words  # "Salmon"/"Salomon", "Spending"/"Speaking"
 
 
-def two_words(a: Form, b: Form, lexicon: Lexicon) -> bool:
-    """Evidence against, whatever else is known: ``unlike_words``, or both forms used as ordinary words."""
-    # both used as ordinary words in this very document ("World"/"would")
-    return unlike_words(a.folded, b.folded, lexicon) or (a.ordinary and b.ordinary)
+def settled_by_words(a: Form, b: Form, lexicon: Lexicon) -> bool | None:
+    """``one_name``'s answer when the two spellings alone give it, None when it needs their context.
+
+    Gathering what stands around every occurrence is the costly part of a comparison, and most pairs
+    are settled here: the same letters, or ``unlike_words``.
+    """
+    if a.folded == b.folded:
+        return True  # diacritics, a hyphen or a particle's joint: the same letters
+    if unlike_words(a.folded, b.folded, lexicon):
+        return False
+    return None
 
 
 def same_holder(a: Form, b: Form) -> bool:
@@ -143,10 +150,11 @@ def some_support(a: Form, b: Form) -> bool:
 
 def one_name(a: Form, b: Form, distance: int, lexicon: Lexicon) -> bool:
     """Weigh the evidence: are ``a`` and ``b`` one name spelled two ways?"""
-    if a.folded == b.folded:
-        return True  # diacritics, a hyphen or a particle's joint: the same letters
-    if two_words(a, b, lexicon) or different_companions(a, b, lexicon):
-        return False
+    settled = settled_by_words(a, b, lexicon)
+    if settled is not None:
+        return settled
+    if (a.ordinary and b.ordinary) or different_companions(a, b, lexicon):
+        return False  # both also used as ordinary words in this very document ("World"/"would"), or two holders
     holder = same_holder(a, b)
     x, y = a.folded, b.folded
     if (x in lexicon.given and y in lexicon.given) or (x in lexicon.surnames and y in lexicon.surnames):
