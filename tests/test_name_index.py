@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from factrules.matchers import name_index
 from factrules.matchers.name_index import raw_runs
 
 
@@ -35,3 +36,12 @@ def spellings(text: str) -> list[list[str]]:
 )
 def test_a_leading_particle_is_part_of_the_first_name_word(text, expected):
     assert spellings(text) == expected
+
+
+def test_distinct_names_are_the_same_whether_listed_or_streamed(monkeypatch):
+    text = ("Crowds loyal to al-Hamdan marched past Omar al-Hamdan and the Hague office. "
+            "In Deir el-Qamar, Maria Okonkwo met Maria Okonkwo's brother.\n") * 3
+    listed = name_index.distinct_names(text)
+    assert ("al-", "Hamdan") in listed and ("", "Omar al-Hamdan") in listed
+    monkeypatch.setattr(name_index, "STREAM_NAMES_FROM", 0)
+    assert name_index.distinct_names(text) == listed
