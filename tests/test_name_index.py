@@ -45,3 +45,12 @@ def test_distinct_names_are_the_same_whether_listed_or_streamed(monkeypatch):
     assert ("al-", "Hamdan") in listed and ("", "Omar al-Hamdan") in listed
     monkeypatch.setattr(name_index, "STREAM_NAMES_FROM", 0)
     assert name_index.distinct_names(text) == listed
+
+
+def test_name_runs_split_one_name_as_raw_runs_splits_it_in_the_text():
+    text = "The Hague court heard In Re Hamdan. Crowds loyal to al-Hamdan met The Times of London."
+    in_text = [[token for _, token in run] for run in raw_runs(text)]
+    by_name = [run for lead, name in name_index._NAME.findall(text) for run in name_index.name_runs(lead + name)]
+    assert by_name == in_text
+    assert [[token[3] for token in run] for run in by_name] == [
+        ["hague"], ["re", "hamdan"], ["crowds"], ["al-hamdan"], ["times"], ["london"]]

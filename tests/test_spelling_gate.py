@@ -24,6 +24,8 @@ REPORTED = [
     "Jose Ferreira spoke. Later José Ferreira left.",  # the same letters
     "Maria Okonkwo chairs the board. Later Maria Okonkow spoke to staff.",  # one edit
     "The Hrabanek plan failed, governor Hrabanek said. The governor Hrabaenk resigned.",  # two edits
+    # short words, one key: compared only as parts of a longer name
+    "Lee Kuan Yew founded the party. Years later Lee Kuan Yeu retired.",
 ]
 
 CLEARED = [
@@ -31,6 +33,7 @@ CLEARED = [
     "The Ministry said the Minister would resign.",  # one stem, two endings: no context needed
     "Spending rose in March. Speaking in April, the mayor said so.",  # two dictionary words
     "Austria and Australia signed the pact.",  # two places
+    "The SEC fined the firm. The SEEC did not.",  # one key, but lone short words are never compared
 ]
 
 

@@ -191,9 +191,20 @@ def distinct_names(text: str) -> set[tuple[str, str]]:
     return set(map(_GROUPS, _NAME.finditer(text)))  # a huge draft: no list of every hit
 
 
-def kept_tokens(name: str) -> list[tuple[Any, ...]]:
-    """The tokens of one name that ``raw_runs`` puts in its runs: all but capitalised function words."""
-    return [token for token in _name_tokens(name) if not (token[4] in _NOT_NAMES and not token[5])]
+def name_runs(name: str) -> list[list[tuple[Any, ...]]]:
+    """The runs ``raw_runs`` makes of one name, as token tuples: split at capitalised function words."""
+    runs: list[list[tuple[Any, ...]]] = []
+    run: list[tuple[Any, ...]] = []
+    for token in _name_tokens(name):
+        if token[4] in _NOT_NAMES and not token[5]:
+            if run:
+                runs.append(run)
+            run = []
+        else:
+            run.append(token)
+    if run:
+        runs.append(run)
+    return runs
 
 
 def materialise(text: str, run: list[RawToken]) -> list[NameToken]:

@@ -2,12 +2,13 @@
 
 Most copy spells every name one way, yet indexing its names (each occurrence's run, position and
 neighbours) was most of the spelling check's cost.  The check can only report two spellings that
-either share a transliteration key (every multi-word finding, and a same-key pair of single words) or
-are two single words (``comparable_word``) with the same first letter, of the same folded letters or
-within the edit distance for their length, that the words alone do not prove different
-(``unlike_words``: two places, two inflections, two dictionary words).  ``could_vary`` tests exactly
-that on the document's distinct names, from one ``findall`` and a cached summary per distinct name,
-with no positions, runs or context; a document that passes goes through the full check, which decides.
+either share a transliteration key (a multi-word finding, between tokens of names of several words,
+or a same-key pair of two words compared on their own, ``comparable_word``) or are two such words
+with the same first letter, of the same folded letters or within the edit distance for their length,
+that the words alone do not prove different (``unlike_words``: two places, two inflections, two
+dictionary words).  ``could_vary`` tests exactly that on the document's distinct names, from one
+``findall`` and a cached summary per distinct name, with no positions or context; a document that
+passes goes through the full check, which decides.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from operator import itemgetter
 from rapidfuzz.distance import DamerauLevenshtein
 
 from factrules.matchers.name_evidence import Lexicon, unlike_words
-from factrules.matchers.name_index import MIN_LONGER, SHORT_WORD, distinct_names, fold_word, kept_tokens
+from factrules.matchers.name_index import MIN_LONGER, SHORT_WORD, distinct_names, fold_word, name_runs
 
 _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
@@ -27,13 +28,20 @@ Pairs = tuple[tuple[str, str], ...]
 
 
 @lru_cache(maxsize=16384)
-def _summary(lead: str, run: str) -> tuple[Pairs, Pairs]:
-    """(key, spelling) of each token of one name, and (folded, spelling) of those compared on their own."""
+def _summary(lead: str, name: str) -> tuple[Pairs, Pairs]:
+    """(key, spelling) of the tokens of one name that can be compared, and (folded, spelling) of the words.
+
+    A token can be compared as part of a name of several words (the multi-word comparison) or, as a
+    word of its own, when ``comparable_word``; a lone short token ("BBB", "SEC") is neither.
+    """
     keyed, folded = [], []
-    for token in kept_tokens(lead + run):  # (start, end, key, spelling, bare, particle, connector, word)
-        keyed.append((token[2], token[3]))
-        if token[7]:
-            folded.append((fold_word(token[4]), token[3]))
+    for run in name_runs(lead + name):
+        several = len(run) > 1
+        for token in run:  # (start, end, key, spelling, bare, particle, connector, word)
+            if several or token[7]:
+                keyed.append((token[2], token[3]))
+            if token[7]:
+                folded.append((fold_word(token[4]), token[3]))
     return tuple(keyed), tuple(folded)
 
 
