@@ -54,3 +54,14 @@ def test_name_runs_split_one_name_as_raw_runs_splits_it_in_the_text():
     assert by_name == in_text
     assert [[token[3] for token in run] for run in by_name] == [
         ["hague"], ["re", "hamdan"], ["crowds"], ["al-hamdan"], ["times"], ["london"]]
+
+
+@pytest.mark.parametrize("connector", sorted(name_index.CONNECTORS))
+def test_every_connector_continues_a_run(connector):
+    assert spellings(f"Ahmed {connector} Karim spoke.") == [["ahmed", connector, "karim"]]
+
+
+@pytest.mark.parametrize("particle", sorted(name_index.PARTICLES))
+def test_every_particle_continues_a_run_in_either_case(particle):
+    assert spellings(f"Ahmed {particle}-Karim spoke.") == [["ahmed", f"{particle}-karim"]]
+    assert spellings(f"Ahmed {particle.capitalize()}-Karim spoke.") == [["ahmed", f"{particle}-karim"]]

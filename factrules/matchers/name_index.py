@@ -28,13 +28,16 @@ _CONNECTOR_ALTERNATION = "|".join(sorted(CONNECTORS, key=lambda word: (-len(word
 #: A ``run`` of capitalised name words, and in ``lead`` a particle just before it ("al-" of "al-Assad").  The
 #: run starts at a capital, which is what makes the scan fast, so the particle is captured by a look-behind, in
 #: the same pass: only a particle that stands alone ("Bashar al-Assad", not the end of "regional-Assad").
-#: ``findall`` gives (lead, run) pairs, whose concatenation is the name ``raw_runs`` tokenises.
+#: ``findall`` gives (lead, run) pairs, whose concatenation is the name ``raw_runs`` tokenises.  After a space
+#: the run goes on only at a capital or the first letter of a connector or particle (``[abdeiluv]``; the
+#: particles' upper-case forms are capitals): most names are followed by a lower-case word, and the guard
+#: spares trying forty connectors and particles on it.
 _NAME = rxcache.compile(
     r"""
     (?<![\p{L}\p{M}\p{N}'’])
     (?:(?<=(?:^|[^\p{L}\p{M}\p{N}'’-])(?P<lead>(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])))?
     (?P<run>\p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*
-    (?:(?:[\ ]+|[\ ]*\n[\ ]*)(?:(?:""" + _CONNECTOR_ALTERNATION + r""")(?:[\ ]+|[\ ]*\n[\ ]*))?
+    (?:(?:[\ ]+|[\ ]*\n[\ ]*)(?=[\p{Lu}abdeiluv])(?:(?:""" + _CONNECTOR_ALTERNATION + r""")(?:[\ ]+|[\ ]*\n[\ ]*))?
        (?:(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])?
        \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*)*
     (?![\p{L}\p{M}]))
