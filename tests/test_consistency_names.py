@@ -155,6 +155,15 @@ def test_different_events_or_the_same_day_are_not_date_conflicts(text):
     assert [f for f in consistency(text) if f.rule == "consistency.event-dates"] == []
 
 
+def test_copy_naming_one_weekday_is_not_searched_for_events():
+    from factrules.matchers.consistency_dates import _windows
+
+    # one weekday, however often and in whatever case: no conflict is possible, nothing is searched
+    assert _windows("The vote is on Wednesday. Aides expect WEDNESDAY's vote to be close.") == []
+    assert _windows("The vote is on Wednesday. Aides expect Thursday's vote to be close.") != []
+    assert consistency("Talks ended on Friday; the summit is on Friday too.") == []
+
+
 def _pack(tmp_path, options: str):
     from factrules.packs import load_pack
     from factrules.plugins import registry

@@ -71,15 +71,21 @@ _BEFORE, _AFTER = 120, 60
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
-    """Stretches of text around each weekday: most copy names none, and then nothing else is searched."""
+    """Stretches of text around each weekday: most copy names none, and then nothing else is searched.
+
+    None either when the copy names only one weekday, however often: a conflict needs two different
+    ones, and every weekday a mention gives is one of these hits.
+    """
     windows: list[tuple[int, int]] = []
+    days: set[str] = set()
     for hit in _ANY_DAY.finditer(text):
+        days.add(hit.group().lower())
         start, end = max(0, hit.start() - _BEFORE), hit.end() + _AFTER
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
         else:
             windows.append((start, end))
-    return windows
+    return windows if len(days) > 1 else []
 
 
 def _mentions(document: Any) -> list[_Mention]:

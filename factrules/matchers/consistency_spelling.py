@@ -16,26 +16,30 @@ occurrences as related locations; when no spelling is in the majority, each spel
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import DamerauLevenshtein
 
 from factrules import rxcache
 from factrules.matchers.base import Match
-from factrules.matchers.name_evidence import TITLES, Form, Lexicon, two_words
+from factrules.matchers.name_evidence import TITLES, Form, Lexicon, settled_by_words, unlike_words
 from factrules.matchers.name_evidence import one_name as _one_name
-from factrules.matchers.name_index import MAX_NAME_TOKENS, PUNCTUATION, RawToken, materialise, name_key, raw_runs
+from factrules.matchers.name_index import (
+    MAX_NAME_TOKENS,
+    MIN_LONGER,
+    PUNCTUATION,
+    SHORT_WORD,
+    RawToken,
+    fold_word,
+    materialise,
+    raw_runs,
+)
 from factrules.matchers.related import describe, location
+from factrules.matchers.spelling_gate import could_vary
 
-#: The longer of two words compared by distance must have at least this many letters.
-MIN_LONGER = 5
-#: Up to this many letters a word may differ by one edit; longer words by two.
-SHORT_WORD = 7
 #: Words too common beside any name to say two forms stand in the same place ("of Equibank", "of Equimark").
 _FUNCTION_WORDS = frozenset(
     "the a an of and or in on at to for by with from as is was are were be been has had that which who whom "
@@ -43,14 +47,6 @@ _FUNCTION_WORDS = frozenset(
 )
 _WORD_BEFORE = rxcache.compile(r"([\p{L}]+)\.?[ ]+$")
 _WORD_AFTER = rxcache.compile(r"^[ ]+([\p{Ll}]+)")
-_LETTERS = rxcache.compile(r"[^\p{L}]+")
-
-
-@lru_cache(maxsize=16384)
-def fold_word(word: str) -> str:
-    """Lower case letters without diacritics or punctuation: what two spellings are measured on."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    return _LETTERS.sub("", "".join(c for c in decomposed if not unicodedata.combining(c))).lower()
 
 
 @dataclass(slots=True)
@@ -166,11 +162,9 @@ def _words_differ(a_words: list[str], b_words: list[str], lexicon: Lexicon, lowe
     pairs = [(x, y) for x, y in zip(a_words, b_words, strict=False) if x != y]
     if not pairs:
         return False
-    return all(two_words(_bare_form(x, lower_words), _bare_form(y, lower_words), lexicon) for x, y in pairs)
-
-
-def _bare_form(word: str, lower_words: _LowerWords) -> Form:
-    return Form(word, word, fold_word(word), name_key(word), False, ordinary=word in lower_words)
+    # two words by their letters, or both also used as ordinary words here (which builds ``lower_words``)
+    return all(unlike_words(fold_word(x), fold_word(y), lexicon) or (x in lower_words and y in lower_words)
+               for x, y in pairs)
 
 
 # --- single words, by edit distance ---------------------------------------------------------------
@@ -288,9 +282,12 @@ def _word_groups(text: str, runs: list[list[RawToken]], covered: dict[int, list[
     edges: list[tuple[int, str, str]] = []
     apart: set[frozenset[str]] = set()
     for a, b, distance in _candidate_pairs(forms):
-        _add_context(text, runs, a, lower_words)
-        _add_context(text, runs, b, lower_words)
-        if _one_name(a, b, distance, lexicon):
+        same = settled_by_words(a, b, lexicon)
+        if same is None:  # only now look around the occurrences
+            _add_context(text, runs, a, lower_words)
+            _add_context(text, runs, b, lower_words)
+            same = _one_name(a, b, distance, lexicon)
+        if same:
             edges.append((distance, a.spelling, b.spelling))
         else:
             apart.add(frozenset((a.spelling, b.spelling)))
@@ -308,6 +305,13 @@ def _word_groups(text: str, runs: list[list[RawToken]], covered: dict[int, list[
 
 def spelling_groups(text: str, lexicon: Lexicon) -> list[list[_Variant]]:
     """Every name spelled more than one way in ``text``, each as its spellings with their occurrences."""
+    if not could_vary(text, lexicon):
+        return []  # most copy: proved from its distinct names alone, none indexed
+    return indexed_groups(text, lexicon)
+
+
+def indexed_groups(text: str, lexicon: Lexicon) -> list[list[_Variant]]:
+    """``spelling_groups`` the long way: every occurrence of every name indexed and compared."""
     runs = raw_runs(text)
     if not runs:
         return []

@@ -94,16 +94,28 @@ def inflected(a: str, b: str) -> bool:
     return not (len(y) == len(x) + 1 and y[1:] == x and y[0] == a[stem - 1])  # "Insurancce": a letter doubled
 
 
-def two_words(a: Form, b: Form, lexicon: Lexicon) -> bool:
-    """Evidence against, whatever else is known: two places, two inflections of one stem, two real words."""
-    x, y = a.folded, b.folded
+def unlike_words(x: str, y: str, lexicon: Lexicon) -> bool:
+    """Evidence against from two folded words alone, whatever the document says about them: two places,
+    two inflections of one stem, two dictionary words.  The document-level test (``spelling_gate``) asks
+    this without looking at any occurrence."""
     if lexicon.is_place(x) and lexicon.is_place(y):
         return True  # "Argentina"/"Argentine", "Austria"/"Australia", "Kashmir"/"Kashmiris"
     if inflected(x, y):
         return True  # "Commission"/"Commissioner", "Italiana"/"Italiane"
-    if a.ordinary and b.ordinary:
-        return True  # both used as ordinary words in this very document ("World"/"would")
     return x in lexicon.words and y in lexicon.words  # "Salmon"/"Salomon", "Spending"/"Speaking"
+
+
+def settled_by_words(a: Form, b: Form, lexicon: Lexicon) -> bool | None:
+    """``one_name``'s answer when the two spellings alone give it, None when it needs their context.
+
+    Gathering what stands around every occurrence is the costly part of a comparison, and most pairs
+    are settled here: the same letters, or ``unlike_words``.
+    """
+    if a.folded == b.folded:
+        return True  # diacritics, a hyphen or a particle's joint: the same letters
+    if unlike_words(a.folded, b.folded, lexicon):
+        return False
+    return None
 
 
 def same_holder(a: Form, b: Form) -> bool:
@@ -138,10 +150,11 @@ def some_support(a: Form, b: Form) -> bool:
 
 def one_name(a: Form, b: Form, distance: int, lexicon: Lexicon) -> bool:
     """Weigh the evidence: are ``a`` and ``b`` one name spelled two ways?"""
-    if a.folded == b.folded:
-        return True  # diacritics, a hyphen or a particle's joint: the same letters
-    if two_words(a, b, lexicon) or different_companions(a, b, lexicon):
-        return False
+    settled = settled_by_words(a, b, lexicon)
+    if settled is not None:
+        return settled
+    if (a.ordinary and b.ordinary) or different_companions(a, b, lexicon):
+        return False  # both also used as ordinary words in this very document ("World"/"would"), or two holders
     holder = same_holder(a, b)
     x, y = a.folded, b.folded
     if (x in lexicon.given and y in lexicon.given) or (x in lexicon.surnames and y in lexicon.surnames):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import methodcaller
 from typing import Any
 
 import regex
@@ -18,29 +19,30 @@ import regex
 from factrules import rxcache
 
 PARTICLES = frozenset("al el ez es as ad ash ar an at az ed er et ul ud un ur ut adh dh".split())
-#: Particles that may stand apart from the name with a space ("al Qaeda", "El Salvador").
-_SPACED_PARTICLES = ("al", "el")
 #: longest first (ties alphabetically: equal-length words cannot both match at one place, so the tie order
 #: changes no match, and a fixed one gives the same pattern in every process, which ``rxcache`` keys on)
 _PARTICLE_ALTERNATION = "|".join(sorted(PARTICLES, key=lambda word: (-len(word), word)))
 #: Lower-case words that join the parts of one name ("Mohammed bin Salman", "Ursula von der Leyen").
 CONNECTORS = frozenset("bin ibn bint abu abd de da van von der del della la le di du dos das".split())
 _CONNECTOR_ALTERNATION = "|".join(sorted(CONNECTORS, key=lambda word: (-len(word), word)))
+#: A ``run`` of capitalised name words, and in ``lead`` a particle just before it ("al-" of "al-Assad").  The
+#: run starts at a capital, which is what makes the scan fast, so the particle is captured by a look-behind, in
+#: the same pass: only a particle that stands alone ("Bashar al-Assad", not the end of "regional-Assad").
+#: ``findall`` gives (lead, run) pairs, whose concatenation is the name ``raw_runs`` tokenises.  After a space
+#: the run goes on only at a capital or the first letter of a connector or particle (``[abdeiluv]``; the
+#: particles' upper-case forms are capitals): most names are followed by a lower-case word, and the guard
+#: spares trying forty connectors and particles on it.
 _NAME = rxcache.compile(
     r"""
     (?<![\p{L}\p{M}\p{N}'’])
-    \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*
-    (?:(?:[\ ]+|[\ ]*\n[\ ]*)(?:(?:""" + _CONNECTOR_ALTERNATION + r""")(?:[\ ]+|[\ ]*\n[\ ]*))?
+    (?:(?<=(?:^|[^\p{L}\p{M}\p{N}'’-])(?P<lead>(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])))?
+    (?P<run>\p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*
+    (?:(?:[\ ]+|[\ ]*\n[\ ]*)(?=[\p{Lu}abdeiluv])(?:(?:""" + _CONNECTOR_ALTERNATION + r""")(?:[\ ]+|[\ ]*\n[\ ]*))?
        (?:(?i:al|el)[\ \-‐]|(?i:""" + _PARTICLE_ALTERNATION + r""")[-‐])?
        \p{Lu}[\p{L}\p{M}'’]*(?:-\p{L}[\p{L}\p{M}]*)*)*
-    (?![\p{L}\p{M}])
+    (?![\p{L}\p{M}]))
     """,
     regex.VERBOSE,
-)
-#: A particle just before a run of names ("al-" of "al-Assad"): the run regex starts at a capital, which is
-#: what makes it fast, so a leading particle is looked for behind it.
-_LEADING_PARTICLE = rxcache.compile(
-    r"(?:^|[^\p{L}\p{M}\p{N}'’-])((?i:al|el)[ \-‐]|(?i:" + _PARTICLE_ALTERNATION + r")[-‐])$"
 )
 _TOKEN = rxcache.compile(
     r"(?:(?P<particle>(?i:al|el)(?=[ \-‐]\p{Lu})|(?i:"
@@ -59,6 +61,7 @@ _NOT_NAMES = frozenset(
 )
 PUNCTUATION = "\"'“”‘’()[]{},.;:!?-–—"
 _POSSESSIVE = rxcache.compile(r"['’]s?$")
+_LETTERS = rxcache.compile(r"[^\p{L}]+")
 _DOUBLE = rxcache.compile(r"(.)\1+")
 _VOWELS = frozenset("aeiou")
 MAX_NAME_TOKENS = 4
@@ -79,12 +82,23 @@ class NameToken:
 
 #: A single word is compared with others only from this many letters.
 MIN_WORD = 4
+#: The longer of two words compared by distance must have at least this many letters.
+MIN_LONGER = 5
+#: Up to this many letters a word may differ by one edit; longer words by two.
+SHORT_WORD = 7
 _LOWER_TAIL = rxcache.compile(r"-\p{Ll}")
 
 
 def comparable_word(word: str) -> bool:
     """Can this word be a name on its own: long enough, not an acronym or a compound ("Miami-based")?"""
     return len(word) >= MIN_WORD and not word.isupper() and not ("-" in word and _LOWER_TAIL.search(word))
+
+
+@lru_cache(maxsize=16384)
+def fold_word(word: str) -> str:
+    """Lower case letters without diacritics or punctuation: what two spellings are measured on."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return _LETTERS.sub("", "".join(c for c in decomposed if not unicodedata.combining(c))).lower()
 
 
 @lru_cache(maxsize=8192)
@@ -141,6 +155,11 @@ def _name_tokens(name: str) -> tuple[tuple[Any, ...], ...]:
     return tuple(tokens)
 
 
+#: From this many characters ``distinct_names`` collects names as it finds them rather than from a list of every
+#: hit (a million tuples for a 50 MB draft).
+STREAM_NAMES_FROM = 1 << 18
+_GROUPS = methodcaller("groups", "")
+
 #: one token of a name run before it becomes a ``NameToken``: (offset of its name, the cached token tuple)
 RawToken = tuple[int, tuple[Any, ...]]
 
@@ -149,15 +168,9 @@ def raw_runs(text: str) -> list[list[RawToken]]:
     """Runs of name tokens as cached tuples; capitalised function words ("The", "In") split a run."""
     runs: list[list[RawToken]] = []
     for hit in _NAME.finditer(text):
-        start = hit.start()
-        before = text[start - 1] if start else ""
-        # after a space only "al"/"el" can be a particle: most names (after a space) skip the search
-        if before and before in " -‐" and (
-                before != " " or text[max(0, start - 3) : start - 1].lower() in _SPACED_PARTICLES):
-            window = max(0, start - 5)
-            particle = _LEADING_PARTICLE.search(text[window:start])
-            if particle:
-                start = window + particle.start(1)
+        start = hit.start(1)  # the leading particle's, or -1 with none
+        if start < 0:
+            start = hit.start()
         run: list[RawToken] = []
         for token in _name_tokens(text[start : hit.end()]):
             if token[4] in _NOT_NAMES and not token[5]:  # (start, end, key, spelling, bare, particle, connector)
@@ -168,6 +181,32 @@ def raw_runs(text: str) -> list[list[RawToken]]:
                 run.append((start, token))
         if run:
             runs.append(run)
+    return runs
+
+
+def distinct_names(text: str) -> set[tuple[str, str]]:
+    """The document's distinct names as (leading particle, run) pairs: one pass in C, without positions.
+
+    ``lead + run`` is the name ``raw_runs`` tokenises at each place the pair occurs.
+    """
+    if len(text) < STREAM_NAMES_FROM:
+        return set(_NAME.findall(text))  # one call: the quickest for a story
+    return set(map(_GROUPS, _NAME.finditer(text)))  # a huge draft: no list of every hit
+
+
+def name_runs(name: str) -> list[list[tuple[Any, ...]]]:
+    """The runs ``raw_runs`` makes of one name, as token tuples: split at capitalised function words."""
+    runs: list[list[tuple[Any, ...]]] = []
+    run: list[tuple[Any, ...]] = []
+    for token in _name_tokens(name):
+        if token[4] in _NOT_NAMES and not token[5]:
+            if run:
+                runs.append(run)
+            run = []
+        else:
+            run.append(token)
+    if run:
+        runs.append(run)
     return runs
 
 
