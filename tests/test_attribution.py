@@ -157,6 +157,15 @@ def test_a_pronoun_does_not_reach_back_past_its_window() -> None:
     assert [f["text"] for f in findings(text)] == ["Analysts said"]
 
 
+@pytest.mark.parametrize("opening", ["Rain fell on Ankara.", "Rain fell on İzmir."])  # İ: no folded copy
+def test_a_pronoun_window_counts_sentences_on_both_paths(opening: str) -> None:
+    # the pass numbers each sentence as it finds its cue words (or, unfolded, as it reads every sentence)
+    near = f"{opening} Analysts said the rally would fade. Rain fell. Wind blew. They said so again."
+    far = f"{opening} Analysts said the rally would fade. Rain fell. Wind blew. Snow came. They said so again."
+    assert [f["text"] for f in findings(near)] == ["Analysts said", "They said"]
+    assert [f["text"] for f in findings(far)] == ["Analysts said"]
+
+
 # -- the pieces -------------------------------------------------------------------------------------------------
 def test_classify_without_the_pack() -> None:
     lexicon = Lexicon.build({"verbs": ["said"], "group_nouns": ["pundits"], "titles": ["mr"]})

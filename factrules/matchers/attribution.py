@@ -194,18 +194,18 @@ class AttributionMatcher(Matcher):
         self._automaton.make_automaton()
 
     # -- the pass --------------------------------------------------------------------------------------------
-    def _cues(self, document) -> Iterator[tuple[tuple[int, int], list[tuple[int, str]] | None]]:
-        """Each sentence with a cue word, in order, and the (offset, word) of each whole cue word in it, in
-        the order found: one Aho–Corasick pass.  ``None`` for every sentence when folding changes the text's
-        length ("İ"): each sentence is then searched on its own.
+    def _cues(self, document) -> Iterator[tuple[int, tuple[int, int], list[tuple[int, str]] | None]]:
+        """Each sentence with a cue word, in order, as (its number, its span, the (offset, word) of each whole
+        cue word in it, in the order found): one Aho–Corasick pass.  ``None`` for every sentence when folding
+        changes the text's length ("İ"): each sentence is then searched on its own.
 
         The cues are held as two arrays until their sentence is read, not as a dict of every sentence's
         list: on a huge draft that dict was the largest thing the check held.
         """
         text = document.folded
         if text is None:
-            for span in document.sentences:
-                yield span, None
+            for number, span in enumerate(document.sentences):
+                yield number, span, None
             return
         size = len(text)
         starts = array("q")
@@ -219,7 +219,7 @@ class AttributionMatcher(Matcher):
         sentences = document.sentences
         if not sentences:  # ``sentence_at`` reads the whole text as one sentence
             if words:
-                yield (0, size), list(zip(starts, words, strict=True))
+                yield 0, (0, size), list(zip(starts, words, strict=True))
             return
         sentence_starts = getattr(sentences, "starts", None) or array("q", (start for start, _ in sentences))
         numbers = array("q", (max(bisect_right(sentence_starts, start) - 1, 0) for start in starts))
@@ -232,17 +232,14 @@ class AttributionMatcher(Matcher):
             number = numbers[index]
             if number != current:
                 if cues:
-                    yield sentences[current], cues
+                    yield current, sentences[current], cues
                 current, cues = number, []
             cues.append((starts[index], words[index]))
         if cues:
-            yield sentences[current], cues
+            yield current, sentences[current], cues
 
     def find(self, document, prior=()) -> Iterable[Match]:
         records: list[tuple[int, Source]] = []
-        sentences = document.sentences
-        # a document's ``Spans`` carry their starts as an array: no list of half a million new integers
-        sentence_starts = getattr(sentences, "starts", None) or [start for start, _ in sentences]
         common: dict[str, bool] = {}
         text = document.text
 
@@ -263,11 +260,7 @@ class AttributionMatcher(Matcher):
 
         folded = document.folded
         last_unverified = -1_000_000
-        for span, cues in self._cues(document):
-            # the sentence's number by bisection: a dict of every sentence was megabytes on a huge draft
-            number = bisect_right(sentence_starts, span[0]) - 1
-            if number < 0 or sentences[number] != span:
-                number = 0
+        for number, span, cues in self._cues(document):
             if cues is not None and folded is not None:
                 pronouns = number - last_unverified <= self.window
                 clauses = {cue[0] for cue in cues if self._worth(folded, span, cue, pronouns)}
