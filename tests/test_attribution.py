@@ -254,3 +254,24 @@ def test_word_places_answer_as_the_whole_word_search_did() -> None:
         for end in range(start, len(text) + 1):
             assert finder.within(text, start, end) == (search.search(text, start, end) is not None), (
                 start, end)
+
+
+@pytest.mark.parametrize("text", [
+    "The U.S. envoy’s aides, who asked not to be named, said Brown's plan would FAIL.",
+    "İzmir’s dealers SAID the lira would fall.",
+    "ΟΔΥΣΣΕΑΣ·Β and ΑΣ said so too.",  # a capital sigma is final or not by what follows it in the stretch
+    "Analysts said it — “plainly” — twice: co-said, rock&roll, 3.5 percent.",
+    "",
+])
+def test_folded_tokens_are_those_of_the_folded_stretch(text: str) -> None:
+    """The folded tokens are made by folding the tokens joined; they must be what tokenising the folded stretch
+    gave (the definition), or each token folded where folding changed the stretch's shape ("İ")."""
+    from factrules.attribution import TOKEN, tokenize
+
+    for pivot in sorted({0, len(text) // 2, text.find("said") if "said" in text else 0}):
+        tokens = tokenize(text, 0, len(text), pivot)
+        folded = text.lower().replace("’", "'")
+        expected = TOKEN.findall(folded, 0, pivot) + TOKEN.findall(folded, pivot)
+        if len(expected) != len(tokens.text):
+            expected = [t.lower().replace("’", "'") for t in tokens.text]
+        assert tokens.low == expected
