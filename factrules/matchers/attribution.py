@@ -259,16 +259,31 @@ class AttributionMatcher(Matcher):
             return known
 
         folded = document.folded
+        clause_words, anchors = self.clause_words, self.anchors
         last_unverified = -1_000_000
         for number, span, cues in self._cues(document):
             if cues is not None and folded is not None:
                 pronouns = number - last_unverified <= self.window
-                clauses = {cue[0] for cue in cues if self._worth(folded, span, cue, pronouns)}
-                if any(word in self.clause_words and offset not in clauses for offset, word in cues):
+                # one pass over the cues: which clauses are worth reading, whether one is not (then the sentence
+                # holds an attributed clause), and which cues go on (those, and the no-source anchors)
+                clauses = set()
+                unread = False
+                kept = []
+                for cue in cues:
+                    word = cue[1]
+                    if word in clause_words:
+                        if self._worth(folded, span, cue, pronouns):
+                            clauses.add(cue[0])
+                            kept.append(cue)
+                            continue
+                        unread = True
+                    if word in anchors:
+                        kept.append(cue)
+                if unread:
                     records.append((number, Source(span[0], span[0], "", "", ATTRIBUTED)))
-                cues = [cue for cue in cues if cue[0] in clauses or cue[1] in self.anchors]
-                if not cues:
+                if not kept:
                     continue
+                cues = kept
             else:
                 clauses = None
             for found in self.sources_in(text, span, is_common, cues, clauses):
@@ -287,11 +302,9 @@ class AttributionMatcher(Matcher):
                     found.tokens = None
 
     def _worth(self, folded: str, span: tuple[int, int], cue: tuple[int, str], pronouns: bool) -> bool:
-        """Is a word that can make a source unverified within a few words of this cue?  Most reporting
-        clauses ("the company said", "Smith said") have none, and need not be tokenised at all."""
+        """Is a word that can make a source unverified within a few words of this cue (a clause word)?  Most
+        reporting clauses ("the company said", "Smith said") have none, and need not be tokenised at all."""
         offset, word = cue
-        if word not in self.clause_words:
-            return False
         after = offset + len(word)
         # the subject is the few words before the verb, or before a parenthetical that ends in a comma
         back = 80 if folded[max(span[0], offset - 3):offset].rstrip().endswith(",") else 40
