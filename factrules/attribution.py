@@ -119,11 +119,7 @@ class Tokens:
         self.split = start if pivot is None else pivot
         before = TOKEN.findall(source, start, self.split)
         self.text: list[str] = before + TOKEN.findall(source, self.split, end)
-        folded = source[start:end].lower().replace("’", "'")
-        cut = self.split - start
-        self.low: list[str] = TOKEN.findall(folded, 0, cut) + TOKEN.findall(folded, cut)
-        if len(self.low) != len(self.text):  # folding changed a token's shape: fold each token instead
-            self.low = [t.lower().replace("’", "'") for t in self.text]
+        self.low: list[str] = _folded_tokens(self.text, source, start, end, self.split - start)
         self.pivot = len(before)
 
     def __len__(self) -> int:
@@ -134,6 +130,26 @@ class Tokens:
         hits = [*TOKEN.finditer(self.source, self.offset, self.split),
                 *TOKEN.finditer(self.source, self.split, self.end)]
         return hits[first].start(), hits[last].end()
+
+
+def _folded_tokens(tokens: list[str], source: str, start: int, end: int, cut: int) -> list[str]:
+    """``tokens`` folded (lower case, straight apostrophes), as tokenising the folded stretch gives them.
+
+    No token holds whitespace, so the tokens joined by spaces, folded and split again are the folded tokens,
+    with one C-level ``lower`` instead of a second tokenising pass.  Lower-casing is context-free except for
+    the capital sigma (final or not by its neighbours in the stretch); a stretch holding one is tokenised again,
+    folded, as before.
+    """
+    if not tokens:
+        return []
+    joined = " ".join(tokens)
+    if "Σ" not in joined:
+        return joined.lower().replace("’", "'").split(" ")
+    folded = source[start:end].lower().replace("’", "'")
+    low = TOKEN.findall(folded, 0, cut) + TOKEN.findall(folded, cut)
+    if len(low) != len(tokens):  # folding changed a token's shape: fold each token instead
+        low = [t.lower().replace("’", "'") for t in tokens]
+    return low
 
 
 def tokenize(text: str, start: int, end: int, pivot: int | None = None) -> Tokens:

@@ -22,7 +22,6 @@ from factrules.acscan import iter_range, iter_text
 from factrules.document import SPACED_ATTRIBUTE, Document, fold
 from factrules.matchers.base import phrase_key
 
-_WORD_CHAR_CACHE: dict[str, bool] = {}
 #: characters of text ``StartIndex`` lists the places of at a time
 CHUNK = 1 << 18
 #: the characters the ``regex`` module's ``\s`` matches (Unicode White_Space; a test checks every code point)
@@ -33,13 +32,6 @@ _RUNS = re.compile("  +")
 _REGEX_WORD = regex.compile(r"\w")
 #: character -> whether the ``regex`` module's ``\w`` matches it (the phrase boundaries ``(?<!\w)``, ``(?!\w)``)
 _REGEX_WORD_CACHE: dict[str, bool] = {}
-
-
-def _is_word_char(char: str) -> bool:
-    known = _WORD_CHAR_CACHE.get(char)
-    if known is None:
-        known = _WORD_CHAR_CACHE[char] = char.isalnum() or char == "_"
-    return known
 
 
 def _is_regex_word(char: str) -> bool:
@@ -176,9 +168,15 @@ class KeywordIndex:
             return found
         for end, keyword in iter_text(self._automaton, text):
             start = end - len(keyword) + 1
-            if start and _is_word_char(text[start - 1]):
-                continue  # inside a word: "unsaid" does not start with "said"
-            found.setdefault(keyword, []).append(start)
+            if start:
+                before = text[start - 1]
+                if before.isalnum() or before == "_":
+                    continue  # inside a word: "unsaid" does not start with "said"
+            places = found.get(keyword)
+            if places is None:
+                found[keyword] = [start]
+            else:
+                places.append(start)
         return found
 
 

@@ -157,6 +157,15 @@ def test_a_pronoun_does_not_reach_back_past_its_window() -> None:
     assert [f["text"] for f in findings(text)] == ["Analysts said"]
 
 
+@pytest.mark.parametrize("opening", ["Rain fell on Ankara.", "Rain fell on İzmir."])  # İ: no folded copy
+def test_a_pronoun_window_counts_sentences_on_both_paths(opening: str) -> None:
+    # the pass numbers each sentence as it finds its cue words (or, unfolded, as it reads every sentence)
+    near = f"{opening} Analysts said the rally would fade. Rain fell. Wind blew. They said so again."
+    far = f"{opening} Analysts said the rally would fade. Rain fell. Wind blew. Snow came. They said so again."
+    assert [f["text"] for f in findings(near)] == ["Analysts said", "They said"]
+    assert [f["text"] for f in findings(far)] == ["Analysts said"]
+
+
 # -- the pieces -------------------------------------------------------------------------------------------------
 def test_classify_without_the_pack() -> None:
     lexicon = Lexicon.build({"verbs": ["said"], "group_nouns": ["pundits"], "titles": ["mr"]})
@@ -237,12 +246,32 @@ def test_word_places_answer_as_the_whole_word_search_did() -> None:
 
     from factrules.matchers.attribution import _WordPlaces
 
-    words = ["analysts", "analyst", "some", "sources", "they"]
+    words = ["analysts", "analyst", "some", "sources", "they", "he"]
     search = re.compile(r"(?<![\w'])(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")(?![\w])")
     text = "some analysts' notes, they said; xanalyst said sources_ and o'some analyst sources they"
     finder = _WordPlaces(words)
-    places = finder.places(text)
     for start in range(len(text)):
         for end in range(start, len(text) + 1):
-            assert _WordPlaces.within(places, start, end) == (search.search(text, start, end) is not None), (
+            assert finder.within(text, start, end) == (search.search(text, start, end) is not None), (
                 start, end)
+
+
+@pytest.mark.parametrize("text", [
+    "The U.S. envoy’s aides, who asked not to be named, said Brown's plan would FAIL.",
+    "İzmir’s dealers SAID the lira would fall.",
+    "ΟΔΥΣΣΕΑΣ·Β and ΑΣ said so too.",  # a capital sigma is final or not by what follows it in the stretch
+    "Analysts said it — “plainly” — twice: co-said, rock&roll, 3.5 percent.",
+    "",
+])
+def test_folded_tokens_are_those_of_the_folded_stretch(text: str) -> None:
+    """The folded tokens are made by folding the tokens joined; they must be what tokenising the folded stretch
+    gave (the definition), or each token folded where folding changed the stretch's shape ("İ")."""
+    from factrules.attribution import TOKEN, tokenize
+
+    for pivot in sorted({0, len(text) // 2, text.find("said") if "said" in text else 0}):
+        tokens = tokenize(text, 0, len(text), pivot)
+        folded = text.lower().replace("’", "'")
+        expected = TOKEN.findall(folded, 0, pivot) + TOKEN.findall(folded, pivot)
+        if len(expected) != len(tokens.text):
+            expected = [t.lower().replace("’", "'") for t in tokens.text]
+        assert tokens.low == expected

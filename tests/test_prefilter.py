@@ -266,3 +266,18 @@ def test_rules_whose_prefilter_words_are_absent_are_not_visited() -> None:
     visited = group._visited(None, group.index.hits(document))
     assert [m.rule["id"] for m in visited] == ["p0", "p2", "p3"]
     assert [m.rule["id"] for m, _ in group.find(document)] == ["p0", "p2", "p3"]
+
+
+def test_windows_are_the_sentences_and_paragraphs_that_sentence_at_gives() -> None:
+    """``_containing`` bisects offsets into span starts itself: it must give what ``sentence_at`` and
+    ``paragraph_at`` give, for every offset, including those before the first span and between spans."""
+    from factrules.matchers.pattern import _containing
+
+    text = "\n\n  Lead-in line without a stop\n\nThe mayor said so. Then she left!  \n\nA last one?\n\n"
+    for document in (Document(path="d", text=text), Document(path="e", text="   "), Document(path="f", text="")):
+        offsets = range(len(document.text) + 1)
+        assert _containing(document, "sentence", offsets) == {document.sentence_at(o) for o in offsets}
+        assert _containing(document, "paragraph", offsets) == {document.paragraph_at(o) for o in offsets}
+        for offset in offsets:
+            assert _containing(document, "sentence", [offset]) == {document.sentence_at(offset)}
+            assert _containing(document, "paragraph", [offset]) == {document.paragraph_at(offset)}

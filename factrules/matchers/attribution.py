@@ -15,7 +15,7 @@ rule's ``options``, validated by ``options_schema``.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
@@ -115,13 +115,14 @@ def template_regex(template: str, avoid: Iterable[str] = ()) -> tuple[str, str]:
 
 
 class _WordPlaces:
-    r"""Where any of some words stands as a whole word in folded text, found once per document.
+    r"""Is any of some words a whole word in a short window of folded text?
 
-    ``within`` answers what ``re.search(r"(?<![\w'])(?:words)(?!\w)", text, start, end)`` would, without a
-    regex search per reporting verb: one Aho–Corasick pass lists every occurrence whose left edge is a word
-    boundary (looking before ``start``, as the regex does), and an occurrence that ends exactly at ``end`` needs
-    no boundary on its right (``end`` is the end of the string to the regex).  The places are kept as arrays
-    (17 bytes an occurrence): a huge draft has a trigger word in every other sentence.
+    ``within`` answers what ``re.search(r"(?<![\w'])(?:words)(?!\w)", text, start, end)`` would: an
+    Aho–Corasick pass over the window alone lists the occurrences inside it, each kept when its left edge is a
+    word boundary (looking before ``start``, as the regex does) and its right edge is one or is ``end`` itself
+    (``end`` is the end of the string to the regex).  Only the windows around reporting verbs are read, never
+    the whole draft: a pass over all of it cost more than every window together ("he" stands in every "the"),
+    and kept an array of places as long as the draft.
     """
 
     def __init__(self, words: Iterable[str]) -> None:
@@ -133,31 +134,17 @@ class _WordPlaces:
                 self.automaton.add_word(word, len(word))
             self.automaton.make_automaton()
 
-    def places(self, text: str) -> tuple[array[int], array[int], bytearray]:
-        """Starts, ends and whole-word-on-the-right flags of the occurrences with a word boundary on their left,
-        ordered by start, then end."""
-        found: list[tuple[int, int]] = []
-        if self.automaton is not None:
-            for last, length in iter_text(self.automaton, text):
-                start = last + 1 - length
-                if start:
-                    before = text[start - 1]
-                    if before.isalnum() or before in "_'":
-                        continue
-                found.append((start, last + 1))
-            found.sort()
-        size = len(text)
-        return (array("q", (start for start, _ in found)), array("q", (end for _, end in found)),
-                bytearray(end >= size or not (text[end].isalnum() or text[end] == "_") for _, end in found))
-
-    @staticmethod
-    def within(places: tuple[array[int], array[int], bytearray], start: int, end: int) -> bool:
-        starts, ends, whole = places
-        for index in range(bisect_left(starts, start), len(starts)):
-            if starts[index] >= end:
-                return False
-            place_end = ends[index]
-            if place_end <= end and (whole[index] or place_end == end):
+    def within(self, text: str, start: int, end: int) -> bool:
+        if self.automaton is None or start >= end:
+            return False
+        for last, length in self.automaton.iter(text[start:end]):
+            begin = start + last + 1 - length
+            if begin:
+                before = text[begin - 1]
+                if before.isalnum() or before in "_'":
+                    continue
+            after = start + last + 1
+            if after == end or not (text[after].isalnum() or text[after] == "_"):
                 return True
         return False
 
@@ -207,18 +194,18 @@ class AttributionMatcher(Matcher):
         self._automaton.make_automaton()
 
     # -- the pass --------------------------------------------------------------------------------------------
-    def _cues(self, document) -> Iterator[tuple[tuple[int, int], list[tuple[int, str]] | None]]:
-        """Each sentence with a cue word, in order, and the (offset, word) of each whole cue word in it, in
-        the order found: one Aho–Corasick pass.  ``None`` for every sentence when folding changes the text's
-        length ("İ"): each sentence is then searched on its own.
+    def _cues(self, document) -> Iterator[tuple[int, tuple[int, int], list[tuple[int, str]] | None]]:
+        """Each sentence with a cue word, in order, as (its number, its span, the (offset, word) of each whole
+        cue word in it, in the order found): one Aho–Corasick pass.  ``None`` for every sentence when folding
+        changes the text's length ("İ"): each sentence is then searched on its own.
 
         The cues are held as two arrays until their sentence is read, not as a dict of every sentence's
         list: on a huge draft that dict was the largest thing the check held.
         """
         text = document.folded
         if text is None:
-            for span in document.sentences:
-                yield span, None
+            for number, span in enumerate(document.sentences):
+                yield number, span, None
             return
         size = len(text)
         starts = array("q")
@@ -232,9 +219,9 @@ class AttributionMatcher(Matcher):
         sentences = document.sentences
         if not sentences:  # ``sentence_at`` reads the whole text as one sentence
             if words:
-                yield (0, size), list(zip(starts, words, strict=True))
+                yield 0, (0, size), list(zip(starts, words, strict=True))
             return
-        sentence_starts = array("q", (start for start, _ in sentences))
+        sentence_starts = getattr(sentences, "starts", None) or array("q", (start for start, _ in sentences))
         numbers = array("q", (max(bisect_right(sentence_starts, start) - 1, 0) for start in starts))
         order: Iterable[int] = range(len(words))
         if any(numbers[index] > numbers[index + 1] for index in range(len(numbers) - 1)):
@@ -245,17 +232,14 @@ class AttributionMatcher(Matcher):
             number = numbers[index]
             if number != current:
                 if cues:
-                    yield sentences[current], cues
+                    yield current, sentences[current], cues
                 current, cues = number, []
             cues.append((starts[index], words[index]))
         if cues:
-            yield sentences[current], cues
+            yield current, sentences[current], cues
 
     def find(self, document, prior=()) -> Iterable[Match]:
         records: list[tuple[int, Source]] = []
-        sentences = document.sentences
-        # a document's ``Spans`` carry their starts as an array: no list of half a million new integers
-        sentence_starts = getattr(sentences, "starts", None) or [start for start, _ in sentences]
         common: dict[str, bool] = {}
         text = document.text
 
@@ -275,24 +259,31 @@ class AttributionMatcher(Matcher):
             return known
 
         folded = document.folded
-        #: where trigger words and pronouns stand in ``folded``: found once, when a sentence has cues
-        places: tuple[tuple[array[int], array[int], bytearray], ...] | None = None
+        clause_words, anchors = self.clause_words, self.anchors
         last_unverified = -1_000_000
-        for span, cues in self._cues(document):
-            # the sentence's number by bisection: a dict of every sentence was megabytes on a huge draft
-            number = bisect_right(sentence_starts, span[0]) - 1
-            if number < 0 or sentences[number] != span:
-                number = 0
+        for number, span, cues in self._cues(document):
             if cues is not None and folded is not None:
                 pronouns = number - last_unverified <= self.window
-                if places is None:
-                    places = (self._trigger.places(folded), self._pronoun.places(folded))
-                clauses = {cue[0] for cue in cues if self._worth(folded, span, cue, pronouns, places)}
-                if any(word in self.clause_words and offset not in clauses for offset, word in cues):
+                # one pass over the cues: which clauses are worth reading, whether one is not (then the sentence
+                # holds an attributed clause), and which cues go on (those, and the no-source anchors)
+                clauses = set()
+                unread = False
+                kept = []
+                for cue in cues:
+                    word = cue[1]
+                    if word in clause_words:
+                        if self._worth(folded, span, cue, pronouns):
+                            clauses.add(cue[0])
+                            kept.append(cue)
+                            continue
+                        unread = True
+                    if word in anchors:
+                        kept.append(cue)
+                if unread:
                     records.append((number, Source(span[0], span[0], "", "", ATTRIBUTED)))
-                cues = [cue for cue in cues if cue[0] in clauses or cue[1] in self.anchors]
-                if not cues:
+                if not kept:
                     continue
+                cues = kept
             else:
                 clauses = None
             for found in self.sources_in(text, span, is_common, cues, clauses):
@@ -310,20 +301,17 @@ class AttributionMatcher(Matcher):
                 else:  # kept in ``records`` to the end of the document, its tokens no longer needed
                     found.tokens = None
 
-    def _worth(self, folded: str, span: tuple[int, int], cue: tuple[int, str], pronouns: bool,
-               places: tuple[tuple[array[int], array[int], bytearray], ...]) -> bool:
-        """Is a word that can make a source unverified within a few words of this cue?  Most reporting
-        clauses ("the company said", "Smith said") have none, and need not be tokenised at all."""
+    def _worth(self, folded: str, span: tuple[int, int], cue: tuple[int, str], pronouns: bool) -> bool:
+        """Is a word that can make a source unverified within a few words of this cue (a clause word)?  Most
+        reporting clauses ("the company said", "Smith said") have none, and need not be tokenised at all."""
         offset, word = cue
-        if word not in self.clause_words:
-            return False
         after = offset + len(word)
         # the subject is the few words before the verb, or before a parenthetical that ends in a comma
         back = 80 if folded[max(span[0], offset - 3):offset].rstrip().endswith(",") else 40
         window = (max(span[0], offset - back), min(span[1], after + 30))
-        if _WordPlaces.within(places[0], *window):
+        if self._trigger.within(folded, *window):
             return True
-        return pronouns and _WordPlaces.within(places[1], *window)
+        return pronouns and self._pronoun.within(folded, *window)
 
     def _resolve(self, found: Source, records: list[tuple[int, Source]], number: int) -> None:
         """Give a pronoun (or "the aide") the kind of the latest earlier source it can refer to."""

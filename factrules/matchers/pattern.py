@@ -13,7 +13,7 @@ single Aho–Corasick pass for their prefilters (``factrules.keywords``).
 from __future__ import annotations
 
 import time
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -66,6 +66,8 @@ class PatternMatcher(Matcher):
             what = f"pattern {number}" if len(patterns) > 1 else "pattern"
             self.patterns.append(compile_pattern(source, ignorecase=ignorecase, what=what))
             self.pattern_prefilters.append(_keywords(own, ignorecase) if own else self.prefilter)
+        #: per pattern, the group it reports: "match" when it has one, else the whole match
+        self.report_groups: list[int | str] = ["match" if "match" in p.groupindex else 0 for p in self.patterns]
         #: per pattern, the literal words every match begins with, or None: it is scanned, not tried at places
         self.literal_starts: list[tuple[str, ...] | None] = [literal_starts(p) for p in self.patterns]
         #: every word any pattern runs behind: the group's keyword pass looks for all of them
@@ -100,8 +102,10 @@ class PatternMatcher(Matcher):
         budget = time_budget(self.timeout, len(text))
         deadline = time.perf_counter() + budget
         for index, compiled in enumerate(self.patterns):
-            group = "match" if "match" in compiled.groupindex else 0
             where = windows[index] if windows is not None else None
+            if where is not None and not where:
+                continue  # none of this pattern's prefilter words is in the document
+            group = self.report_groups[index]
             words = self.literal_starts[index] if starts is not None else None
             if words is not None:
                 places = _places(words, starts)
@@ -283,13 +287,12 @@ def _windows(document, matcher: PatternMatcher, words: Sequence[str], hits: dict
     if not keywords or matcher.window == "document":
         return [(0, len(document.text))] if keywords else []
     kind = matcher.window
-    locate = document.sentence_at if kind == "sentence" else document.paragraph_at
     spans: set[tuple[int, int]] = set()
     for keyword in keywords:
         key = (keyword, kind)
         found = located.get(key) if located is not None else None
         if found is None:
-            found = {locate(offset) for offset in hits[keyword]}
+            found = _containing(document, kind, hits[keyword])
             if located is not None:
                 located[key] = found
         spans |= found
@@ -303,3 +306,18 @@ def _windows(document, matcher: PatternMatcher, words: Sequence[str], hits: dict
         else:
             windows.append((start, end))
     return windows
+
+
+def _containing(document, kind: str, offsets: Iterable[int]) -> set[tuple[int, int]]:
+    """The sentences (or paragraphs) holding ``offsets``, as ``Document.sentence_at`` / ``paragraph_at`` give them.
+
+    A keyword such as "said" stands a few times in most sentences of wire copy: the offsets are bisected into
+    the span starts and each span is built once, instead of a method call and a span per offset.
+    """
+    spans = document.sentences if kind == "sentence" else document.paragraphs
+    starts = getattr(spans, "starts", None)
+    if not starts:  # no spans (the whole text is one), or a document that keeps them some other way
+        locate = document.sentence_at if kind == "sentence" else document.paragraph_at
+        return {locate(offset) for offset in offsets}
+    numbers = {bisect_right(starts, offset) - 1 for offset in offsets}
+    return {spans[number if number > 0 else 0] for number in numbers}
