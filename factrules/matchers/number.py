@@ -240,7 +240,15 @@ _EVENT_STEMS = _event_stems()
 #: "percent" within 24, and ``_event`` looks 110 past the noun.
 _EVENT_REACH = 24 + 90 + 110
 #: Characters that IGNORECASE matches to an ASCII letter but ``str.lower`` does not turn into it.
-_FOLD_TRAPS = re.compile("[\u0130\u017f\u212a]")
+_FOLD_TRAPS = "\u0130\u017f\u212a"
+
+
+def _holds_any(text: str, chars: str) -> bool:
+    """Does ``text`` hold any of ``chars``?  One ``in`` per character: each is a C search (at once false
+    for a character wider than any of the text's), several times faster than a regex character class,
+    which tests every character of the text in turn."""
+    return any(char in text for char in chars)
+
 _NOUN_EVENT = {"dead": "killed", "wounded": "wounded", "injured": "wounded", "death": "killed",
                "fatality": "killed", "casualty": "casualties", "body": "killed"}
 #: Where none of these occurs near an exact figure (lower-cased text), it counts no event: an event word's
@@ -849,8 +857,42 @@ for _word in _CORE_WORDS:
     _CORE_AUTOMATON.add_word(_word, len(_word) - 1)
 _CORE_AUTOMATON.make_automaton()
 _DIGIT_RUN = re.compile(r"[\d$£€¥₹₽]+")
+#: ``_DIGIT_RUN`` over ASCII text, as bytes: a digit to "d", "$" to itself, anything else to a space
+_ASCII_RUN_TABLE = bytes(ord("d") if code in b"0123456789" else code if code == ord("$") else ord(" ")
+                         for code in range(256))
+#: characters of ASCII text searched per piece by ``_digit_runs`` (three copies of a piece are made)
+_RUN_PIECE = 1 << 20
+
+
+def _digit_runs(lowered: str) -> Iterable[tuple[int, str | bytes]]:
+    """``(start, text)`` of each match of ``_DIGIT_RUN`` in ``lowered``; in ASCII text ``text`` is bytes, its
+    digits written ``d``.
+
+    ``re`` tests every character of the text against the class in turn, a fifth of the number scan's
+    whole-text work on wire copy; an ASCII text is instead translated (as bytes) into runs and spaces and
+    split, in pieces of ``_RUN_PIECE`` characters that each end outside a run.
+    """
+    if not lowered.isascii():
+        for run in _DIGIT_RUN.finditer(lowered):
+            yield run.start(), run.group()
+        return
+    size = len(lowered)
+    begin = 0
+    while begin < size:
+        end = min(size, begin + _RUN_PIECE)
+        while end < size and (lowered[end].isdigit() or lowered[end] == "$"):
+            end += 1
+        piece = lowered[begin:end].encode("ascii").translate(_ASCII_RUN_TABLE)
+        find = piece.find
+        position = 0
+        for run in piece.split():
+            position = find(run, position)
+            yield begin + position, run
+            position += len(run)
+        begin = end
 _WORD_START = rxcache.compile(r"\S+")
-_SPLIT_DIFFERS = re.compile("[\x1c-\x1f]")
+#: The four characters that only Python counts as whitespace
+_SPLIT_DIFFERS = "\x1c\x1d\x1e\x1f"
 
 
 def _core_starts(lowered: str) -> list[int]:
@@ -869,11 +911,15 @@ def _core_starts(lowered: str) -> list[int]:
             if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
                 continue
         positions.append(start)
-    for run in _DIGIT_RUN.finditer(lowered):
-        run_start = run.start()
+    for run_start, chunk in _digit_runs(lowered):
         positions.append(run_start)
-        chunk = run.group()
-        if not _CURRENCY_SIGNS.isdisjoint(chunk):
+        if isinstance(chunk, bytes):
+            index = chunk.find(b"$")
+            while index >= 0:
+                positions.append(run_start + index)
+                positions.append(run_start + index + 1)
+                index = chunk.find(b"$", index + 1)
+        elif not _CURRENCY_SIGNS.isdisjoint(chunk):
             for index, char in enumerate(chunk):
                 if char in _CURRENCY_SIGNS:
                     positions.append(run_start + index)
@@ -920,16 +966,19 @@ def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
     return found
 
 
-#: A bare number in digits ("12.5", "1,000") where ``SCAN`` can find nothing else: nothing after it can make it
-#: a range, a scaled figure or an approximation.  Where this matches at a core hit with no opener before it,
-#: ``SCAN`` would match there too, as a bare ``num`` ending at the same place (a test checks it on real copy).
-#: The digits are ``NUMBER``'s and the look-behind is ``SCAN``'s, so a shorter match is never taken: every
-#: shorter run of digits is followed by a digit or by ``.``/``,`` and a digit, which the look-ahead refuses.
+#: A number in digits at a figure's start, and whether something after it may make it more than a bare number.
+#: At a digit no approximator, range opener or vague word can start, so ``SCAN`` there is ``NUMBER`` as a range's
+#: low end or as a bare ``num``.  Where this does not match, ``NUMBER`` does not either and ``SCAN`` finds
+#: nothing.  Where it matches with no ``more``, ``SCAN`` matches the same span as a bare ``num``: the number is
+#: taken whole (atomic, as ``SCAN``'s ``num`` takes it first) and nothing after it can start a range's second
+#: half, a unit before "to" or an approximator after it (``more`` looks for a superset of those).  A shorter
+#: ``NUMBER`` never does either: it ends before a digit, a ``.``/``,`` and a digit (refused by its own
+#: look-ahead) or before a scale word, which neither a separator nor a range unit begins with.  The
+#: look-behind is ``SCAN``'s.  (Tests check all three outcomes against ``SCAN`` on written figures.)
 _BARE_NUMBER = rxcache.compile(
     r"(?<![\p{L}\p{N}_/#@+$£€¥]|[\p{L}\p{N}][-–]|\d[.,:])"
-    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d\p{L}]|[.,:/]\d)"
-    r"(?!\s*(?:[-–—+]|(?:to|or|odd|plus)(?!\p{L})|(?:thousand|trillion|hundred|million|billion|mln|bln|bn|mn|tn)"
-    r"|(?:" + _RANGE_UNIT + r")(?=\s+to\s)))",
+    rf"(?>{NUMBER})"
+    r"(?P<more>(?=\s*(?:[-–—+]|(?:to|or|odd|plus)(?!\p{L})|(?:" + _RANGE_UNIT + r")(?=\s+to\s))))?",
     regex.IGNORECASE,
 )
 
@@ -948,41 +997,47 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
         return
     # ``str.split`` finds the same words as ``\S+`` unless the text holds one of the four characters
     # that only Python counts as whitespace
-    split_ok = not _SPLIT_DIFFERS.search(text)
+    split_ok = not _holds_any(text, _SPLIT_DIFFERS)
     covered = 0
     for core_start in _core_starts(lowered):
         if core_start < covered:
             continue
         window_start = max(covered, core_start - 48)
-        if split_ok and lowered[core_start] not in _CURRENCY_SIGNS and not _openers(
+        first = lowered[core_start]
+        if split_ok and first not in _CURRENCY_SIGNS and not _openers(
                 lowered[window_start:core_start].split()[-5:], lowered, core_start):
             # the common case, no word before the hit that can open a quantity: only the hit itself
             if lowered.startswith(_NEEDS_APPROXIMATOR, core_start):
                 continue  # "the first quarter", "a year ago": a share or "a" unit needs an approximator before it
-            if cues is not None and lowered[core_start].isdigit():
-                bare = _BARE_NUMBER.match(text, core_start)
-                if bare is not None:
-                    if _no_event_near(cues, core_start, bare.end()):
-                        covered = bare.end()  # what ``scan`` would drop: an exact figure with no event
-                        continue
-            hit = SCAN.match(text, core_start)
-            if hit and hit.end() > core_start:
-                covered = hit.end()
-                yield hit
-            continue
-        words = list(_WORD_START.finditer(lowered, window_start, core_start))[-5:]
-        texts = [word.group() for word in words]
-        starts = [words[index].start() + len(texts[index]) - len(texts[index].lstrip(_OPENING_QUOTES))
-                  for index in _openers(texts, lowered, core_start)]
-        if words and lowered[core_start] in _CURRENCY_SIGNS and words[-1].end() == core_start:
-            starts.append(words[-1].start())  # "US$5": the currency's prefix is part of the figure
-        starts.append(core_start)
-        for start in starts:
-            hit = SCAN.match(text, start)
-            if hit and hit.end() > core_start:
-                covered = hit.end()
-                yield hit
-                break
+        else:
+            words = list(_WORD_START.finditer(lowered, window_start, core_start))[-5:]
+            texts = [word.group() for word in words]
+            starts = [words[index].start() + len(texts[index]) - len(texts[index].lstrip(_OPENING_QUOTES))
+                      for index in _openers(texts, lowered, core_start)]
+            if words and first in _CURRENCY_SIGNS and words[-1].end() == core_start:
+                starts.append(words[-1].start())  # "US$5": the currency's prefix is part of the figure
+            found = False
+            for start in starts:
+                hit = SCAN.match(text, start)
+                if hit and hit.end() > core_start:
+                    covered = hit.end()
+                    found = True
+                    yield hit
+                    break
+            if found:
+                continue
+        # the hit itself
+        if cues is not None and first.isdigit():
+            bare = _BARE_NUMBER.match(text, core_start)
+            if bare is None:
+                continue  # no number here: ``SCAN`` finds nothing either
+            if bare.group("more") is None and _no_event_near(cues, core_start, bare.end()):
+                covered = bare.end()  # what ``scan`` would drop: an exact figure with no event
+                continue
+        hit = SCAN.match(text, core_start)
+        if hit and hit.end() > core_start:
+            covered = hit.end()
+            yield hit
 
 
 def scan(document: Any, exact: bool = True) -> list[Quantity]:
@@ -1000,7 +1055,7 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
         return last_quantities
     lower = text.lower()
     lowered: str | None = lower
-    if len(lowered) != len(text) or _FOLD_TRAPS.search(text):
+    if len(lowered) != len(text) or _holds_any(text, _FOLD_TRAPS):
         lowered = None
         exact = True  # the quick test for event words reads the lower-cased text
     cues: Sequence[int] = _event_cue_starts(lowered) if not exact and lowered is not None else ()

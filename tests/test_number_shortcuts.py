@@ -1,0 +1,105 @@
+"""The number scan's shortcuts against its plain way, on generated copy.
+
+With event cues ``_hits`` passes over bare numbers that count no event, most of them without trying
+``SCAN``; ``_digit_runs`` finds runs of digits without a regex on ASCII text.  Each must give what the
+plain way gives (``test_numbers.py`` checks the plain way against ``SCAN`` on written sentences).  The
+words are written for these tests (figures, approximators, range words, event words, and the odd
+characters that trip case folding or ``str.split``).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factrules.matchers import number
+
+WORDS = [
+    "12", "1,000", "12.5", "4,351", "0.5", "1987", "1987/88", "11-1/2", "1/4", "4th", "7-eleven", "5-7", "3–4",
+    "$5", "US$5", "a$300", "£3m", "25bn", "80p", "45%", "2+", "100-odd", "200-plus", "$", "mh17", "f-16",
+    "a", "an", "A", "from", "between", "in", "the", "range", "of", "to", "and", "or", "so", "more", "than",
+    "about", "some", "over", "up", "nearly", "at", "least", "as", "many", "estimated", "half", "third",
+    "quarter", "year", "month", "a year", "million", "mln", "billion", "thousand", "hundred", "dozen",
+    "dozens", "hundreds", "several", "few", "number", "two", "twenty-five", "five", "one", "pct", "dlrs",
+    "per", "cent", "people", "killed", "were", "injured", "dead", "bodies", "died", "rose", "fell", "shares",
+    "said", ",", ".", ";", "(", ")", '"', "-", "ſ", "İzmir", "Kilo", "\u212a",
+]
+JOINERS = [" ", " ", " ", "  ", "\n", "\t", "\u00a0", "\x1c", ""]
+
+
+def _text(rng: random.Random, size: int) -> str:
+    return "".join(rng.choice(WORDS) + rng.choice(JOINERS) for _ in range(size))
+
+
+def _eventless_bare(hit, cues) -> bool:
+    return hit.lastgroup == "num" and hit.start("num") == hit.start() and number._no_event_near(
+        cues, hit.start(), hit.end())
+
+
+def _check(text: str) -> None:
+    """With cues, ``_hits`` finds what it finds without them, less only bare numbers with no event near."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return  # ``scan`` asks for no shortcut then
+    cues = number._event_cue_starts(lowered)
+    plain = [m.span() for m in number._hits(text) if not _eventless_bare(m, cues)]
+    assert [m.span() for m in number._hits(text, lowered, cues) if not _eventless_bare(m, cues)] == plain, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=40), st.sampled_from(JOINERS))
+def test_hits_with_cues_lose_only_eventless_bare_numbers(words: list[str], joiner: str) -> None:
+    _check(joiner.join(words))
+
+
+def test_hits_with_cues_on_mixed_spacing() -> None:
+    rng = random.Random(7)
+    for _ in range(300):
+        _check(_text(rng, rng.randint(1, 50)))
+
+
+def test_the_shortcuts_are_taken() -> None:
+    """Bare numbers, and digits where no number starts, are decided without ``SCAN`` when no event is near."""
+    text = "Profit rose 12 pct to 5.5 mln dlrs in the 4th qtr, a 55 pct stake, from 1.27 billion dlrs."
+    lowered = text.lower()
+    calls = []
+    real = number.SCAN
+
+    class Counting:
+        def match(self, *args):
+            calls.append(args[1])
+            return real.match(*args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(number, "SCAN", Counting())
+        assert list(number._hits(text, lowered, number._event_cue_starts(lowered))) != []  # "12 pct to"
+    assert not {text.index(figure) for figure in ("5.5", "4th", "55", "1.27")} & set(calls)
+    assert text.index("12") in calls  # "to" after it: it may be a range
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789$£,. ab\n", max_size=60), st.integers(min_value=1, max_value=8))
+def test_digit_runs_are_the_regex_runs(text: str, piece: int) -> None:
+    """``_digit_runs`` in small pieces (a run may cross a piece's end) finds ``_DIGIT_RUN``'s runs."""
+    expected = [(m.start(), m.group()) for m in number._DIGIT_RUN.finditer(text)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(number, "_RUN_PIECE", piece)
+        found = list(number._digit_runs(text))
+    assert [start for start, _ in found] == [start for start, _ in expected]
+    assert [len(run) for _, run in found] == [len(run) for _, run in expected]
+    if text.isascii():
+        assert all(isinstance(run, bytes) for _, run in found)
+        assert [run.replace(b"d", b"0") for _, run in found] == [
+            "".join("0" if char.isdigit() else char for char in run).encode() for _, run in expected]
+
+
+def test_core_starts_on_ascii_and_wider_text_agree() -> None:
+    """The same figures, once in ASCII text and once with a wide character in it, start at the same places."""
+    text = "Paid $5 and $ 7, US$12,000.50 then 3$4 and 1,000, 2.5, 12a, 7-8; a year, twenty-five, $x, 9"
+    wide = text + " \u20ac"
+    assert number._core_starts(wide.lower())[: len(number._core_starts(text.lower()))] == number._core_starts(
+        text.lower())
+    assert len(number._core_starts(text.lower())) >= 12
