@@ -69,15 +69,50 @@ def test_the_shortcuts_are_taken() -> None:
     real = number.SCAN
 
     class Counting:
-        def match(self, *args):
-            calls.append(args[1])
-            return real.match(*args)
+        def match(self, *args, **kwargs):
+            if not kwargs:  # not ``_may_open``'s partial match of two words
+                calls.append(args[1])
+            return real.match(*args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(number, "SCAN", Counting())
         assert list(number._hits(text, lowered, number._event_cue_starts(lowered))) != []  # "12 pct to"
-    assert not {text.index(figure) for figure in ("5.5", "4th", "55", "1.27")} & set(calls)
+    assert not {text.index(figure) for figure in ("5.5", "4th", "55", "1.27", "a 55")} & set(calls)
     assert text.index("12") in calls  # "to" after it: it may be a range
+    assert text.index("from") in calls  # "from 1.27" may open a range
+
+
+def _plain_openers(text: str) -> None:
+    """``_hits`` finds the same with every lead word tried as without ``_may_open``'s pruning."""
+    lowered = text.lower()
+    cues = number._event_cue_starts(lowered) if len(lowered) == len(text) else None
+    pruned = [m.span() for m in number._hits(text)]
+    pruned_cues = [m.span() for m in number._hits(text, lowered, cues)] if cues is not None else []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(number, "_may_open", lambda lead, following, spaced: True)
+        assert [m.span() for m in number._hits(text)] == pruned, text
+        if cues is not None:
+            assert [m.span() for m in number._hits(text, lowered, cues)] == pruned_cues, text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=40), st.sampled_from(JOINERS))
+def test_pruned_lead_words_open_nothing(words: list[str], joiner: str) -> None:
+    _plain_openers(joiner.join(words))
+
+
+def test_pruned_lead_words_open_nothing_on_mixed_spacing() -> None:
+    rng = random.Random(5)
+    for _ in range(300):
+        _plain_openers(_text(rng, rng.randint(1, 50)))
+
+
+def test_two_words_that_open_nothing_are_pruned() -> None:
+    assert not number._may_open("a", "proposed", True)
+    assert not number._may_open("from", "last", True)
+    assert number._may_open("a", "few", True) and number._may_open("from", "12", True)
+    assert number._may_open("a", "$5", False)  # "A$5": Australian dollars, the lead joined to the figure
+    assert not number._may_open("a", "$5", True)
 
 
 @settings(max_examples=200, deadline=None)

@@ -938,30 +938,58 @@ def _core_starts(lowered: str) -> list[int]:
     return starts
 
 
+#: (lead word, the token after it, whether a space parts them) -> whether ``SCAN`` can match text that starts so
+_MAY_OPEN: dict[tuple[str, str, bool], bool] = {}
+
+
+def _may_open(lead: str, following: str, spaced: bool) -> bool:
+    r"""Can ``SCAN`` match at ``lead`` when ``following`` comes next (after a space when ``spaced``)?
+
+    Asked of the two words alone, as a partial match: where no text that starts with them could match, the
+    figure's text cannot either ("a proposed offering of 40", "from last year's 40": nothing starts at "a"
+    or "from").  ``SCAN`` reads a space only as ``\s``, and the text before the lead only makes its
+    look-behind fail, so the answer holds whatever space and text stand before; the pairs recur, and each
+    is asked once.
+    """
+    key = (lead, following, spaced)
+    known = _MAY_OPEN.get(key)
+    if known is None:
+        known = SCAN.match(f"{lead} {following}" if spaced else lead + following, partial=True) is not None
+        if len(_MAY_OPEN) < 100_000:
+            _MAY_OPEN[key] = known
+    return known
+
+
 def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
     """Which of ``words`` (the last words before a core hit starting at ``core_start``) can open a quantity.
 
     A lead word opens one unless it opens only longer approximator phrases and the next word does not fit
-    ("the 12 dead": not "the best part of", so nothing can start at "the").  ``_hits`` asks this first of
-    the split words alone: most figures have a "the" or an "in" before them that opens nothing, and then
-    the positions of the words are never needed.
+    ("the 12 dead": not "the best part of", so nothing can start at "the"), or nothing can start with it and
+    the next word (``_may_open``: "a proposed", "from last").  ``_hits`` asks this first of the split words
+    alone: most figures have a "the" or an "in" before them that opens nothing, and then the positions of
+    the words are never needed.
     """
     found = []
+    last = len(words) - 1
     for index, lead in enumerate(words):
         if lead not in _LEAD_WORDS:
             if lead[:1] not in _OPENING_QUOTES or lead.lstrip(_OPENING_QUOTES) not in _LEAD_WORDS:
                 continue
             lead = lead.lstrip(_OPENING_QUOTES)  # '"more than half"': the quotation opens with the quantity
+        if index < last:
+            following = words[index + 1]
+        else:  # the hit's own first word (its first 40 characters: a prefix is as good), maybe joined to the lead
+            following = (lowered[core_start : core_start + 40].split(None, 1) or [""])[0]
         seconds = _SECOND_WORDS.get(lead)
         if seconds is not None:
-            following = (words[index + 1] if index + 1 < len(words)
-                         else (lowered[core_start : core_start + 40].split(None, 1) or [""])[0])
-            following = following.replace("ſ", "s")
-            if following not in seconds:
+            second = following.replace("ſ", "s")
+            if second not in seconds:
                 continue
-            third = _THIRD_WORDS.get((lead, following))
+            third = _THIRD_WORDS.get((lead, second))
             if third is not None and (index + 2 >= len(words) or words[index + 2] != third):
                 continue
+        if not _may_open(lead, following, index < last or lowered[core_start - 1].isspace()):
+            continue
         found.append(index)
     return found
 
