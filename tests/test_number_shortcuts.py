@@ -24,6 +24,7 @@ WORDS = [
     "about", "some", "over", "up", "nearly", "at", "least", "as", "many", "estimated", "half", "third",
     "quarter", "year", "month", "a year", "million", "mln", "billion", "thousand", "hundred", "dozen",
     "dozens", "hundreds", "several", "few", "number", "two", "twenty-five", "five", "one", "pct", "dlrs",
+    "six", "ten", "tens", "seventeen", "ninety", "five-six", "one-time", "—", "–",
     "per", "cent", "people", "killed", "were", "injured", "dead", "bodies", "died", "rose", "fell", "shares",
     "said", ",", ".", ";", "(", ")", '"', "-", "ſ", "İzmir", "Kilo", "\u212a",
 ]
@@ -62,8 +63,9 @@ def test_hits_with_cues_on_mixed_spacing() -> None:
 
 
 def test_the_shortcuts_are_taken() -> None:
-    """Bare numbers, and digits where no number starts, are decided without ``SCAN`` when no event is near."""
-    text = "Profit rose 12 pct to 5.5 mln dlrs in the 4th qtr, a 55 pct stake, from 1.27 billion dlrs."
+    """Bare numbers in digits or words, and digits where no number starts, are decided without ``SCAN`` when no
+    event is near."""
+    text = "Profit rose 12 pct to 5.5 mln dlrs in the 4th qtr, a 55 pct stake, from 1.27 billion dlrs; two units."
     lowered = text.lower()
     calls = []
     real = number.SCAN
@@ -77,7 +79,7 @@ def test_the_shortcuts_are_taken() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(number, "SCAN", Counting())
         assert list(number._hits(text, lowered, number._event_cue_starts(lowered))) != []  # "12 pct to"
-    assert not {text.index(figure) for figure in ("5.5", "4th", "55", "1.27", "a 55")} & set(calls)
+    assert not {text.index(figure) for figure in ("5.5", "4th", "55", "1.27", "a 55", "two")} & set(calls)
     assert text.index("12") in calls  # "to" after it: it may be a range
     assert text.index("from") in calls  # "from 1.27" may open a range
 
@@ -138,3 +140,19 @@ def test_core_starts_on_ascii_and_wider_text_agree() -> None:
     assert number._core_starts(wide.lower())[: len(number._core_starts(text.lower()))] == number._core_starts(
         text.lower())
     assert len(number._core_starts(text.lower())) >= 12
+
+
+def test_number_words_open_no_other_quantity() -> None:
+    """``_plain_number_words`` rests on this: no approximator starts with a number word."""
+    assert not {phrase.split()[0] for phrase in number._BEFORE_KIND} & number._NUMBER_WORDS
+
+
+@pytest.mark.parametrize("text", ["five - six were", "five-six were", "Seventeen to 20", "ninety or so",
+                                  "two hundred and fifty", "one mln shares", "tens of units", "ten-odd units"])
+def test_number_words_agree_with_the_full_pattern(text: str) -> None:
+    """Where the shortcut calls a number in words bare, ``SCAN`` finds that bare number."""
+    lowered = text.lower()
+    bare = number._BARE_NUMBER.match(text, 0)
+    if bare is not None and bare.group("more") is None and number._plain_number_words(lowered, 0, bare.end()):
+        full = number.SCAN.match(text, 0)
+        assert full is not None and full.lastgroup == "num" and full.span() == bare.span()

@@ -1011,6 +1011,24 @@ _BARE_NUMBER = rxcache.compile(
 )
 
 
+#: Number words ("one" to "nineteen", "twenty" to "ninety"): no approximator, range opener or vague quantity
+#: starts with one, so at one ``SCAN`` is ``NUMBER`` as a range's low end or a bare ``num``, as at a digit.
+_NUMBER_WORDS = frozenset({*UNIT_WORDS, *TENS})
+_NUMBER_WORD_INITIALS = frozenset(word[0] for word in _NUMBER_WORDS)
+
+
+def _plain_number_words(lowered: str, start: int, end: int) -> bool:
+    """Is the number ``_BARE_NUMBER`` found at ``start``-``end`` in words one where it decides as at a digit?
+
+    Its first word must be a number word (a word of its own: "tens" is a vague quantity, not "ten"), and it
+    must hold no hyphen: "five-six" is one ``NUMBER`` and also the range "five"-"six", which ``SCAN`` takes
+    first.  Without a hyphen, a shorter ``NUMBER`` ends before a number or scale word, "and" or "mln",
+    which no range separator or unit is.
+    """
+    words = lowered[start:end]
+    return "-" not in words and words.split(None, 1)[0] in _NUMBER_WORDS
+
+
 def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = None) -> Iterable[regex.Match[str]]:
     """The matches of ``SCAN`` in ``text``, found from the prefilter's hits instead of at every position.
 
@@ -1055,11 +1073,14 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
             if found:
                 continue
         # the hit itself
-        if cues is not None and first.isdigit():
+        if cues is not None and (first.isdigit() or first in _NUMBER_WORD_INITIALS):
             bare = _BARE_NUMBER.match(text, core_start)
             if bare is None:
-                continue  # no number here: ``SCAN`` finds nothing either
-            if bare.group("more") is None and _no_event_near(cues, core_start, bare.end()):
+                if first.isdigit():
+                    continue  # no number here: ``SCAN`` finds nothing either
+            elif (bare.group("more") is None
+                  and (first.isdigit() or _plain_number_words(lowered, core_start, bare.end()))
+                  and _no_event_near(cues, core_start, bare.end())):
                 covered = bare.end()  # what ``scan`` would drop: an exact figure with no event
                 continue
         hit = SCAN.match(text, core_start)
