@@ -857,42 +857,61 @@ for _word in _CORE_WORDS:
     _CORE_AUTOMATON.add_word(_word, len(_word) - 1)
 _CORE_AUTOMATON.make_automaton()
 _DIGIT_RUN = re.compile(r"[\d$£€¥₹₽]+")
-#: ``_DIGIT_RUN`` over ASCII text, as bytes: a digit to "d", "$" to itself, anything else to a space
-_ASCII_RUN_TABLE = bytes(ord("d") if code in b"0123456789" else code if code == ord("$") else ord(" ")
-                         for code in range(256))
-#: characters of ASCII text searched per piece by ``_digit_runs`` (three copies of a piece are made)
+#: An ASCII text as bytes for ``_ascii_digit_runs``: a digit to "d", anything else to a space
+_ASCII_RUN_TABLE = bytes(ord("d") if code in b"0123456789" else ord(" ") for code in range(256))
+#: characters of ASCII text searched per piece by ``_ascii_digit_runs`` (three copies of a piece are made)
 _RUN_PIECE = 1 << 20
+_WORD_START = rxcache.compile(r"\S+")
+#: The four characters that only Python counts as whitespace
+_SPLIT_DIFFERS = "\x1c\x1d\x1e\x1f"
 
 
-def _digit_runs(lowered: str) -> Iterable[tuple[int, str | bytes]]:
-    """``(start, text)`` of each match of ``_DIGIT_RUN`` in ``lowered``; in ASCII text ``text`` is bytes, its
-    digits written ``d``.
+def _ascii_digit_runs(lowered: str) -> list[tuple[int, int]]:
+    """``(start, length)`` of each run of digits in an ASCII text.
 
-    ``re`` tests every character of the text against the class in turn, a fifth of the number scan's
-    whole-text work on wire copy; an ASCII text is instead translated (as bytes) into runs and spaces and
-    split, in pieces of ``_RUN_PIECE`` characters that each end outside a run.
+    ``re`` tests every character of the text against a class in turn, a fifth of the number scan's
+    whole-text work on wire copy; here the text is translated (as bytes) into runs and spaces and split,
+    in pieces of ``_RUN_PIECE`` characters that each end outside a run.
     """
-    if not lowered.isascii():
-        for run in _DIGIT_RUN.finditer(lowered):
-            yield run.start(), run.group()
-        return
+    runs: list[tuple[int, int]] = []
     size = len(lowered)
     begin = 0
     while begin < size:
         end = min(size, begin + _RUN_PIECE)
-        while end < size and (lowered[end].isdigit() or lowered[end] == "$"):
+        while end < size and lowered[end].isdigit():
             end += 1
         piece = lowered[begin:end].encode("ascii").translate(_ASCII_RUN_TABLE)
         find = piece.find
         position = 0
         for run in piece.split():
             position = find(run, position)
-            yield begin + position, run
+            runs.append((begin + position, len(run)))
             position += len(run)
         begin = end
-_WORD_START = rxcache.compile(r"\S+")
-#: The four characters that only Python counts as whitespace
-_SPLIT_DIFFERS = "\x1c\x1d\x1e\x1f"
+    return runs
+
+
+def _ascii_digit_starts(lowered: str) -> list[int]:
+    r"""The starts of ``_CORE``'s matches at digits in an ASCII text with no "$" (then ``\d[\d,.]*`` after a
+    word boundary), found from its runs of digits without a regex call each.
+
+    A run starts a match unless a word character stands before it; the match takes in the run, then any
+    commas and points and the next run right after them ("1,000.5"), and so on.
+    """
+    starts: list[int] = []
+    size = len(lowered)
+    done = -1
+    for start, length in _ascii_digit_runs(lowered):
+        if start != done:  # not the rest of the last match
+            if start:
+                before = lowered[start - 1]
+                if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
+                    continue
+            starts.append(start)
+        done = start + length
+        while done < size and lowered[done] in ",.":
+            done += 1
+    return starts
 
 
 def _core_starts(lowered: str) -> list[int]:
@@ -901,7 +920,9 @@ def _core_starts(lowered: str) -> list[int]:
     ``_CORE`` begins with a word boundary, which keeps ``re`` from skipping ahead to a likely first
     character: it tried every position of the text.  Here only the positions where it can match are
     tried (a superset, in order, each at most once, skipping those inside the previous match, as
-    ``finditer`` does), so the result is the same.
+    ``finditer`` does), so the result is the same.  A match at a word holds only letters and spaces, one
+    at a digit or a currency sign none, so in an ASCII text with no "$" the matches at digits are found
+    on their own (``_ascii_digit_starts``) and the two lists merged.
     """
     positions: list[int] = []
     for end, back in iter_text(_CORE_AUTOMATON, lowered):
@@ -911,19 +932,19 @@ def _core_starts(lowered: str) -> list[int]:
             if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
                 continue
         positions.append(start)
-    for run_start, chunk in _digit_runs(lowered):
-        positions.append(run_start)
-        if isinstance(chunk, bytes):
-            index = chunk.find(b"$")
-            while index >= 0:
-                positions.append(run_start + index)
-                positions.append(run_start + index + 1)
-                index = chunk.find(b"$", index + 1)
-        elif not _CURRENCY_SIGNS.isdisjoint(chunk):
-            for index, char in enumerate(chunk):
-                if char in _CURRENCY_SIGNS:
-                    positions.append(run_start + index)
-                    positions.append(run_start + index + 1)
+    digit_starts: list[int] | None = None
+    if lowered.isascii() and "$" not in lowered:
+        digit_starts = _ascii_digit_starts(lowered)
+    else:
+        for run in _DIGIT_RUN.finditer(lowered):
+            run_start = run.start()
+            positions.append(run_start)
+            chunk = run.group()
+            if not _CURRENCY_SIGNS.isdisjoint(chunk):
+                for index, char in enumerate(chunk):
+                    if char in _CURRENCY_SIGNS:
+                        positions.append(run_start + index)
+                        positions.append(run_start + index + 1)
     positions.sort()
     starts: list[int] = []
     done = 0
@@ -935,6 +956,9 @@ def _core_starts(lowered: str) -> list[int]:
         if core:
             starts.append(position)
             done = core.end()
+    if digit_starts:
+        starts += digit_starts
+        starts.sort()  # two sorted runs: one merge
     return starts
 
 
