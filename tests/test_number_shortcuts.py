@@ -154,3 +154,31 @@ def test_number_words_agree_with_the_full_pattern(text: str) -> None:
     if bare is not None and bare.group("more") is None and number._plain_number_words(lowered, 0, bare.end()):
         full = number.SCAN.match(text, 0)
         assert full is not None and full.lastgroup == "num" and full.span() == bare.span()
+
+
+def _same_quantities(text: str) -> None:
+    """``scan(exact=False)`` keeps every quantity of the full scan that is not an eventless exact figure, each
+    the same, and nothing the full scan does not have."""
+    from factrules.document import Document
+
+    def shown(quantities):
+        return {(q.start, q.end, q.kind, q.low, q.high, q.unit, q.noun, q.event) for q in quantities}
+
+    full = shown(number.scan(Document(path="full", text=text)))
+    partial = shown(number.scan(Document(path="partial", text=text), exact=False))
+    assert partial <= full, text
+    assert {q for q in full if q[2] != "exact" or q[7] is not None} <= partial, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=40), st.sampled_from([" ", "  ", "\n", " . "]))
+def test_eventless_scan_on_generated_copy(words: list[str], joiner: str) -> None:
+    _same_quantities(joiner.join(words))
+
+
+def test_eventless_scan_on_sentences_with_events() -> None:
+    rng = random.Random(3)
+    events = ["killed", "were killed", "died", "injured", "bodies", "dead", "missing", "arrested", "fled"]
+    for _ in range(200):
+        words = [rng.choice(WORDS + events) for _ in range(rng.randint(5, 60))]
+        _same_quantities(" ".join(words) + ".")

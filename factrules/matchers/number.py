@@ -750,15 +750,21 @@ def _count_context(candidate: _Candidate, text: str) -> tuple[str | None, str | 
 
 
 def _event(text: str, quantity_start: int, noun_end: int, sentence: tuple[int, int], stop: int,
-           lowered: str | None = None) -> str | None:
+           lowered: str | None = None, cues: Sequence[int] | None = None) -> str | None:
     """The event word nearest a quantity: up to 4 words before it or 12 after, within its sentence.
 
     ``lowered`` (``text`` lower-cased, offsets unchanged, no case-folding traps) lets a cheap search
     for the event words' first letters skip the search for the event words where there are none.
+    ``cues`` (``_event_cue_starts(lowered)``) skips that search too where no cue starts in the span: every
+    place the stems match is a cue's start (a bisection for a regex search over some 200 characters).
     """
     best: tuple[int, str] | None = None
     search_start = max(sentence[0], quantity_start - 60)
     search_end = min(sentence[1], stop, noun_end + 110)  # 12 words at most
+    if cues is not None:
+        first = bisect_left(cues, search_start)
+        if first == len(cues) or cues[first] >= search_end:
+            return None
     if lowered is not None and _EVENT_STEMS is not None and not _EVENT_STEMS.search(lowered, search_start,
                                                                                       search_end):
         return None
@@ -1171,7 +1177,7 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
         stop = candidates[index + 1].start if index + 1 < len(candidates) else len(text)
         sentence = document.sentence_at(candidate.start)
         event = _NOUN_EVENT.get(noun or "") or _event(text, candidate.start, max(end, noun_end), sentence, stop,
-                                                         lowered)
+                                                         lowered, None if exact else cues)
         if event is None and candidate.vague_name in _NEEDS_EVENT:
             continue
         quantities.append(
