@@ -182,3 +182,8 @@ def test_eventless_scan_on_sentences_with_events() -> None:
     for _ in range(200):
         words = [rng.choice(WORDS + events) for _ in range(rng.randint(5, 60))]
         _same_quantities(" ".join(words) + ".")
+
+
+def test_scan_groups_are_in_the_order_interval_reads_them() -> None:
+    assert tuple(sorted(number.SCAN.groupindex, key=number.SCAN.groupindex.__getitem__)) == number._SCAN_GROUPS
+    assert number._BARE_NUMBER.groups == 1  # ``more``: ``lastindex`` says whether it matched

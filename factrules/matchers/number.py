@@ -135,9 +135,13 @@ SCAN = rxcache.compile(
     regex.IGNORECASE | regex.VERBOSE,
 )
 
+#: ``SCAN``'s groups in order, as ``_interval`` reads them from ``groups()`` (a test checks the order)
+_SCAN_GROUPS = ("pre", "between", "lo1", "lu1", "hi1", "lo2", "lu2", "hi2", "vague", "frac", "one", "num", "post")
+
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
           r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-_DATE_BEFORE = rxcache.compile(rf"\b{_MONTH}\.?\s*$")
+#: asked only whether it matches, from the end (``REVERSE``), as ``_ID_BEFORE``
+_DATE_BEFORE = rxcache.compile(rf"\b{_MONTH}\.?\s*$", regex.REVERSE)
 _DATE_AFTER = rxcache.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\b")
 _TIME_AFTER = rxcache.compile(r"^\s*(?:[ap]\.?\s?m\b\.?|o['’]clock|gmt\b|utc\b|bst\b|cet\b|est\b|edt\b|pst\b|hrs\b|"
                             r"local\s+time\b)", regex.IGNORECASE)
@@ -476,9 +480,9 @@ class _Candidate:
 def _interval(candidate: _Candidate, text: str) -> bool:
     """Value a hit; False when it is not a quantity after all (a score, a year range, a pronoun 'one')."""
     hit = candidate.hit
-    # one call for every group: each ``group(name)`` call costs as much as the lookups it saves
-    raw_pre, post, lo1, lo2, hi1, hi2, between, vague, number, fraction, one = hit.group(
-        "pre", "post", "lo1", "lo2", "hi1", "hi2", "between", "vague", "num", "frac", "one")
+    # one call for every group, by position (``_SCAN_GROUPS``): each ``group(name)`` costs as much as the
+    # lookups it saves
+    raw_pre, between, lo1, _, hi1, lo2, _, hi2, vague, fraction, one, number, post = hit.groups()
     candidate.pre_text, candidate.num_text = raw_pre, number
     pre = " ".join(raw_pre.lower().split()) if raw_pre else None
     post_kind = _AFTER_KIND.get(" ".join(post.lower().replace("-", " ").split())) if post else None
@@ -1033,6 +1037,7 @@ def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
 #: ``NUMBER`` never does either: it ends before a digit, a ``.``/``,`` and a digit (refused by its own
 #: look-ahead) or before a scale word, which neither a separator nor a range unit begins with.  The
 #: look-behind is ``SCAN``'s.  (Tests check all three outcomes against ``SCAN`` on written figures.)
+#: ``more`` is its one group, so ``lastindex`` says whether it matched.
 _BARE_NUMBER = rxcache.compile(
     r"(?<![\p{L}\p{N}_/#@+$£€¥]|[\p{L}\p{N}][-–]|\d[.,:])"
     rf"(?>{NUMBER})"
@@ -1080,10 +1085,11 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
             continue
         window_start = max(covered, core_start - 48)
         first = lowered[core_start]
+        digit = first.isdigit()
         if split_ok and first not in _CURRENCY_SIGNS and not _openers(
                 lowered[window_start:core_start].split()[-5:], lowered, core_start):
             # the common case, no word before the hit that can open a quantity: only the hit itself
-            if lowered.startswith(_NEEDS_APPROXIMATOR, core_start):
+            if not digit and lowered.startswith(_NEEDS_APPROXIMATOR, core_start):
                 continue  # "the first quarter", "a year ago": a share or "a" unit needs an approximator before it
         else:
             words = list(_WORD_START.finditer(lowered, window_start, core_start))[-5:]
@@ -1103,14 +1109,14 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
             if found:
                 continue
         # the hit itself
-        if cues is not None and (first.isdigit() or first in _NUMBER_WORD_INITIALS):
+        if cues is not None and (digit or first in _NUMBER_WORD_INITIALS):
             bare = _BARE_NUMBER.match(text, core_start)
             if bare is None:
-                if first.isdigit():
+                if digit:
                     continue  # no number here: ``SCAN`` finds nothing either
-            elif (bare.group("more") is None
-                  and (first.isdigit() or _plain_number_words(lowered, core_start, bare.end()))
-                  and _no_event_near(cues, core_start, bare.end())):
+            elif (bare.lastindex is None  # no ``more``, its one group
+                  and (digit or _plain_number_words(lowered, core_start, bare.end()))
+                  and (not cues or _no_event_near(cues, core_start, bare.end()))):
                 covered = bare.end()  # what ``scan`` would drop: an exact figure with no event
                 continue
         hit = SCAN.match(text, core_start)
