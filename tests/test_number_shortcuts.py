@@ -187,3 +187,14 @@ def test_eventless_scan_on_sentences_with_events() -> None:
 def test_scan_groups_are_in_the_order_interval_reads_them() -> None:
     assert tuple(sorted(number.SCAN.groupindex, key=number.SCAN.groupindex.__getitem__)) == number._SCAN_GROUPS
     assert number._BARE_NUMBER.groups == 1  # ``more``: ``lastindex`` says whether it matched
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(WORDS + ["killing", "bodyguard", "toll-free", "sevens", "madeira"]), max_size=40),
+       st.sampled_from(JOINERS))
+def test_words_and_cues_in_one_pass(words: list[str], joiner: str) -> None:
+    """One pass of the joint automaton finds the core words and the event cues the two passes find."""
+    lowered = joiner.join(words).lower()
+    word_starts, cues = number._word_and_cue_starts(lowered)
+    assert word_starts == number._word_starts(lowered)
+    assert list(cues) == list(number._event_cue_starts(lowered))

@@ -924,16 +924,8 @@ def _ascii_digit_starts(lowered: str) -> list[int]:
     return starts
 
 
-def _core_starts(lowered: str) -> list[int]:
-    """The starts of ``_CORE.finditer(lowered)``, found faster.
-
-    ``_CORE`` begins with a word boundary, which keeps ``re`` from skipping ahead to a likely first
-    character: it tried every position of the text.  Here only the positions where it can match are
-    tried (a superset, in order, each at most once, skipping those inside the previous match, as
-    ``finditer`` does), so the result is the same.  A match at a word holds only letters and spaces, one
-    at a digit or a currency sign none, so in an ASCII text with no "$" the matches at digits are found
-    on their own (``_ascii_digit_starts``) and the two lists merged.
-    """
+def _word_starts(lowered: str) -> list[int]:
+    """Where a core word starts after a word boundary, in the order Aho–Corasick finds them."""
     positions: list[int] = []
     for end, back in iter_text(_CORE_AUTOMATON, lowered):
         start = end - back
@@ -942,6 +934,50 @@ def _core_starts(lowered: str) -> list[int]:
             if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
                 continue
         positions.append(start)
+    return positions
+
+
+#: The core words and the event cues in one automaton: one pass of the text finds both (two passes cost twice
+#: one).  A value is (a core word's length - 1 or None, a cue's length or None).
+_WORDS_AND_CUES = ahocorasick.Automaton()
+for _word in {*_CORE_WORDS, *_EVENT_CUES.keys()}:
+    _WORDS_AND_CUES.add_word(_word, (len(_word) - 1 if _word in _CORE_WORDS else None,
+                                     len(_word) if _word in _EVENT_CUES else None))
+_WORDS_AND_CUES.make_automaton()
+
+
+def _word_and_cue_starts(lowered: str) -> tuple[list[int], Sequence[int]]:
+    """``_word_starts(lowered)`` and ``_event_cue_starts(lowered)`` from one pass."""
+    if _EVENT_STEMS is None:
+        return _word_starts(lowered), _event_cue_starts(lowered)
+    positions: list[int] = []
+    cues: list[int] = []
+    for end, (back, length) in iter_text(_WORDS_AND_CUES, lowered):
+        if length is not None:
+            cues.append(end - length + 1)
+        if back is not None:
+            start = end - back
+            if start:
+                before = lowered[start - 1]
+                if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
+                    continue
+            positions.append(start)
+    cues.sort()
+    return positions, array("q", cues)
+
+
+def _core_starts(lowered: str, word_starts: list[int] | None = None) -> list[int]:
+    """The starts of ``_CORE.finditer(lowered)``, found faster.
+
+    ``_CORE`` begins with a word boundary, which keeps ``re`` from skipping ahead to a likely first
+    character: it tried every position of the text.  Here only the positions where it can match are
+    tried (a superset, in order, each at most once, skipping those inside the previous match, as
+    ``finditer`` does), so the result is the same.  A match at a word holds only letters and spaces, one
+    at a digit or a currency sign none, so in an ASCII text with no "$" the matches at digits are found
+    on their own (``_ascii_digit_starts``) and the two lists merged.  ``word_starts``: the caller's
+    ``_word_starts(lowered)`` (a list this takes over).
+    """
+    positions = _word_starts(lowered) if word_starts is None else word_starts
     digit_starts: list[int] | None = None
     if lowered.isascii() and "$" not in lowered:
         digit_starts = _ascii_digit_starts(lowered)
@@ -1064,13 +1100,15 @@ def _plain_number_words(lowered: str, start: int, end: int) -> bool:
     return "-" not in words and words.split(None, 1)[0] in _NUMBER_WORDS
 
 
-def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = None) -> Iterable[regex.Match[str]]:
+def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = None,
+          word_starts: list[int] | None = None) -> Iterable[regex.Match[str]]:
     """The matches of ``SCAN`` in ``text``, found from the prefilter's hits instead of at every position.
 
     For each core hit, the full pattern is tried (anchored) at the start of each of the five words before it
     that can open a quantity, farthest first, then at the hit itself; the first match that covers the hit wins.
     With ``cues`` (``_event_cue_starts``: the caller wants no eventless exact figure), a bare number with no
     event cue within reach is passed over, found by ``_BARE_NUMBER`` instead of the far costlier ``SCAN``.
+    ``word_starts``: ``_word_starts(lowered)``, when the caller found it with the cues.
     """
     lowered = text.lower() if lowered is None else lowered  # the caller's copy: two of a 50 MB draft cost 100 MB
     if len(lowered) != len(text):  # a rare character that lower-cases to two: keep offsets exact
@@ -1080,7 +1118,7 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
     # that only Python counts as whitespace
     split_ok = not _holds_any(text, _SPLIT_DIFFERS)
     covered = 0
-    for core_start in _core_starts(lowered):
+    for core_start in _core_starts(lowered, word_starts):
         if core_start < covered:
             continue
         window_start = max(covered, core_start - 48)
@@ -1143,9 +1181,12 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
     if len(lowered) != len(text) or _holds_any(text, _FOLD_TRAPS):
         lowered = None
         exact = True  # the quick test for event words reads the lower-cased text
-    cues: Sequence[int] = _event_cue_starts(lowered) if not exact and lowered is not None else ()
+    cues: Sequence[int] = ()
+    word_starts = None
+    if not exact:  # then ``lowered`` is the lower-cased text
+        word_starts, cues = _word_and_cue_starts(lower)
     candidates: list[_Candidate] = []
-    for hit in _hits(text, lower, None if exact else cues):
+    for hit in _hits(text, lower, None if exact else cues, word_starts):
         if not exact and hit.lastgroup == "num" and hit.start("num") == hit.start():
             # a bare number (no approximator, range or vague word) is exact or nothing: with no event cue
             # starting within the reach of ``_event`` and ``counted_noun`` it counts no event, and is not
