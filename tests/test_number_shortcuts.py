@@ -80,9 +80,8 @@ def test_the_shortcuts_are_taken() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(number, "SCAN", Counting())
         assert list(number._hits(text, lowered, number._event_cue_starts(lowered))) != []  # "12 pct to"
-    assert not {text.index(figure) for figure in ("5.5", "4th", "55", "1.27", "a 55", "two")} & set(calls)
+    assert not {text.index(figure) for figure in ("5.5", "4th", "55", "1.27", "a 55", "two", "from")} & set(calls)
     assert text.index("12") in calls  # "to" after it: it may be a range
-    assert text.index("from") in calls  # "from 1.27" may open a range
 
 
 def _plain_openers(text: str) -> None:
@@ -93,6 +92,7 @@ def _plain_openers(text: str) -> None:
     pruned_cues = [m.span() for m in number._hits(text, lowered, cues)] if cues is not None else []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(number, "_may_open", lambda lead, following, spaced: True)
+        patch.setattr(number, "_range_may_open", lambda text, core_start: True)
         assert [m.span() for m in number._hits(text)] == pruned, text
         if cues is not None:
             assert [m.span() for m in number._hits(text, lowered, cues)] == pruned_cues, text
@@ -110,6 +110,31 @@ def test_pruned_lead_words_open_nothing_on_mixed_spacing() -> None:
         _plain_openers(_text(rng, rng.randint(1, 50)))
 
 
+def test_from_and_between_open_only_a_range() -> None:
+    text = "Sales rose from 1.27 billion dlrs, from 5 pct to 6 pct, between 50 mln and 75 mln; from 3 -- 4."
+    lowered = text.lower()
+
+    def opens(figure: str, nth: int = 0) -> bool:
+        core_start = [m.start() for m in re.finditer(re.escape(figure), text)][nth]
+        words = lowered[:core_start].split()[-5:]
+        return words.index("from" if "from" in words else "between") in number._openers(
+            words, lowered, core_start, text)
+
+    assert not opens("1.27") and opens("5 pct") and opens("50 mln") and not opens("3 --")
+    assert number._range_may_open("12 and 14", 0) and not number._range_may_open("12 pct, and 14", 0)
+
+
+def test_a_dash_goes_on_only_before_a_number_or_a_word() -> None:
+    """"4.65 --" in a table is a bare number; "5-7", "5 - seven", "40-odd" may be more."""
+    for text, more in [("4.65 --", False), ("4.65 -", False), ("5-7", True), ("5 - seven", True),
+                       ("40-odd", True), ("5 - $6", True), ("5+", True)]:
+        bare = number._BARE_NUMBER.match(text)
+        assert (bare.lastindex is not None) is more, text
+        if not more:
+            full = number.SCAN.match(text)
+            assert full.lastgroup == "num" and full.span() == bare.span()
+
+
 def test_two_words_that_open_nothing_are_pruned() -> None:
     assert not number._may_open("a", "proposed", True)
     assert not number._may_open("from", "last", True)
@@ -125,7 +150,7 @@ def test_ascii_digit_starts_are_the_regex_starts(text: str, piece: int) -> None:
     ``_CORE`` at digits are found without it."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(number, "_RUN_PIECE", piece)
-        runs = number._ascii_digit_runs(text)
+        runs = list(number._ascii_digit_runs(text))
         starts = number._ascii_digit_starts(text)
     assert runs == [(m.start(), len(m.group())) for m in re.finditer("[0-9]+", text)]
     assert starts == [m.start() for m in number._CORE.finditer(text) if m.group()[0].isdigit()]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -876,14 +876,14 @@ _WORD_START = rxcache.compile(r"\S+")
 _SPLIT_DIFFERS = "\x1c\x1d\x1e\x1f"
 
 
-def _ascii_digit_runs(lowered: str) -> list[tuple[int, int]]:
+def _ascii_digit_runs(lowered: str) -> Iterator[tuple[int, int]]:
     """``(start, length)`` of each run of digits in an ASCII text.
 
     ``re`` tests every character of the text against a class in turn, a fifth of the number scan's
     whole-text work on wire copy; here the text is translated (as bytes) into runs and spaces and split,
-    in pieces of ``_RUN_PIECE`` characters that each end outside a run.
+    in pieces of ``_RUN_PIECE`` characters that each end outside a run.  A generator: a list of every run
+    of a 50 MB draft would be tens of MB.
     """
-    runs: list[tuple[int, int]] = []
     size = len(lowered)
     begin = 0
     while begin < size:
@@ -895,10 +895,9 @@ def _ascii_digit_runs(lowered: str) -> list[tuple[int, int]]:
         position = 0
         for run in piece.split():
             position = find(run, position)
-            runs.append((begin + position, len(run)))
+            yield begin + position, len(run)
             position += len(run)
         begin = end
-    return runs
 
 
 def _ascii_digit_starts(lowered: str) -> list[int]:
@@ -1030,14 +1029,29 @@ def _may_open(lead: str, following: str, spaced: bool) -> bool:
     return known
 
 
-def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
+#: After a range's low end: a unit, then "and" or "to" (``SCAN``'s ``between`` branch)
+_RANGE_JOIN = rxcache.compile(rf"(?:\s*(?:{_RANGE_UNIT}))?\s+(?:and|to)\s", regex.IGNORECASE)
+_RANGE_LEADS = frozenset({"between", "from"})
+
+
+def _range_may_open(text: str, core_start: int) -> bool:
+    """Can "between" or "from", right before (and spaced from) a figure in digits at ``core_start``, open a
+    range there?  Only when a number starts at the figure and a unit, "and" or "to" follow it: "up from 1.27
+    billion dlrs the previous year" opens nothing.  ``NUMBER`` is taken whole, as ``_BARE_NUMBER`` takes it:
+    a shorter one ends before a scale word, which neither a unit nor "and"/"to" is."""
+    bare = _BARE_NUMBER.match(text, core_start)
+    return bare is not None and _RANGE_JOIN.match(text, bare.end()) is not None
+
+
+def _openers(words: list[str], lowered: str, core_start: int, text: str | None = None) -> list[int]:
     """Which of ``words`` (the last words before a core hit starting at ``core_start``) can open a quantity.
 
     A lead word opens one unless it opens only longer approximator phrases and the next word does not fit
     ("the 12 dead": not "the best part of", so nothing can start at "the"), or nothing can start with it and
-    the next word (``_may_open``: "a proposed", "from last").  ``_hits`` asks this first of the split words
-    alone: most figures have a "the" or an "in" before them that opens nothing, and then the positions of
-    the words are never needed.
+    the next word (``_may_open``: "a proposed", "from last"), or it is "from" or "between" right before a
+    figure in digits that no "and"/"to" follows (``_range_may_open``, asked with ``text``).  ``_hits`` asks
+    this first of the split words alone: most figures have a "the" or an "in" before them that opens
+    nothing, and then the positions of the words are never needed.
     """
     found = []
     last = len(words) - 1
@@ -1058,7 +1072,11 @@ def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
             third = _THIRD_WORDS.get((lead, second))
             if third is not None and (index + 2 >= len(words) or words[index + 2] != third):
                 continue
-        if not _may_open(lead, following, index < last or lowered[core_start - 1].isspace()):
+        spaced = index < last or lowered[core_start - 1].isspace()
+        if not _may_open(lead, following, spaced):
+            continue
+        if (lead in _RANGE_LEADS and index == last and spaced and text is not None and lowered[core_start].isdigit()
+                and not _range_may_open(text, core_start)):
             continue
         found.append(index)
     return found
@@ -1069,7 +1087,8 @@ def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
 #: low end or as a bare ``num``.  Where this does not match, ``NUMBER`` does not either and ``SCAN`` finds
 #: nothing.  Where it matches with no ``more``, ``SCAN`` matches the same span as a bare ``num``: the number is
 #: taken whole (atomic, as ``SCAN``'s ``num`` takes it first) and nothing after it can start a range's second
-#: half, a unit before "to" or an approximator after it (``more`` looks for a superset of those).  A shorter
+#: half, a unit before "to" or an approximator after it (``more`` looks for a superset of those: a dash
+#: only before what a number, "odd" or "plus" starts with, so "4.65 --" in a table is bare).  A shorter
 #: ``NUMBER`` never does either: it ends before a digit, a ``.``/``,`` and a digit (refused by its own
 #: look-ahead) or before a scale word, which neither a separator nor a range unit begins with.  The
 #: look-behind is ``SCAN``'s.  (Tests check all three outcomes against ``SCAN`` on written figures.)
@@ -1077,7 +1096,7 @@ def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
 _BARE_NUMBER = rxcache.compile(
     r"(?<![\p{L}\p{N}_/#@+$£€¥]|[\p{L}\p{N}][-–]|\d[.,:])"
     rf"(?>{NUMBER})"
-    r"(?P<more>(?=\s*(?:[-–—+]|(?:to|or|odd|plus)(?!\p{L})|(?:" + _RANGE_UNIT + r")(?=\s+to\s))))?",
+    r"(?P<more>(?=\s*(?:[-–—]\s*[\d\p{L}$£€¥₹₽]|\+|(?:to|or|odd|plus)(?!\p{L})|(?:" + _RANGE_UNIT + r")(?=\s+to\s))))?",
     regex.IGNORECASE,
 )
 
@@ -1125,7 +1144,7 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
         first = lowered[core_start]
         digit = first.isdigit()
         if split_ok and first not in _CURRENCY_SIGNS and not _openers(
-                lowered[window_start:core_start].split()[-5:], lowered, core_start):
+                lowered[window_start:core_start].split()[-5:], lowered, core_start, text):
             # the common case, no word before the hit that can open a quantity: only the hit itself
             if not digit and lowered.startswith(_NEEDS_APPROXIMATOR, core_start):
                 continue  # "the first quarter", "a year ago": a share or "a" unit needs an approximator before it
@@ -1133,7 +1152,7 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
             words = list(_WORD_START.finditer(lowered, window_start, core_start))[-5:]
             texts = [word.group() for word in words]
             starts = [words[index].start() + len(texts[index]) - len(texts[index].lstrip(_OPENING_QUOTES))
-                      for index in _openers(texts, lowered, core_start)]
+                      for index in _openers(texts, lowered, core_start, text)]
             if words and first in _CURRENCY_SIGNS and words[-1].end() == core_start:
                 starts.append(words[-1].start())  # "US$5": the currency's prefix is part of the figure
             found = False
