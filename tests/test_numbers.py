@@ -423,6 +423,7 @@ _NUMBER_SHAPES = [
     "It costs 12 pence to 14 pence, 15 dollars or 16, 8 thousand or 9 hundred, and 4 to 5.",
     "Q4 fell 4th, 1987/88 crops, 11-1/2 pct and 7-3/4 pct notes, 3.5 mln or more, 2 billion-plus and 5 + 6.",
     "Between 40 and 45 mln, from 12 pct to 15 pct, from 1.27 billion dlrs, a 55 pct stake, an 8 pct coupon.",
+    "Notes at 11-1/2 pct, a 13-bank group, 30 to exceed 4.65 -- and 12 or more, 5 - seven, 12 plus, 7 pct to 9.",
 ]
 
 

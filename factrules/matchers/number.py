@@ -1086,17 +1086,18 @@ def _openers(words: list[str], lowered: str, core_start: int, text: str | None =
 #: At a digit no approximator, range opener or vague word can start, so ``SCAN`` there is ``NUMBER`` as a range's
 #: low end or as a bare ``num``.  Where this does not match, ``NUMBER`` does not either and ``SCAN`` finds
 #: nothing.  Where it matches with no ``more``, ``SCAN`` matches the same span as a bare ``num``: the number is
-#: taken whole (atomic, as ``SCAN``'s ``num`` takes it first) and nothing after it can start a range's second
-#: half, a unit before "to" or an approximator after it (``more`` looks for a superset of those: a dash
-#: only before what a number, "odd" or "plus" starts with, so "4.65 --" in a table is bare).  A shorter
-#: ``NUMBER`` never does either: it ends before a digit, a ``.``/``,`` and a digit (refused by its own
-#: look-ahead) or before a scale word, which neither a separator nor a range unit begins with.  The
-#: look-behind is ``SCAN``'s.  (Tests check all three outcomes against ``SCAN`` on written figures.)
-#: ``more`` is its one group, so ``lastindex`` says whether it matched.
+#: taken whole (atomic, as ``SCAN``'s ``num`` takes it first) and ``more`` is ``SCAN``'s own continuations
+#: after it, a range's second half (its unit, separator and number, less the checks after that number) or an
+#: approximator after it: "11-1/2", "13-bank", "4.65 --" and "30 to exceed" are bare.  A shorter ``NUMBER``
+#: never goes on either: it ends before a digit, a ``.``/``,`` and a digit (refused by its own look-ahead) or
+#: before a scale word, which neither a separator nor a range unit begins with.  The look-behind is
+#: ``SCAN``'s.  (Tests check all three outcomes against ``SCAN`` on written figures.)  ``more`` is its one
+#: group, so ``lastindex`` says whether it matched.
 _BARE_NUMBER = rxcache.compile(
     r"(?<![\p{L}\p{N}_/#@+$£€¥]|[\p{L}\p{N}][-–]|\d[.,:])"
     rf"(?>{NUMBER})"
-    r"(?P<more>(?=\s*(?:[-–—]\s*[\d\p{L}$£€¥₹₽]|\+|(?:to|or|odd|plus)(?!\p{L})|(?:" + _RANGE_UNIT + r")(?=\s+to\s))))?",
+    rf"(?P<more>(?=(?:\s*(?:{_RANGE_UNIT})(?=\s+to\s))?(?:\s*[-–—]\s*|\s+(?:to|or)\s+){NUMBER}"
+    rf"|\s*(?:{_POST})(?!\p{{L}})))?",
     regex.IGNORECASE,
 )
 
