@@ -1018,13 +1018,14 @@ def _may_open(lead: str, following: str, spaced: bool) -> bool:
     figure's text cannot either ("a proposed offering of 40", "from last year's 40": nothing starts at "a"
     or "from").  ``SCAN`` reads a space only as ``\s``, and the text before the lead only makes its
     look-behind fail, so the answer holds whatever space and text stand before; the pairs recur, and each
-    is asked once.
+    is asked once.  Only the next word's first 24 characters are asked about (what cannot start with them
+    cannot start with the whole word either), so a long token costs the memo little.
     """
-    key = (lead, following, spaced)
+    key = (lead, following[:24], spaced)
     known = _MAY_OPEN.get(key)
     if known is None:
-        known = SCAN.match(f"{lead} {following}" if spaced else lead + following, partial=True) is not None
-        if len(_MAY_OPEN) < 100_000:
+        known = SCAN.match(f"{lead} {key[1]}" if spaced else lead + key[1], partial=True) is not None
+        if len(_MAY_OPEN) < 20_000:
             _MAY_OPEN[key] = known
     return known
 
