@@ -223,3 +223,41 @@ def test_words_and_cues_in_one_pass(words: list[str], joiner: str) -> None:
     word_starts, cues = number._word_and_cue_starts(lowered)
     assert word_starts == number._word_starts(lowered)
     assert list(cues) == list(number._event_cue_starts(lowered))
+
+
+ASCII_WORDS = [word for word in WORDS if word.isascii() and "$" not in word] + [
+    "TWO", "Hundred", "MLN", "Dlrs", "PCT", "To", "OR", "So", "Odd", "PLUS", "5m", "euros", "3M", "7p", "p.",
+    "1.5.2", "10:30", "#3", "@4", "+5", "x_9", "1,0005", "12.34.56", "thousand", "and", "fifty", "seventy-two",
+    "half", "a", "dozen", "bn", "tn", "k", "rupees", "-", "/", ":", "--", "+", "5%", "percent", "cts", "stg",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(ASCII_WORDS), max_size=30),
+       st.lists(st.sampled_from([" ", "  ", "\n", "\t", "\x0b", "\x1c", "", "-", ", "]), min_size=1, max_size=4))
+def test_ascii_bare_number_is_the_bare_number(words: list[str], joiners: list[str]) -> None:
+    """On ASCII text with no "$", the ``re`` twin over the lower-cased text matches where ``_BARE_NUMBER``
+    matches over the text, with the same span and the same ``more``, at every letter and digit."""
+    text = "".join(word + joiners[index % len(joiners)] for index, word in enumerate(words))
+    lowered = text.lower()
+    for position, char in enumerate(text):
+        if not char.isalnum():
+            continue
+        fast = number._ASCII_BARE_NUMBER.match(lowered, position)
+        slow = number._BARE_NUMBER.match(text, position)
+        assert (fast is None) == (slow is None), (text, position)
+        if fast is not None:
+            assert (fast.span(), fast.lastindex) == (slow.span(), slow.lastindex), (text, position)
+
+
+def test_ascii_number_is_number() -> None:
+    """``ASCII_NUMBER`` is ``NUMBER`` on ASCII text with no currency sign, written figures."""
+    import regex
+
+    from factrules.numbers_text import ASCII_NUMBER, NUMBER
+
+    plain, ascii_ = regex.compile(NUMBER, regex.IGNORECASE), re.compile(ASCII_NUMBER)
+    for text in ["12.3 mln dlrs", "1,000", "Twenty-Five people", "two hundred and fifty", "half a million",
+                 "5m euros", "80p", "4th", "a dozen", "12 billion mln x", "3 Thousand", "7p.", "9 bn-x"]:
+        slow, fast = plain.match(text), ascii_.match(text.lower())
+        assert (slow and slow.span()) == (fast and fast.span()), text
