@@ -1108,7 +1108,7 @@ _BARE_NUMBER = rxcache.compile(
 _ASCII_POST = _POST.replace(r"[-\s]", r"[-\t\n\v\f\r ]").replace(r"\s", ASCII_SPACE)
 #: ``_BARE_NUMBER`` for lower-cased ASCII text with no "$", in ``re`` (``ASCII_NUMBER``): a third of the cost.
 #: The look-behind is one per width, ``\s`` the ASCII spaces; no dash but "-" and no currency sign is there.
-_ASCII_BARE_NUMBER = re.compile(
+_ASCII_BARE_NUMBER = rxcache.compile_re(  # a big pattern: its compiled code comes from the cache
     rf"(?<![{ASCII_LETTER}0-9_/#@+$])(?<![{ASCII_LETTER}0-9]-)(?<![0-9][.,:])"
     rf"(?>{ASCII_NUMBER})"
     rf"(?P<more>(?=(?:{ASCII_SPACE}*(?:{_RANGE_UNIT})(?={ASCII_SPACE}+to{ASCII_SPACE}))?"
