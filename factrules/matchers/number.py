@@ -1061,8 +1061,8 @@ def _openers(words: list[str], lowered: str, core_start: int, text: str | None =
     last = len(words) - 1
     for index, lead in enumerate(words):
         if lead not in _LEAD_WORDS:
-            if lead[:1] not in _OPENING_QUOTES or lead.lstrip(_OPENING_QUOTES) not in _LEAD_WORDS:
-                continue
+            if lead[0] not in _OPENING_QUOTES or lead.lstrip(_OPENING_QUOTES) not in _LEAD_WORDS:
+                continue  # (words are never empty)
             lead = lead.lstrip(_OPENING_QUOTES)  # '"more than half"': the quotation opens with the quantity
         if index < last:
             following = words[index + 1]
