@@ -69,16 +69,19 @@ def test_the_shortcuts_are_taken() -> None:
     text = "Profit rose 12 pct to 5.5 mln dlrs in the 4th qtr, a 55 pct stake, from 1.27 billion dlrs; two units."
     lowered = text.lower()
     calls = []
-    real = number.SCAN
 
     class Counting:
+        def __init__(self, real) -> None:
+            self.real = real
+
         def match(self, *args, **kwargs):
             if not kwargs:  # not ``_may_open``'s partial match of two words
                 calls.append(args[1])
-            return real.match(*args, **kwargs)
+            return self.real.match(*args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(number, "SCAN", Counting())
+        patch.setattr(number, "SCAN", Counting(number.SCAN))
+        patch.setattr(number, "_ASCII_SCAN", Counting(number._ASCII_SCAN))  # the text is ASCII
         assert list(number._hits(text, lowered, number._event_cue_starts(lowered))) != []  # "12 pct to"
     assert not {text.index(figure) for figure in ("5.5", "4th", "55", "1.27", "a 55", "two", "from")} & set(calls)
     assert text.index("12") in calls  # "to" after it: it may be a range
@@ -261,3 +264,36 @@ def test_ascii_number_is_number() -> None:
                  "5m euros", "80p", "4th", "a dozen", "12 billion mln x", "3 Thousand", "7p.", "9 bn-x"]:
         slow, fast = plain.match(text), ascii_.match(text.lower())
         assert (slow and slow.span()) == (fast and fast.span()), text
+
+
+SCAN_WORDS = ASCII_WORDS + [
+    "about", "nearly", "more", "than", "at", "least", "most", "up", "to", "between", "from", "in", "the", "range",
+    "of", "an", "estimated", "unknown", "number", "a", "large", "few", "couple", "handful", "tens", "hundreds",
+    "thousands", "dozens", "several", "numerous", "multi-million", "third", "half", "quarter", "two-thirds",
+    "year", "month", "or", "so", "thereabouts", "fewer", "less", "odd", "plus", "As", "Many", "ABOUT", "Some",
+    "pct", "Pct", "dlrs", "%", "cents", "approx.", "well", "over", "no", "not", "under", "below", "ranging",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(SCAN_WORDS), max_size=25),
+       st.lists(st.sampled_from([" ", "  ", "\n", "\t", "\x0b", "\x1c", "", "-", ", "]), min_size=1, max_size=4))
+def test_ascii_scan_is_scan(words: list[str], joiners: list[str]) -> None:
+    """On ASCII text with no "$", ``_ASCII_SCAN`` matches where ``SCAN`` matches, with the same groups, at
+    every letter and digit."""
+    text = "".join(word + joiners[index % len(joiners)] for index, word in enumerate(words))
+    for position, char in enumerate(text):
+        if not char.isalnum():
+            continue
+        fast = number._ASCII_SCAN.match(text, position)
+        slow = number.SCAN.match(text, position)
+        assert (fast is None) == (slow is None), (text, position)
+        if fast is not None:
+            assert (fast.span(), fast.lastgroup, fast.groups()) == (slow.span(), slow.lastgroup, slow.groups()), (
+                text, position)
+
+
+def test_ascii_dialect_refuses_what_it_cannot_write() -> None:
+    assert number._ascii_dialect(r"[\s\p{L}]\s\p{N}") == r"[\t\n\v\f\r a-zA-Z][\t\n\v\f\r ][0-9]"
+    with pytest.raises(ValueError):
+        number._ascii_dialect(r"\p{Lu}")

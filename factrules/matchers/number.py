@@ -138,6 +138,52 @@ SCAN = rxcache.compile(
     regex.IGNORECASE | regex.VERBOSE,
 )
 
+_SCAN_LOOK_BEHIND = r"(?<![\p{L}\p{N}_/#@+$£€¥]|[\p{L}\p{N}][-–]|\d[.,:])"
+
+
+def _ascii_dialect(source: str) -> str:
+    r"""``source`` (``regex``) in ``re``'s dialect for ASCII text: ``\s``, ``\p{L}`` and ``\p{N}`` become the
+    ASCII characters they match there, inside a character class or as one."""
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            escape = source[index : index + 2]
+            if escape == "\\s":
+                out.append("\\t\\n\\v\\f\\r " if in_class else ASCII_SPACE)
+            elif escape in ("\\p", "\\P"):
+                close = source.index("}", index)
+                name = source[index + 3 : close]
+                if escape != "\\p" or name not in ("L", "N"):
+                    raise ValueError(f"no ASCII form for {source[index : close + 1]}")
+                inner = ASCII_LETTER if name == "L" else "0-9"
+                out.append(inner if in_class else f"[{inner}]")
+                index = close + 1
+                continue
+            else:
+                out.append(escape)
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+#: ``SCAN`` for ASCII text with no "$", in ``re``: ``ASCII_NUMBER`` for ``NUMBER``, the look-behind one per
+#: width, the rest in ``_ascii_dialect``.  Three times faster; a test matches the two at every letter and
+#: digit of generated text.
+_ASCII_SCAN = rxcache.compile_re(  # a big pattern: its compiled code comes from the cache
+    _ascii_dialect(SCAN.pattern.replace(_SCAN_LOOK_BEHIND, r"(?<![a-zA-Z0-9_/\#@+$])(?<![a-zA-Z0-9]-)(?<![0-9][.,:])")
+                   .replace(NUMBER, ASCII_NUMBER)),
+    re.IGNORECASE | re.VERBOSE,
+)
+
 #: ``SCAN``'s groups in order, as ``_interval`` reads them from ``groups()`` (a test checks the order)
 _SCAN_GROUPS = ("pre", "between", "lo1", "lu1", "hi1", "lo2", "lu2", "hi2", "vague", "frac", "one", "num", "post")
 
@@ -1155,6 +1201,8 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
     # ``_BARE_NUMBER``, or its ``re`` twin over the lower-cased text where that is ASCII with no "$"
     bare_number, bare_text = ((_ASCII_BARE_NUMBER, lowered) if lowered.isascii() and "$" not in lowered
                               else (_BARE_NUMBER, text))
+    # ``SCAN``, or its ``re`` twin where the text itself is ASCII with no "$"
+    scan_match = (_ASCII_SCAN if text.isascii() and "$" not in text else SCAN).match
     covered = 0
     for core_start in _core_starts(lowered, word_starts):
         if core_start < covered:
@@ -1176,7 +1224,7 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
                 starts.append(words[-1].start())  # "US$5": the currency's prefix is part of the figure
             found = False
             for start in starts:
-                hit = SCAN.match(text, start)
+                hit = scan_match(text, start)
                 if hit and hit.end() > core_start:
                     covered = hit.end()
                     found = True
@@ -1195,7 +1243,7 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
                   and (not cues or _no_event_near(cues, core_start, bare.end()))):
                 covered = bare.end()  # what ``scan`` would drop: an exact figure with no event
                 continue
-        hit = SCAN.match(text, core_start)
+        hit = scan_match(text, core_start)
         if hit and hit.end() > core_start:
             covered = hit.end()
             yield hit
