@@ -117,11 +117,13 @@ _A_UNIT_WORDS = tuple(f"{article} {unit}" for article in ("a", "an") for unit in
 #: the second end.
 _RANGE_UNIT = r"%|pct|percent|dlrs?|dollars?|cts|cents|pence|euros?|pounds|stg|yen|marks|francs|rupees"
 
+#: The look-behind of ``SCAN`` (and ``_BARE_NUMBER``): it keeps "F-16", "COVID-19", "MH17", "#3" and "1.5.2" out.
+_SCAN_LOOK_BEHIND = r"(?<![\p{L}\p{N}_/#@+$£€¥]|[\p{L}\p{N}][-–]|\d[.,:])"
 #: The one pass: an optional approximator, then a range, a vague quantity or a number, then an optional
-#: approximator after it.  The look-behind keeps "F-16", "COVID-19", "MH17", "#3" and "1.5.2" out.
+#: approximator after it.
 SCAN = rxcache.compile(
     rf"""
-    (?<![\p{{L}}\p{{N}}_/#@+$£€¥]|[\p{{L}}\p{{N}}][-–]|\d[.,:])
+    {_SCAN_LOOK_BEHIND}
     (?:(?P<pre>{_PRE})\s+)?
     (?:
         (?P<between>between|from|in\s+(?:the|a)\s+range\s+of)\s+(?P<lo1>{NUMBER})(?:\s*(?P<lu1>{_RANGE_UNIT}))?
@@ -137,9 +139,6 @@ SCAN = rxcache.compile(
     """,
     regex.IGNORECASE | regex.VERBOSE,
 )
-
-_SCAN_LOOK_BEHIND = r"(?<![\p{L}\p{N}_/#@+$£€¥]|[\p{L}\p{N}][-–]|\d[.,:])"
-
 
 def _ascii_dialect(source: str) -> str:
     r"""``source`` (``regex``) in ``re``'s dialect for ASCII text: ``\s``, ``\p{L}`` and ``\p{N}`` become the
@@ -1144,8 +1143,7 @@ def _openers(words: list[str], lowered: str, core_start: int, text: str | None =
 #: ``SCAN``'s.  (Tests check all three outcomes against ``SCAN`` on written figures.)  ``more`` is its one
 #: group, so ``lastindex`` says whether it matched.
 _BARE_NUMBER = rxcache.compile(
-    r"(?<![\p{L}\p{N}_/#@+$£€¥]|[\p{L}\p{N}][-–]|\d[.,:])"
-    rf"(?>{NUMBER})"
+    _SCAN_LOOK_BEHIND + rf"(?>{NUMBER})"
     rf"(?P<more>(?=(?:\s*(?:{_RANGE_UNIT})(?=\s+to\s))?(?:\s*[-–—]\s*|\s+(?:to|or)\s+){NUMBER}"
     rf"|\s*(?:{_POST})(?!\p{{L}})))?",
     regex.IGNORECASE,
