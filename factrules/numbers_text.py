@@ -59,6 +59,38 @@ NUMBER = (
     rf"|{CURRENCY}?{WORD_NUMBER}(?![\p{{L}}-])(?:\s+(?:{_alternation(SCALE_ABBREVIATIONS)})(?![\p{{L}}-]))?)"
 )
 
+#: ``regex``'s ``\s`` and ``\p{L}`` over ASCII text, for the standard library's ``re``
+ASCII_SPACE = r"[\t\n\v\f\r ]"
+ASCII_LETTER = "a-zA-Z"
+
+
+def _ascii_number() -> str:
+    r"""``NUMBER`` in ``re``'s dialect for lower-cased ASCII text with no currency sign.
+
+    There a currency prefix never matches (nor the scales only a currency sign allows), ``\s`` is the six
+    ASCII spaces, ``\p{L}`` and ``\p{N}`` are ASCII letters and digits, and a look-behind of several
+    widths is one per width; the rest is ``NUMBER`` piece by piece, in the same order.  A test matches the
+    two against each other on generated text.
+    """
+    space, letter = ASCII_SPACE, ASCII_LETTER
+    small = rf"(?:(?:{_alternation(TENS)})(?:[\t\n\v\f\r -](?:{_DIGIT_WORDS}))?|{_alternation(UNITS)})"
+    after_scale = "(?:" + "|".join(f"(?<={scale})" for scale in ("hundred", "thousand", "million", "billion")) + ")"
+    word_number = (
+        rf"(?:(?:half{space}+)?an?{space}+{_SCALE}|{small})"
+        rf"(?:(?:{after_scale}{space}+and{space}+|[\t\n\v\f\r -]+)(?:{small}|{_SCALE})(?![{letter}-]))*"
+    )
+    digits = DIGIT_NUMBER.replace(r"\d", "[0-9]")
+    return (
+        rf"(?:{digits}(?:(?![0-9{letter}]|[.,:/][0-9])|(?=[{letter}])(?:"
+        rf"(?:{_alternation(SCALE_ABBREVIATIONS)}|m(?={space}+{CURRENCY_NAMES}\b))(?![{letter}])"
+        rf"|p(?![0-9{letter}]|\.[{letter}])))"
+        rf"(?:{space}+(?:{_alternation([*SCALES, *SCALE_ABBREVIATIONS])})(?![{letter}-]))*"
+        rf"|{word_number}(?![{letter}-])(?:{space}+(?:{_alternation(SCALE_ABBREVIATIONS)})(?![{letter}-]))?)"
+    )
+
+
+ASCII_NUMBER = _ascii_number()
+
 _TOKEN = rxcache.compile(r"[\p{L}]+|\d[\d,]*(?:\.\d+)?|[$£€¥₹₽]", regex.IGNORECASE)
 
 

@@ -421,25 +421,48 @@ _NUMBER_SHAPES = [
     "About 45 people were killed, 1,200 hurt and 3 missing in 12 hours; 7.5% of 300 homes burned.",
     "Figures: 1,0005 and 12.34.56, F-16 jets, MH17, #3, 1.5.2 and 10:30 are not counts; 2019-2020 is not, 77 is.",
     "It costs 12 pence to 14 pence, 15 dollars or 16, 8 thousand or 9 hundred, and 4 to 5.",
+    "Q4 fell 4th, 1987/88 crops, 11-1/2 pct and 7-3/4 pct notes, 3.5 mln or more, 2 billion-plus and 5 + 6.",
+    "Between 40 and 45 mln, from 12 pct to 15 pct, from 1.27 billion dlrs, a 55 pct stake, an 8 pct coupon.",
+    "Notes at 11-1/2 pct, a 13-bank group, 30 to exceed 4.65 -- and 12 or more, 5 - seven, 12 plus, 7 pct to 9.",
 ]
 
 
 @pytest.mark.parametrize("text", _NUMBER_SHAPES)
 def test_bare_number_shortcut_agrees_with_the_full_pattern(text: str) -> None:
-    """Where ``_BARE_NUMBER`` matches at a figure, ``SCAN`` matches there too, as a bare number ending at the
+    """At a digit, where ``_BARE_NUMBER`` finds nothing ``SCAN`` finds nothing either; where it matches with
+    nothing after it that may go on (no ``more``), ``SCAN`` matches there too, as a bare number ending at the
     same place: the shortcut the eventless scan takes never hides a range, a scale or an approximation."""
     from factrules.matchers import number
 
-    bare_seen = 0
+    outcomes = set()
     for position in number._core_starts(text.lower()):
-        bare = number._BARE_NUMBER.match(text, position)
-        if bare is None:
+        if not text[position].isdigit():
             continue
-        bare_seen += 1
+        bare = number._BARE_NUMBER.match(text, position)
         full = number.SCAN.match(text, position)
-        assert full is not None and full.lastgroup == "num" and full.start("num") == full.start() == position
-        assert full.end() == bare.end(), text[position:]
-    assert bare_seen
+        if bare is None:
+            assert full is None, text[position:]
+            outcomes.add("none")
+        elif bare.group("more") is None:
+            assert full is not None and full.lastgroup == "num" and full.start("num") == full.start() == position
+            assert full.end() == bare.end(), text[position:]
+            outcomes.add("bare")
+        else:
+            outcomes.add("more")
+    assert "bare" in outcomes
+
+
+def test_bare_number_shortcut_meets_every_outcome() -> None:
+    """The shapes above meet a digit where no number starts, a bare number and one that may go on."""
+    from factrules.matchers import number
+
+    seen = set()
+    for text in _NUMBER_SHAPES:
+        for position in number._core_starts(text.lower()):
+            if text[position].isdigit():
+                bare = number._BARE_NUMBER.match(text, position)
+                seen.add("none" if bare is None else "bare" if bare.group("more") is None else "more")
+    assert seen == {"none", "bare", "more"}
 
 
 @pytest.mark.parametrize("text", _NUMBER_SHAPES)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -35,6 +35,9 @@ from factrules import rxcache
 from factrules.acscan import iter_text
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError
 from factrules.numbers_text import (
+    ASCII_LETTER,
+    ASCII_NUMBER,
+    ASCII_SPACE,
     CURRENCY_NAMES,
     NUMBER,
     SCALE_ABBREVIATIONS,
@@ -114,11 +117,13 @@ _A_UNIT_WORDS = tuple(f"{article} {unit}" for article in ("a", "an") for unit in
 #: the second end.
 _RANGE_UNIT = r"%|pct|percent|dlrs?|dollars?|cts|cents|pence|euros?|pounds|stg|yen|marks|francs|rupees"
 
+#: The look-behind of ``SCAN`` (and ``_BARE_NUMBER``): it keeps "F-16", "COVID-19", "MH17", "#3" and "1.5.2" out.
+_SCAN_LOOK_BEHIND = r"(?<![\p{L}\p{N}_/#@+$£€¥]|[\p{L}\p{N}][-–]|\d[.,:])"
 #: The one pass: an optional approximator, then a range, a vague quantity or a number, then an optional
-#: approximator after it.  The look-behind keeps "F-16", "COVID-19", "MH17", "#3" and "1.5.2" out.
+#: approximator after it.
 SCAN = rxcache.compile(
     rf"""
-    (?<![\p{{L}}\p{{N}}_/#@+$£€¥]|[\p{{L}}\p{{N}}][-–]|\d[.,:])
+    {_SCAN_LOOK_BEHIND}
     (?:(?P<pre>{_PRE})\s+)?
     (?:
         (?P<between>between|from|in\s+(?:the|a)\s+range\s+of)\s+(?P<lo1>{NUMBER})(?:\s*(?P<lu1>{_RANGE_UNIT}))?
@@ -135,9 +140,56 @@ SCAN = rxcache.compile(
     regex.IGNORECASE | regex.VERBOSE,
 )
 
+def _ascii_dialect(source: str) -> str:
+    r"""``source`` (``regex``) in ``re``'s dialect for ASCII text: ``\s``, ``\p{L}`` and ``\p{N}`` become the
+    ASCII characters they match there, inside a character class or as one."""
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            escape = source[index : index + 2]
+            if escape == "\\s":
+                out.append("\\t\\n\\v\\f\\r " if in_class else ASCII_SPACE)
+            elif escape in ("\\p", "\\P"):
+                close = source.index("}", index)
+                name = source[index + 3 : close]
+                if escape != "\\p" or name not in ("L", "N"):
+                    raise ValueError(f"no ASCII form for {source[index : close + 1]}")
+                inner = ASCII_LETTER if name == "L" else "0-9"
+                out.append(inner if in_class else f"[{inner}]")
+                index = close + 1
+                continue
+            else:
+                out.append(escape)
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+#: ``SCAN`` for ASCII text with no "$", in ``re``: ``ASCII_NUMBER`` for ``NUMBER``, the look-behind one per
+#: width, the rest in ``_ascii_dialect``.  Three times faster; a test matches the two at every letter and
+#: digit of generated text.
+_ASCII_SCAN = rxcache.compile_re(  # a big pattern: its compiled code comes from the cache
+    _ascii_dialect(SCAN.pattern.replace(_SCAN_LOOK_BEHIND, r"(?<![a-zA-Z0-9_/\#@+$])(?<![a-zA-Z0-9]-)(?<![0-9][.,:])")
+                   .replace(NUMBER, ASCII_NUMBER)),
+    re.IGNORECASE | re.VERBOSE,
+)
+
+#: ``SCAN``'s groups in order, as ``_interval`` reads them from ``groups()`` (a test checks the order)
+_SCAN_GROUPS = ("pre", "between", "lo1", "lu1", "hi1", "lo2", "lu2", "hi2", "vague", "frac", "one", "num", "post")
+
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
           r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
-_DATE_BEFORE = rxcache.compile(rf"\b{_MONTH}\.?\s*$")
+#: asked only whether it matches, from the end (``REVERSE``), as ``_ID_BEFORE``
+_DATE_BEFORE = rxcache.compile(rf"\b{_MONTH}\.?\s*$", regex.REVERSE)
 _DATE_AFTER = rxcache.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\b")
 _TIME_AFTER = rxcache.compile(r"^\s*(?:[ap]\.?\s?m\b\.?|o['’]clock|gmt\b|utc\b|bst\b|cet\b|est\b|edt\b|pst\b|hrs\b|"
                             r"local\s+time\b)", regex.IGNORECASE)
@@ -240,7 +292,15 @@ _EVENT_STEMS = _event_stems()
 #: "percent" within 24, and ``_event`` looks 110 past the noun.
 _EVENT_REACH = 24 + 90 + 110
 #: Characters that IGNORECASE matches to an ASCII letter but ``str.lower`` does not turn into it.
-_FOLD_TRAPS = re.compile("[\u0130\u017f\u212a]")
+_FOLD_TRAPS = "\u0130\u017f\u212a"
+
+
+def _holds_any(text: str, chars: str) -> bool:
+    """Does ``text`` hold any of ``chars``?  One ``in`` per character: each is a C search (at once false
+    for a character wider than any of the text's), several times faster than a regex character class,
+    which tests every character of the text in turn."""
+    return any(char in text for char in chars)
+
 _NOUN_EVENT = {"dead": "killed", "wounded": "wounded", "injured": "wounded", "death": "killed",
                "fatality": "killed", "casualty": "casualties", "body": "killed"}
 #: Where none of these occurs near an exact figure (lower-cased text), it counts no event: an event word's
@@ -468,9 +528,9 @@ class _Candidate:
 def _interval(candidate: _Candidate, text: str) -> bool:
     """Value a hit; False when it is not a quantity after all (a score, a year range, a pronoun 'one')."""
     hit = candidate.hit
-    # one call for every group: each ``group(name)`` call costs as much as the lookups it saves
-    raw_pre, post, lo1, lo2, hi1, hi2, between, vague, number, fraction, one = hit.group(
-        "pre", "post", "lo1", "lo2", "hi1", "hi2", "between", "vague", "num", "frac", "one")
+    # one call for every group, by position (``_SCAN_GROUPS``): each ``group(name)`` costs as much as the
+    # lookups it saves
+    raw_pre, between, lo1, _, hi1, lo2, _, hi2, vague, fraction, one, number, post = hit.groups()
     candidate.pre_text, candidate.num_text = raw_pre, number
     pre = " ".join(raw_pre.lower().split()) if raw_pre else None
     post_kind = _AFTER_KIND.get(" ".join(post.lower().replace("-", " ").split())) if post else None
@@ -742,15 +802,21 @@ def _count_context(candidate: _Candidate, text: str) -> tuple[str | None, str | 
 
 
 def _event(text: str, quantity_start: int, noun_end: int, sentence: tuple[int, int], stop: int,
-           lowered: str | None = None) -> str | None:
+           lowered: str | None = None, cues: Sequence[int] | None = None) -> str | None:
     """The event word nearest a quantity: up to 4 words before it or 12 after, within its sentence.
 
     ``lowered`` (``text`` lower-cased, offsets unchanged, no case-folding traps) lets a cheap search
     for the event words' first letters skip the search for the event words where there are none.
+    ``cues`` (``_event_cue_starts(lowered)``) skips that search too where no cue starts in the span: every
+    place the stems match is a cue's start (a bisection for a regex search over some 200 characters).
     """
     best: tuple[int, str] | None = None
     search_start = max(sentence[0], quantity_start - 60)
     search_end = min(sentence[1], stop, noun_end + 110)  # 12 words at most
+    if cues is not None:
+        first = bisect_left(cues, search_start)
+        if first == len(cues) or cues[first] >= search_end:
+            return None
     if lowered is not None and _EVENT_STEMS is not None and not _EVENT_STEMS.search(lowered, search_start,
                                                                                       search_end):
         return None
@@ -849,18 +915,64 @@ for _word in _CORE_WORDS:
     _CORE_AUTOMATON.add_word(_word, len(_word) - 1)
 _CORE_AUTOMATON.make_automaton()
 _DIGIT_RUN = re.compile(r"[\d$£€¥₹₽]+")
+#: An ASCII text as bytes for ``_ascii_digit_runs``: a digit to "d", anything else to a space
+_ASCII_RUN_TABLE = bytes(ord("d") if code in b"0123456789" else ord(" ") for code in range(256))
+#: characters of ASCII text searched per piece by ``_ascii_digit_runs`` (three copies of a piece are made)
+_RUN_PIECE = 1 << 20
 _WORD_START = rxcache.compile(r"\S+")
-_SPLIT_DIFFERS = re.compile("[\x1c-\x1f]")
+#: The four characters that only Python counts as whitespace
+_SPLIT_DIFFERS = "\x1c\x1d\x1e\x1f"
 
 
-def _core_starts(lowered: str) -> list[int]:
-    """The starts of ``_CORE.finditer(lowered)``, found faster.
+def _ascii_digit_runs(lowered: str) -> Iterator[tuple[int, int]]:
+    """``(start, length)`` of each run of digits in an ASCII text.
 
-    ``_CORE`` begins with a word boundary, which keeps ``re`` from skipping ahead to a likely first
-    character: it tried every position of the text.  Here only the positions where it can match are
-    tried (a superset, in order, each at most once, skipping those inside the previous match, as
-    ``finditer`` does), so the result is the same.
+    ``re`` tests every character of the text against a class in turn, a fifth of the number scan's
+    whole-text work on wire copy; here the text is translated (as bytes) into runs and spaces and split,
+    in pieces of ``_RUN_PIECE`` characters that each end outside a run.  A generator: a list of every run
+    of a 50 MB draft would be tens of MB.
     """
+    size = len(lowered)
+    begin = 0
+    while begin < size:
+        end = min(size, begin + _RUN_PIECE)
+        while end < size and lowered[end].isdigit():
+            end += 1
+        piece = lowered[begin:end].encode("ascii").translate(_ASCII_RUN_TABLE)
+        find = piece.find
+        position = 0
+        for run in piece.split():
+            position = find(run, position)
+            yield begin + position, len(run)
+            position += len(run)
+        begin = end
+
+
+def _ascii_digit_starts(lowered: str) -> list[int]:
+    r"""The starts of ``_CORE``'s matches at digits in an ASCII text with no "$" (then ``\d[\d,.]*`` after a
+    word boundary), found from its runs of digits without a regex call each.
+
+    A run starts a match unless a word character stands before it; the match takes in the run, then any
+    commas and points and the next run right after them ("1,000.5"), and so on.
+    """
+    starts: list[int] = []
+    size = len(lowered)
+    done = -1
+    for start, length in _ascii_digit_runs(lowered):
+        if start != done:  # not the rest of the last match
+            if start:
+                before = lowered[start - 1]
+                if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
+                    continue
+            starts.append(start)
+        done = start + length
+        while done < size and lowered[done] in ",.":
+            done += 1
+    return starts
+
+
+def _word_starts(lowered: str) -> list[int]:
+    """Where a core word starts after a word boundary, in the order Aho–Corasick finds them."""
     positions: list[int] = []
     for end, back in iter_text(_CORE_AUTOMATON, lowered):
         start = end - back
@@ -869,15 +981,63 @@ def _core_starts(lowered: str) -> list[int]:
             if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
                 continue
         positions.append(start)
-    for run in _DIGIT_RUN.finditer(lowered):
-        run_start = run.start()
-        positions.append(run_start)
-        chunk = run.group()
-        if not _CURRENCY_SIGNS.isdisjoint(chunk):
-            for index, char in enumerate(chunk):
-                if char in _CURRENCY_SIGNS:
-                    positions.append(run_start + index)
-                    positions.append(run_start + index + 1)
+    return positions
+
+
+#: The core words and the event cues in one automaton: one pass of the text finds both (two passes cost twice
+#: one).  A value is (a core word's length - 1 or None, a cue's length or None).
+_WORDS_AND_CUES = ahocorasick.Automaton()
+for _word in {*_CORE_WORDS, *_EVENT_CUES.keys()}:
+    _WORDS_AND_CUES.add_word(_word, (len(_word) - 1 if _word in _CORE_WORDS else None,
+                                     len(_word) if _word in _EVENT_CUES else None))
+_WORDS_AND_CUES.make_automaton()
+
+
+def _word_and_cue_starts(lowered: str) -> tuple[list[int], Sequence[int]]:
+    """``_word_starts(lowered)`` and ``_event_cue_starts(lowered)`` from one pass."""
+    if _EVENT_STEMS is None:
+        return _word_starts(lowered), _event_cue_starts(lowered)
+    positions: list[int] = []
+    cues: list[int] = []
+    for end, (back, length) in iter_text(_WORDS_AND_CUES, lowered):
+        if length is not None:
+            cues.append(end - length + 1)
+        if back is not None:
+            start = end - back
+            if start:
+                before = lowered[start - 1]
+                if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
+                    continue
+            positions.append(start)
+    cues.sort()
+    return positions, array("q", cues)
+
+
+def _core_starts(lowered: str, word_starts: list[int] | None = None) -> list[int]:
+    """The starts of ``_CORE.finditer(lowered)``, found faster.
+
+    ``_CORE`` begins with a word boundary, which keeps ``re`` from skipping ahead to a likely first
+    character: it tried every position of the text.  Here only the positions where it can match are
+    tried (a superset, in order, each at most once, skipping those inside the previous match, as
+    ``finditer`` does), so the result is the same.  A match at a word holds only letters and spaces, one
+    at a digit or a currency sign none, so in an ASCII text with no "$" the matches at digits are found
+    on their own (``_ascii_digit_starts``) and the two lists merged.  ``word_starts``: the caller's
+    ``_word_starts(lowered)`` (a list this takes over).
+    """
+    positions = _word_starts(lowered) if word_starts is None else word_starts
+    digit_starts: list[int] | None = None
+    if lowered.isascii() and "$" not in lowered:
+        digit_starts = _ascii_digit_starts(lowered)
+    else:
+        for run in _DIGIT_RUN.finditer(lowered):
+            run_start = run.start()
+            positions.append(run_start)
+            chunk = run.group()
+            if not _CURRENCY_SIGNS.isdisjoint(chunk):
+                for index, char in enumerate(chunk):
+                    if char in _CURRENCY_SIGNS:
+                        positions.append(run_start + index)
+                        positions.append(run_start + index + 1)
     positions.sort()
     starts: list[int] = []
     done = 0
@@ -889,58 +1049,145 @@ def _core_starts(lowered: str) -> list[int]:
         if core:
             starts.append(position)
             done = core.end()
+    if digit_starts:
+        starts += digit_starts
+        starts.sort()  # two sorted runs: one merge
     return starts
 
 
-def _openers(words: list[str], lowered: str, core_start: int) -> list[int]:
+#: (lead word, the token after it, whether a space parts them) -> whether ``SCAN`` can match text that starts so
+_MAY_OPEN: dict[tuple[str, str, bool], bool] = {}
+
+
+def _may_open(lead: str, following: str, spaced: bool) -> bool:
+    r"""Can ``SCAN`` match at ``lead`` when ``following`` comes next (after a space when ``spaced``)?
+
+    Asked of the two words alone, as a partial match: where no text that starts with them could match, the
+    figure's text cannot either ("a proposed offering of 40", "from last year's 40": nothing starts at "a"
+    or "from").  ``SCAN`` reads a space only as ``\s``, and the text before the lead only makes its
+    look-behind fail, so the answer holds whatever space and text stand before; the pairs recur, and each
+    is asked once.  Only the next word's first 24 characters are asked about (what cannot start with them
+    cannot start with the whole word either), so a long token costs the memo little.
+    """
+    key = (lead, following[:24], spaced)
+    known = _MAY_OPEN.get(key)
+    if known is None:
+        known = SCAN.match(f"{lead} {key[1]}" if spaced else lead + key[1], partial=True) is not None
+        if len(_MAY_OPEN) < 20_000:
+            _MAY_OPEN[key] = known
+    return known
+
+
+#: After a range's low end: a unit, then "and" or "to" (``SCAN``'s ``between`` branch)
+_RANGE_JOIN = rxcache.compile(rf"(?:\s*(?:{_RANGE_UNIT}))?\s+(?:and|to)\s", regex.IGNORECASE)
+_RANGE_LEADS = frozenset({"between", "from"})
+
+
+def _range_may_open(text: str, core_start: int) -> bool:
+    """Can "between" or "from", right before (and spaced from) a figure in digits at ``core_start``, open a
+    range there?  Only when a number starts at the figure and a unit, "and" or "to" follow it: "up from 1.27
+    billion dlrs the previous year" opens nothing.  ``NUMBER`` is taken whole, as ``_BARE_NUMBER`` takes it:
+    a shorter one ends before a scale word, which neither a unit nor "and"/"to" is."""
+    bare = _BARE_NUMBER.match(text, core_start)
+    return bare is not None and _RANGE_JOIN.match(text, bare.end()) is not None
+
+
+def _openers(words: list[str], lowered: str, core_start: int, text: str | None = None) -> list[int]:
     """Which of ``words`` (the last words before a core hit starting at ``core_start``) can open a quantity.
 
     A lead word opens one unless it opens only longer approximator phrases and the next word does not fit
-    ("the 12 dead": not "the best part of", so nothing can start at "the").  ``_hits`` asks this first of
-    the split words alone: most figures have a "the" or an "in" before them that opens nothing, and then
-    the positions of the words are never needed.
+    ("the 12 dead": not "the best part of", so nothing can start at "the"), or nothing can start with it and
+    the next word (``_may_open``: "a proposed", "from last"), or it is "from" or "between" right before a
+    figure in digits that no "and"/"to" follows (``_range_may_open``, asked with ``text``).  ``_hits`` asks
+    this first of the split words alone: most figures have a "the" or an "in" before them that opens
+    nothing, and then the positions of the words are never needed.
     """
     found = []
+    last = len(words) - 1
     for index, lead in enumerate(words):
         if lead not in _LEAD_WORDS:
-            if lead[:1] not in _OPENING_QUOTES or lead.lstrip(_OPENING_QUOTES) not in _LEAD_WORDS:
-                continue
+            if lead[0] not in _OPENING_QUOTES or lead.lstrip(_OPENING_QUOTES) not in _LEAD_WORDS:
+                continue  # (words are never empty)
             lead = lead.lstrip(_OPENING_QUOTES)  # '"more than half"': the quotation opens with the quantity
+        if index < last:
+            following = words[index + 1]
+        else:  # the hit's own first word (its first 40 characters: a prefix is as good), maybe joined to the lead
+            following = (lowered[core_start : core_start + 40].split(None, 1) or [""])[0]
         seconds = _SECOND_WORDS.get(lead)
         if seconds is not None:
-            following = (words[index + 1] if index + 1 < len(words)
-                         else (lowered[core_start : core_start + 40].split(None, 1) or [""])[0])
-            following = following.replace("ſ", "s")
-            if following not in seconds:
+            second = following.replace("ſ", "s")
+            if second not in seconds:
                 continue
-            third = _THIRD_WORDS.get((lead, following))
+            third = _THIRD_WORDS.get((lead, second))
             if third is not None and (index + 2 >= len(words) or words[index + 2] != third):
                 continue
+        spaced = index < last or lowered[core_start - 1].isspace()
+        if not _may_open(lead, following, spaced):
+            continue
+        if (lead in _RANGE_LEADS and index == last and spaced and text is not None and lowered[core_start].isdigit()
+                and not _range_may_open(text, core_start)):
+            continue
         found.append(index)
     return found
 
 
-#: A bare number in digits ("12.5", "1,000") where ``SCAN`` can find nothing else: nothing after it can make it
-#: a range, a scaled figure or an approximation.  Where this matches at a core hit with no opener before it,
-#: ``SCAN`` would match there too, as a bare ``num`` ending at the same place (a test checks it on real copy).
-#: The digits are ``NUMBER``'s and the look-behind is ``SCAN``'s, so a shorter match is never taken: every
-#: shorter run of digits is followed by a digit or by ``.``/``,`` and a digit, which the look-ahead refuses.
+#: A number in digits at a figure's start, and whether something after it may make it more than a bare number.
+#: At a digit no approximator, range opener or vague word can start, so ``SCAN`` there is ``NUMBER`` as a range's
+#: low end or as a bare ``num``.  Where this does not match, ``NUMBER`` does not either and ``SCAN`` finds
+#: nothing.  Where it matches with no ``more``, ``SCAN`` matches the same span as a bare ``num``: the number is
+#: taken whole (atomic, as ``SCAN``'s ``num`` takes it first) and ``more`` is ``SCAN``'s own continuations
+#: after it, a range's second half (its unit, separator and number, less the checks after that number) or an
+#: approximator after it: "11-1/2", "13-bank", "4.65 --" and "30 to exceed" are bare.  A shorter ``NUMBER``
+#: never goes on either: it ends before a digit, a ``.``/``,`` and a digit (refused by its own look-ahead) or
+#: before a scale word, which neither a separator nor a range unit begins with.  The look-behind is
+#: ``SCAN``'s.  (Tests check all three outcomes against ``SCAN`` on written figures.)  ``more`` is its one
+#: group, so ``lastindex`` says whether it matched.
 _BARE_NUMBER = rxcache.compile(
-    r"(?<![\p{L}\p{N}_/#@+$£€¥]|[\p{L}\p{N}][-–]|\d[.,:])"
-    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d\p{L}]|[.,:/]\d)"
-    r"(?!\s*(?:[-–—+]|(?:to|or|odd|plus)(?!\p{L})|(?:thousand|trillion|hundred|million|billion|mln|bln|bn|mn|tn)"
-    r"|(?:" + _RANGE_UNIT + r")(?=\s+to\s)))",
+    _SCAN_LOOK_BEHIND + rf"(?>{NUMBER})"
+    rf"(?P<more>(?=(?:\s*(?:{_RANGE_UNIT})(?=\s+to\s))?(?:\s*[-–—]\s*|\s+(?:to|or)\s+){NUMBER}"
+    rf"|\s*(?:{_POST})(?!\p{{L}})))?",
     regex.IGNORECASE,
+)
+#: ``_POST`` over ASCII text, for ``re``
+_ASCII_POST = _POST.replace(r"[-\s]", r"[-\t\n\v\f\r ]").replace(r"\s", ASCII_SPACE)
+#: ``_BARE_NUMBER`` for lower-cased ASCII text with no "$", in ``re`` (``ASCII_NUMBER``): a third of the cost.
+#: The look-behind is one per width, ``\s`` the ASCII spaces; no dash but "-" and no currency sign is there.
+_ASCII_BARE_NUMBER = rxcache.compile_re(  # a big pattern: its compiled code comes from the cache
+    rf"(?<![{ASCII_LETTER}0-9_/#@+$])(?<![{ASCII_LETTER}0-9]-)(?<![0-9][.,:])"
+    rf"(?>{ASCII_NUMBER})"
+    rf"(?P<more>(?=(?:{ASCII_SPACE}*(?:{_RANGE_UNIT})(?={ASCII_SPACE}+to{ASCII_SPACE}))?"
+    rf"(?:{ASCII_SPACE}*-{ASCII_SPACE}*|{ASCII_SPACE}+(?:to|or){ASCII_SPACE}+){ASCII_NUMBER}"
+    rf"|{ASCII_SPACE}*(?:{_ASCII_POST})(?![{ASCII_LETTER}])))?"
 )
 
 
-def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = None) -> Iterable[regex.Match[str]]:
+#: Number words ("one" to "nineteen", "twenty" to "ninety"): no approximator, range opener or vague quantity
+#: starts with one, so at one ``SCAN`` is ``NUMBER`` as a range's low end or a bare ``num``, as at a digit.
+_NUMBER_WORDS = frozenset({*UNIT_WORDS, *TENS})
+_NUMBER_WORD_INITIALS = frozenset(word[0] for word in _NUMBER_WORDS)
+
+
+def _plain_number_words(lowered: str, start: int, end: int) -> bool:
+    """Is the number ``_BARE_NUMBER`` found at ``start``-``end`` in words one where it decides as at a digit?
+
+    Its first word must be a number word (a word of its own: "tens" is a vague quantity, not "ten"), and it
+    must hold no hyphen: "five-six" is one ``NUMBER`` and also the range "five"-"six", which ``SCAN`` takes
+    first.  Without a hyphen, a shorter ``NUMBER`` ends before a number or scale word, "and" or "mln",
+    which no range separator or unit is.
+    """
+    words = lowered[start:end]
+    return "-" not in words and words.split(None, 1)[0] in _NUMBER_WORDS
+
+
+def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = None,
+          word_starts: list[int] | None = None) -> Iterable[regex.Match[str]]:
     """The matches of ``SCAN`` in ``text``, found from the prefilter's hits instead of at every position.
 
     For each core hit, the full pattern is tried (anchored) at the start of each of the five words before it
     that can open a quantity, farthest first, then at the hit itself; the first match that covers the hit wins.
     With ``cues`` (``_event_cue_starts``: the caller wants no eventless exact figure), a bare number with no
     event cue within reach is passed over, found by ``_BARE_NUMBER`` instead of the far costlier ``SCAN``.
+    ``word_starts``: ``_word_starts(lowered)``, when the caller found it with the cues.
     """
     lowered = text.lower() if lowered is None else lowered  # the caller's copy: two of a 50 MB draft cost 100 MB
     if len(lowered) != len(text):  # a rare character that lower-cases to two: keep offsets exact
@@ -948,41 +1195,56 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
         return
     # ``str.split`` finds the same words as ``\S+`` unless the text holds one of the four characters
     # that only Python counts as whitespace
-    split_ok = not _SPLIT_DIFFERS.search(text)
+    split_ok = not _holds_any(text, _SPLIT_DIFFERS)
+    # ``_BARE_NUMBER``, or its ``re`` twin over the lower-cased text where that is ASCII with no "$"
+    bare_number, bare_text = ((_ASCII_BARE_NUMBER, lowered) if lowered.isascii() and "$" not in lowered
+                              else (_BARE_NUMBER, text))
+    # ``SCAN``, or its ``re`` twin where the text itself is ASCII with no "$"
+    scan_match = (_ASCII_SCAN if text.isascii() and "$" not in text else SCAN).match
     covered = 0
-    for core_start in _core_starts(lowered):
+    for core_start in _core_starts(lowered, word_starts):
         if core_start < covered:
             continue
         window_start = max(covered, core_start - 48)
-        if split_ok and lowered[core_start] not in _CURRENCY_SIGNS and not _openers(
-                lowered[window_start:core_start].split()[-5:], lowered, core_start):
+        first = lowered[core_start]
+        digit = first.isdigit()
+        if split_ok and first not in _CURRENCY_SIGNS and not _openers(
+                lowered[window_start:core_start].split()[-5:], lowered, core_start, text):
             # the common case, no word before the hit that can open a quantity: only the hit itself
-            if lowered.startswith(_NEEDS_APPROXIMATOR, core_start):
+            if not digit and lowered.startswith(_NEEDS_APPROXIMATOR, core_start):
                 continue  # "the first quarter", "a year ago": a share or "a" unit needs an approximator before it
-            if cues is not None and lowered[core_start].isdigit():
-                bare = _BARE_NUMBER.match(text, core_start)
-                if bare is not None:
-                    if _no_event_near(cues, core_start, bare.end()):
-                        covered = bare.end()  # what ``scan`` would drop: an exact figure with no event
-                        continue
-            hit = SCAN.match(text, core_start)
-            if hit and hit.end() > core_start:
-                covered = hit.end()
-                yield hit
-            continue
-        words = list(_WORD_START.finditer(lowered, window_start, core_start))[-5:]
-        texts = [word.group() for word in words]
-        starts = [words[index].start() + len(texts[index]) - len(texts[index].lstrip(_OPENING_QUOTES))
-                  for index in _openers(texts, lowered, core_start)]
-        if words and lowered[core_start] in _CURRENCY_SIGNS and words[-1].end() == core_start:
-            starts.append(words[-1].start())  # "US$5": the currency's prefix is part of the figure
-        starts.append(core_start)
-        for start in starts:
-            hit = SCAN.match(text, start)
-            if hit and hit.end() > core_start:
-                covered = hit.end()
-                yield hit
-                break
+        else:
+            words = list(_WORD_START.finditer(lowered, window_start, core_start))[-5:]
+            texts = [word.group() for word in words]
+            starts = [words[index].start() + len(texts[index]) - len(texts[index].lstrip(_OPENING_QUOTES))
+                      for index in _openers(texts, lowered, core_start, text)]
+            if words and first in _CURRENCY_SIGNS and words[-1].end() == core_start:
+                starts.append(words[-1].start())  # "US$5": the currency's prefix is part of the figure
+            found = False
+            for start in starts:
+                hit = scan_match(text, start)
+                if hit and hit.end() > core_start:
+                    covered = hit.end()
+                    found = True
+                    yield hit
+                    break
+            if found:
+                continue
+        # the hit itself
+        if cues is not None and (digit or first in _NUMBER_WORD_INITIALS):
+            bare = bare_number.match(bare_text, core_start)
+            if bare is None:
+                if digit:
+                    continue  # no number here: ``SCAN`` finds nothing either
+            elif (bare.lastindex is None  # no ``more``, its one group
+                  and (digit or _plain_number_words(lowered, core_start, bare.end()))
+                  and (not cues or _no_event_near(cues, core_start, bare.end()))):
+                covered = bare.end()  # what ``scan`` would drop: an exact figure with no event
+                continue
+        hit = scan_match(text, core_start)
+        if hit and hit.end() > core_start:
+            covered = hit.end()
+            yield hit
 
 
 def scan(document: Any, exact: bool = True) -> list[Quantity]:
@@ -1000,12 +1262,15 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
         return last_quantities
     lower = text.lower()
     lowered: str | None = lower
-    if len(lowered) != len(text) or _FOLD_TRAPS.search(text):
+    if len(lowered) != len(text) or _holds_any(text, _FOLD_TRAPS):
         lowered = None
         exact = True  # the quick test for event words reads the lower-cased text
-    cues: Sequence[int] = _event_cue_starts(lowered) if not exact and lowered is not None else ()
+    cues: Sequence[int] = ()
+    word_starts = None
+    if not exact:  # then ``lowered`` is the lower-cased text
+        word_starts, cues = _word_and_cue_starts(lower)
     candidates: list[_Candidate] = []
-    for hit in _hits(text, lower, None if exact else cues):
+    for hit in _hits(text, lower, None if exact else cues, word_starts):
         if not exact and hit.lastgroup == "num" and hit.start("num") == hit.start():
             # a bare number (no approximator, range or vague word) is exact or nothing: with no event cue
             # starting within the reach of ``_event`` and ``counted_noun`` it counts no event, and is not
@@ -1043,7 +1308,7 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
         stop = candidates[index + 1].start if index + 1 < len(candidates) else len(text)
         sentence = document.sentence_at(candidate.start)
         event = _NOUN_EVENT.get(noun or "") or _event(text, candidate.start, max(end, noun_end), sentence, stop,
-                                                         lowered)
+                                                         lowered, None if exact else cues)
         if event is None and candidate.vague_name in _NEEDS_EVENT:
             continue
         quantities.append(
