@@ -200,6 +200,39 @@ for _word in ("by", "until", "till", "through", "since"):
     _ONLY_BEFORE[_word] = _BEFORE_SEASON
 
 
+#: Every letter run a candidate can consume is one of these (the letter runs of ``CANDIDATES``' source, each
+#: also without its last letter for an optional "s?"): a superset, so a word not in it cannot be inside one.
+_CANDIDATE_WORDS = frozenset(
+    word for run in re.findall(r"[a-z]+", CANDIDATES.pattern) for word in (run, run[:-1]) if word
+)
+
+
+def _run_start(low: str, at: int, floor: int) -> int:
+    """The start of the run of candidate words that ends at the key at ``at`` (no further back than ``floor``).
+
+    Inside a candidate, words are whole words of ``_CANDIDATE_WORDS`` or digits, split only by spaces or
+    hyphens; so a candidate that reaches the key cannot start before the nearest word or separator that is
+    not one of those, and the regex need not be tried at any word before it.
+    """
+    start = at
+    while start > floor:
+        cut = start
+        while cut > floor and (low[cut - 1].isspace() or low[cut - 1] == "-"):
+            cut -= 1
+        if cut == start or cut == floor:
+            return start if cut == start else floor
+        word_start = cut
+        while word_start > floor and low[word_start - 1].isalnum():
+            word_start -= 1
+        if word_start == floor:
+            return floor
+        word = low[word_start:cut]
+        if word not in _CANDIDATE_WORDS and not word.isdigit():
+            return start
+        start = word_start
+    return floor
+
+
 def candidates(low: str) -> Iterator[re.Match[str]]:
     """Candidate matches of ``CANDIDATES`` in lower-cased text, found through the ``KEYS`` around them.
 
@@ -217,7 +250,8 @@ def candidates(low: str) -> Iterator[re.Match[str]]:
         while stop < length and (low[stop].isalnum() or low[stop] == "-"):
             stop += 1  # never cut a word: "last week|end" must not match "last week"
         skip_to = 0
-        for word in _WORD_START.finditer(low, max(done, at - _LOOKBACK), stop):
+        floor = max(done, at - _LOOKBACK)
+        for word in _WORD_START.finditer(low, _run_start(low, at, floor), stop):
             word_start = word.start()
             if word_start > at:
                 break
