@@ -347,6 +347,21 @@ def test_candidate_reaching_back_over_several_words_is_found_whole() -> None:
     assert _run_start(low, low.index("last year"), 0) == low.index("mid-last")
 
 
+def test_the_last_group_of_a_candidate_names_its_alternative() -> None:
+    """``interpret`` reads which alternative matched from ``lastgroup``: it must be the one top-level group set."""
+    alternatives = {"span", "ago", "bare_ago", "in", "vague", "day", "period", "season", "prevweek", "inthe",
+                    "weekend", "weekday"}
+    text = ("In the past two weeks, troops came three days ago and left days ago; they leave in a month or two. "
+            "Recently, yesterday morning, late last year, by the summer, the previous week, later in the year, "
+            "over the weekend and on Friday night of last week.")
+    seen = set()
+    for hit in CANDIDATES.finditer(lowered(text)):
+        matched = [name for name in alternatives if hit.group(name)]
+        assert matched == [hit.lastgroup]
+        seen.add(hit.lastgroup)
+    assert seen == alternatives
+
+
 # -- calendar helpers ----------------------------------------------------------------
 def test_dateparser_offsets_are_cached_per_phrase() -> None:
     cal.parsed_offset.cache_clear()
