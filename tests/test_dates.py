@@ -20,7 +20,7 @@ from factrules import dates_resolve as cal
 from factrules.api import check_text
 from factrules.document import Document
 from factrules.findings import validator
-from factrules.matchers.date import CANDIDATES, DateMatcher, candidates, lowered
+from factrules.matchers.date import CANDIDATES, DateMatcher, _run_start, candidates, lowered
 from factrules.packs import PackError, load_pack
 from factrules.plugins import registry
 
@@ -330,6 +330,36 @@ def test_keyed_prefilter_finds_what_a_full_scan_finds() -> None:
     text = " ".join(rng.choice(pieces) if rng.random() < 0.4 else rng.choice(filler) for _ in range(4000))
     low = lowered(text)
     assert [m.span() for m in candidates(low)] == [m.span() for m in CANDIDATES.finditer(low)]
+
+
+def test_candidate_reaching_back_over_several_words_is_found_whole() -> None:
+    """The scan starts at the first word of the run of candidate words before a key, so a long candidate
+    ("about twenty-five years ago") is found from its start, and a stop ("officials," / "army") ends the run."""
+    text = ("Officials, about twenty-five years ago, met; mid-last year the army some 25 years ago said "
+            "that in the past two and a half years, troops, within roughly three or four weeks, left.")
+    low = lowered(text)
+    found = [m.group() for m in candidates(low)]
+    assert found == [m.group() for m in CANDIDATES.finditer(low)]
+    assert found == ["about twenty-five years ago", "mid-last year", "some 25 years ago",
+                     "in the past two and a half years", "within roughly three or four weeks"]
+    key = low.index("years ago")
+    assert _run_start(low, key, 0) == low.index("about")  # "officials," is not a candidate word
+    assert _run_start(low, low.index("last year"), 0) == low.index("mid-last")
+
+
+def test_the_last_group_of_a_candidate_names_its_alternative() -> None:
+    """``interpret`` reads which alternative matched from ``lastgroup``: it must be the one top-level group set."""
+    alternatives = {"span", "ago", "bare_ago", "in", "vague", "day", "period", "season", "prevweek", "inthe",
+                    "weekend", "weekday"}
+    text = ("In the past two weeks, troops came three days ago and left days ago; they leave in a month or two. "
+            "Recently, yesterday morning, late last year, by the summer, the previous week, later in the year, "
+            "over the weekend and on Friday night of last week.")
+    seen = set()
+    for hit in CANDIDATES.finditer(lowered(text)):
+        matched = [name for name in alternatives if hit.group(name)]
+        assert matched == [hit.lastgroup]
+        seen.add(hit.lastgroup)
+    assert seen == alternatives
 
 
 # -- calendar helpers ----------------------------------------------------------------

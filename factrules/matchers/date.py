@@ -200,6 +200,39 @@ for _word in ("by", "until", "till", "through", "since"):
     _ONLY_BEFORE[_word] = _BEFORE_SEASON
 
 
+#: Every letter run a candidate can consume is one of these (the letter runs of ``CANDIDATES``' source, each
+#: also without its last letter for an optional "s?"): a superset, so a word not in it cannot be inside one.
+_CANDIDATE_WORDS = frozenset(
+    word for run in re.findall(r"[a-z]+", CANDIDATES.pattern) for word in (run, run[:-1]) if word
+)
+
+
+def _run_start(low: str, at: int, floor: int) -> int:
+    """The start of the run of candidate words that ends at the key at ``at`` (no further back than ``floor``).
+
+    Inside a candidate, words are whole words of ``_CANDIDATE_WORDS`` or digits, split only by spaces or
+    hyphens; so a candidate that reaches the key cannot start before the nearest word or separator that is
+    not one of those, and the regex need not be tried at any word before it.
+    """
+    start = at
+    while start > floor:
+        cut = start
+        while cut > floor and (low[cut - 1].isspace() or low[cut - 1] == "-"):
+            cut -= 1
+        if cut == start or cut == floor:
+            return start if cut == start else floor
+        word_start = cut
+        while word_start > floor and low[word_start - 1].isalnum():
+            word_start -= 1
+        if word_start == floor:
+            return floor
+        word = low[word_start:cut]
+        if word not in _CANDIDATE_WORDS and not word.isdigit():
+            return start
+        start = word_start
+    return floor
+
+
 def candidates(low: str) -> Iterator[re.Match[str]]:
     """Candidate matches of ``CANDIDATES`` in lower-cased text, found through the ``KEYS`` around them.
 
@@ -217,7 +250,8 @@ def candidates(low: str) -> Iterator[re.Match[str]]:
         while stop < length and (low[stop].isalnum() or low[stop] == "-"):
             stop += 1  # never cut a word: "last week|end" must not match "last week"
         skip_to = 0
-        for word in _WORD_START.finditer(low, max(done, at - _LOOKBACK), stop):
+        floor = max(done, at - _LOOKBACK)
+        for word in _WORD_START.finditer(low, _run_start(low, at, floor), stop):
             word_start = word.start()
             if word_start > at:
                 break
@@ -465,15 +499,16 @@ def interpret(hit: re.Match[str], document: Any, day: dt.date | None, *,
     """Decide whether a candidate is a relative date, and what it resolves to; ``None`` drops it."""
     text = document.text
     start, end = hit.span()
-    groups = hit.groupdict()
+    kind = hit.lastgroup  # the alternative that matched: each is a named group, the last to close
+    groups = hit
     sentence = _sentence(document, start)
     before = text[max(sentence[0], start - 40):start]
 
-    if groups["weekday"]:
+    if kind == "weekday":
         return _weekday(hit, text, sentence, day, same_weekday_today)
-    if groups["period"]:
+    if kind == "period":
         return _period(hit, text, sentence, before, day)
-    if groups["day"]:
+    if kind == "day":
         phrase = " ".join(groups["day"].split())
         word = text[start:end].split()[0]
         if word[:1].isupper() and start > sentence[0] + 1 and phrase in ("today", "tonight", "yesterday", "tomorrow"):
@@ -496,34 +531,34 @@ def interpret(hit: re.Match[str], document: Any, day: dt.date | None, *,
         else:
             target = day
         return Resolution("relative-day", target, target)
-    if groups["weekend"]:
+    if kind == "weekend":
         tense = tense_at(text, sentence, start, end)
         if day is None:
             return Resolution("relative-period", tense=tense)
         first, last = cal.weekend(day, tense)
         return Resolution("relative-period", first, last, tense=tense)
-    if groups["inthe"]:
+    if kind == "inthe":
         if day is None:
             return Resolution("relative-period")
         unit = groups["inthe_unit"].lower()
         interval = cal.narrow(cal.period(day, "this", unit), unit, groups["inthe_mod"].lower(), day)
         return Resolution("relative-period", *interval)
-    if groups["vague"]:
+    if kind == "vague":
         word = groups["vague"]
         if word == "soon" and (_SOON_BEFORE.search(before) or _SOON_AFTER.match(text, end)):
             return None  # "as soon as", "soon after the vote": relative to another event, not to the day of writing
         return Resolution("vague", vague=True)
-    if groups["season"]:
+    if kind == "season":
         return _season(hit, text, sentence, day)
-    if groups["prevweek"]:
+    if kind == "prevweek":
         if day is None:
             return Resolution("relative-period")
         return Resolution("relative-period", *cal.period(day, "last", "week"), approximate=True)
-    if groups["bare_ago"]:
+    if kind == "bare_ago":
         return Resolution("vague", vague=True)
-    if groups["ago"]:
+    if kind == "ago":
         return _offset(groups["ago_num"], groups["ago_unit"], groups["ago_dir"], groups["ago_approx"], day)
-    if groups["in"]:
+    if kind == "in":
         if _SPAN_CONTEXT.search(text, sentence[0], start):
             return None  # "the second attack in a week", "the first time in two years"
         within = groups["in_prep"] == "within"
@@ -538,7 +573,7 @@ def interpret(hit: re.Match[str], document: Any, day: dt.date | None, *,
         if within:
             return _within(number, groups["in_unit"], approx, day)
         return _offset(number, groups["in_unit"], "in", approx, day)
-    if groups["span"]:
+    if kind == "span":
         if _OF_AFTER.match(text, end):
             return None  # "in the last week of January"
         return _span(groups, day)
@@ -707,7 +742,7 @@ def _offset(number: str, unit_text: str, direction: str, approx: str | None, day
     return Resolution("offset", *interval, approximate=bool(approx))
 
 
-def _span(groups: dict[str, Any], day: dt.date | None) -> Resolution:
+def _span(groups: re.Match[str], day: dt.date | None) -> Resolution:
     """"in the past two weeks" = from two weeks before the article's date to that date."""
     unit = _singular(groups["span_unit"])
     number = " ".join((groups["span_num2"] or groups["span_num"] or "").lower().split())
