@@ -21,12 +21,10 @@ import regex
 from factrules.acscan import iter_range, iter_text
 from factrules.document import SPACED_ATTRIBUTE, Document, fold
 from factrules.matchers.base import phrase_key
+from factrules.segment import SPACE_CHARS
 
 #: characters of text ``StartIndex`` lists the places of at a time
 CHUNK = 1 << 18
-#: the characters the ``regex`` module's ``\s`` matches (Unicode White_Space; a test checks every code point)
-SPACE_CHARS = ("\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(chr(code) for code in range(0x2000, 0x200B))
-               + "\u2028\u2029\u202f\u205f\u3000")
 _TO_SPACE = str.maketrans(dict.fromkeys(SPACE_CHARS, " "))
 _RUNS = re.compile("  +")
 _REGEX_WORD = regex.compile(r"\w")

@@ -9,13 +9,21 @@ whole rule set.
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from factrules import rxcache
 
 Span = tuple[int, int]
 
-_PARAGRAPH_BREAK = rxcache.compile(r"\n[ \t\f\v\r]*\n\s*|\r[ \t]*\r\s*")
+#: the characters the ``regex`` module's ``\s`` matches (Unicode White_Space; a test checks every code point)
+SPACE_CHARS = ("\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(chr(code) for code in range(0x2000, 0x200B))
+               + "\u2028\u2029\u202f\u205f\u3000")
+_REGEX_SPACE = "[" + re.escape(SPACE_CHARS) + "]"
+#: ``\n[ \t\f\v\r]*\n\s*|\r[ \t]*\r\s*`` with the ``regex`` module's ``\s`` spelled out, in ``re``: the same
+#: matches (a test compares the two on random text) in about half the time, a tenth of segmenting wire copy
+_PARAGRAPH_BREAK = rxcache.compile_re(rf"\n[ \t\f\v\r]*\n{_REGEX_SPACE}*|\r[ \t]*\r{_REGEX_SPACE}*")
 
 #: Words that end with a period without ending a sentence (lower case, no period).
 ABBREVIATIONS = frozenset(

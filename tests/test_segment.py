@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -82,6 +85,19 @@ def test_sentence_spans_exclude_surrounding_whitespace() -> None:
 # -- paragraphs -----------------------------------------------------------------
 def test_paragraphs_split_on_blank_lines_for_every_line_ending() -> None:
     assert paragraphs("a\n\nb\r\n\r\nc\r\rd\n \t\n e") == ["a", "b", "c", "d", "e"]
+
+
+def test_paragraph_breaks_match_the_regex_module_pattern_they_replace() -> None:
+    """The ``re`` pattern spells out the ``regex`` module's ``\\s``: the same breaks on text made of every kind
+    of space and line break, including the separators only ``str.isspace`` counts (\\x1c) and those only
+    Unicode counts (\\x85, no-break and ideographic spaces)."""
+    original = regex.compile(r"\n[ \t\f\v\r]*\n\s*|\r[ \t]*\r\s*")
+    alphabet = "ab. \n\r\t\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2007\u2028\u2029\u3000"
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+        assert ([m.span() for m in segment._PARAGRAPH_BREAK.finditer(text)]
+                == [m.span() for m in original.finditer(text)]), repr(text)
 
 
 def test_single_line_break_stays_in_paragraph() -> None:
