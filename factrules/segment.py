@@ -102,6 +102,16 @@ def _word_before(text: str, period_at: int, paragraph_start: int) -> str | None:
 
 
 def _ends_with_abbreviation(text: str, period_at: int, paragraph_start: int) -> bool:
+    # the common case of ``_word_before`` (a plain word after a space) decided here, without building
+    # "word." to strip again: most sentences end so, and this runs at every one of them
+    space = text.rfind(" ", max(paragraph_start, period_at - _WORD_WINDOW), period_at)
+    if space >= 0:
+        word = text[space + 1 : period_at]
+        if word.isalpha() and len(word) > 1:
+            lower = word.lower()
+            if lower in _NUMBER_ABBREVIATIONS:
+                return bool(_DIGIT_NEXT.match(text, period_at + 1))
+            return lower in ABBREVIATIONS  # no period inside, more than one letter: no initialism either
     found = _word_before(text, period_at, paragraph_start)
     if not found:
         return False
@@ -165,9 +175,11 @@ def _sentences(text: str, paragraph_spans: list[Span] | None) -> list[Span]:
         start = para_start
         for match in _BOUNDARY.finditer(text, para_start, para_end):
             end = match.end()
-            single_period = text[match.start() : end].rstrip("'\"”’)]") == "."
-            if (single_period and _ends_with_abbreviation(text, match.start(), start)
-                    and not _can_end_sentence(text, match.start(), start, para_end)):
+            at = match.start()
+            # the boundary is one period (then closing marks) when no second ".", "!" or "?" follows it
+            single_period = text[at] == "." and (at + 1 == end or text[at + 1] not in ".!?")
+            if (single_period and _ends_with_abbreviation(text, at, start)
+                    and not _can_end_sentence(text, at, start, para_end)):
                 continue
             _append_trimmed(text, start, end, spans)
             start = end

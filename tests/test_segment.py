@@ -252,3 +252,15 @@ def test_the_word_before_a_period_is_what_the_regex_finds(text: str) -> None:
     text += "."
     match = segment._WORD_BEFORE.search(text, 0, len(text))
     assert segment._word_before(text, len(text) - 1, 0) == (match.group(1) if match else None)
+
+
+@pytest.mark.parametrize("word", ["Mr", "mr", "Gen", "Jan", "sept", "etc", "Inc", "No", "nos", "Fig", "word", "said",
+                                  "Reuters", "al", "vs", "Nov", "Ltd", "ES", "Zürich", "Ōita"])
+@pytest.mark.parametrize("after", [" 10 more", " Then more"])
+def test_word_before_a_period_is_judged_alike_after_a_space_and_elsewhere(word: str, after: str) -> None:
+    """A plain word after a space is decided on a short path; after a bracket it takes ``_word_before``'s regex:
+    both must give the same answer for every kind of word (abbreviation, number abbreviation, plain)."""
+    spaced = f"It was {word}.{after}"
+    bracketed = f"It was ({word}.{after}"
+    assert (segment._ends_with_abbreviation(spaced, spaced.index("."), 0)
+            == segment._ends_with_abbreviation(bracketed, bracketed.index("."), 0))
