@@ -114,3 +114,24 @@ def test_a_pair_settled_by_its_letters_gathers_no_context(monkeypatch):
     # a misspelt surname needs the first name in front of both
     assert indexed_groups("Maria Okonkwo chairs the board. Later Maria Okonkow spoke to staff.", LEXICON)
     assert sorted(gathered) == ["okonkow", "okonkwo"]
+
+
+def test_a_searched_lower_case_word_agrees_with_the_set_of_every_word():
+    """``used`` (one word found in the text) answers as the set ``_LowerWords`` otherwise builds."""
+    from factrules.matchers.consistency_spelling import PUNCTUATION, _LowerWords, split_words, used
+
+    rng = random.Random(3)
+    words = ["okonkwo", "Okonkwo", "harbour", "harbourline", "line", "al-hamdan", "hamdan", "(hamdan",
+             "petersen", "peterson", "okonkwo's", "é", "élan"]
+    gaps = [" ", "  ", "\n", "\t", "\u00a0", "\u2009", "\x1c", ", ", ". ", "-", "’", ")", '"', ""]
+    agreed = {True: 0, False: 0}
+    for _ in range(400):
+        text = "".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randrange(1, 8)))
+        every = {w.strip(PUNCTUATION) for w in split_words(text) if w[:1].islower()}
+        for word in words + ["", "a b", "okonkwo.", "line-"]:
+            assert used(text, word) == (word in every), (text, word)
+            agreed[word in every] += 1
+        asked = _LowerWords(text)
+        asked.SEARCHES = 5  # five words searched, then the set built for the rest
+        assert [w in asked for w in words * 3] == [w in every for w in words * 3]  # searches, then the set
+    assert min(agreed.values()) > 200  # both answers were exercised
