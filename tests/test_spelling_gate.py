@@ -135,3 +135,16 @@ def test_a_searched_lower_case_word_agrees_with_the_set_of_every_word():
         asked.SEARCHES = 5  # five words searched, then the set built for the rest
         assert [w in asked for w in words * 3] == [w in every for w in words * 3]  # searches, then the set
     assert min(agreed.values()) > 200  # both answers were exercised
+
+
+def test_the_string_shortcuts_of_name_tokens_agree_with_the_regex_and_unicode_paths():
+    """``without_possessive`` is ``_POSSESSIVE.sub``; ``_ascii_letters`` is ``_letters`` on ASCII words."""
+    from factrules.matchers.name_index import _POSSESSIVE, _ascii_letters, _letters, without_possessive
+
+    rng = random.Random(5)
+    parts = ["A", "b", "s", "S", "'", "’", "-", "O", "Ng", "é", "x2", " ", "''s", "s's", "ss"]
+    for _ in range(3000):
+        word = "".join(rng.choice(parts) for _ in range(rng.randrange(0, 6)))
+        assert without_possessive(word) == _POSSESSIVE.sub("", word), word
+        if word.isascii():
+            assert _ascii_letters(word) == _letters(word), word

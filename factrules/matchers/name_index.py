@@ -104,10 +104,7 @@ def fold_word(word: str) -> str:
 @lru_cache(maxsize=8192)
 def name_key(word: str) -> str:
     """The normalised form of one name word: what every transliteration of it has in common."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    letters = "".join(c for c in letters if c.isalpha())
-    letters = _DOUBLE.sub(r"\1", letters)
+    letters = _DOUBLE.sub(r"\1", _ascii_letters(word) if word.isascii() else _letters(word))
     # A first vowel is kept as written: "Ellen" and "Allen" are two people more often than one spelling.
     out: list[str] = [letters[0]] if letters[:1] in _VOWELS else []
     run = ""
@@ -124,12 +121,37 @@ def name_key(word: str) -> str:
     return "".join(out)
 
 
+def _letters(word: str) -> str:
+    """The lower-case letters of a word, diacritics dropped: any word."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return "".join(c for c in letters if c.isalpha())
+
+
+def _ascii_letters(word: str) -> str:
+    """``_letters`` of an ASCII word, which has no diacritics to decompose: most words, a first pass's cost."""
+    lowered = word.lower()
+    return lowered if lowered.isalpha() else "".join(filter(str.isalpha, lowered))
+
+
 def _vowel_class(run: str) -> str:
     if any(c in run for c in "ouw"):
         return "U"
     if any(c in run for c in "iy") or len(run) > 1:
         return "I"
     return "A"
+
+
+def without_possessive(word: str) -> str:
+    """``word`` without a final apostrophe or "'s" (``_POSSESSIVE``), by string tests: no regex call per token."""
+    if word[-1:] in _APOSTROPHES:
+        return word[:-1]
+    if word[-2:-1] in _APOSTROPHES and word[-1] == "s":
+        return word[:-2]
+    return word
+
+
+_APOSTROPHES = ("'", "’")
 
 
 @lru_cache(maxsize=16384)
@@ -141,7 +163,7 @@ def _name_tokens(name: str) -> tuple[tuple[Any, ...], ...]:
     """
     tokens = []
     for hit in _TOKEN.finditer(name):
-        word = _POSSESSIVE.sub("", hit.group("word"))
+        word = without_possessive(hit.group("word"))
         if not word:
             continue
         particle = hit.group("particle")
