@@ -148,3 +148,25 @@ def test_the_string_shortcuts_of_name_tokens_agree_with_the_regex_and_unicode_pa
         assert without_possessive(word) == _POSSESSIVE.sub("", word), word
         if word.isascii():
             assert _ascii_letters(word) == _letters(word), word
+
+
+def test_plain_names_split_into_the_tokens_the_token_regex_finds(monkeypatch):
+    """``_plain_tokens`` (a split) gives ``_TOKEN``'s tokens for every name it takes, and declines the rest."""
+    from factrules.matchers import name_index
+
+    rng = random.Random(9)
+    parts = ["Maria", "Okonkwo", "Al", "el", "EL", "Deir", "al-", "bin", "von", "BBC", "Ng", "O'Neil", "Lee's",
+             "Petersen-Smith", "José", "Ali", "Elena", "A", "Xi"]
+    gaps = [" ", "  ", "\n", " \n ", "\t", ". "]
+    taken = 0
+    names = []
+    for _ in range(3000):
+        count = rng.randrange(1, 5)
+        names.append("".join(rng.choice(parts) + (rng.choice(gaps) if i < count - 1 else "") for i in range(count)))
+    fast = {name: name_index._plain_tokens(name) for name in names}
+    monkeypatch.setattr(name_index, "_plain_tokens", lambda name: None)
+    for name in names:
+        if fast[name] is not None:
+            taken += 1
+            assert fast[name] == name_index._name_tokens.__wrapped__(name), name
+    assert taken > 300  # plain names were taken, others declined

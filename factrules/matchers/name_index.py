@@ -161,6 +161,9 @@ def _name_tokens(name: str) -> tuple[tuple[Any, ...], ...]:
     ``word`` says whether the token may be compared on its own (``comparable_word``); names repeat, so
     this and the key are worked out once per distinct name.
     """
+    plain = _plain_tokens(name)
+    if plain is not None:
+        return plain
     tokens = []
     for hit in _TOKEN.finditer(name):
         word = without_possessive(hit.group("word"))
@@ -175,6 +178,33 @@ def _name_tokens(name: str) -> tuple[tuple[Any, ...], ...]:
         tokens.append((hit.start(), token_end, name_key(word), spelling, spelling_word, bool(particle),
                        connector, not connector and comparable_word(word)))
     return tuple(tokens)
+
+
+def _plain_tokens(name: str) -> tuple[tuple[Any, ...], ...] | None:
+    """``_name_tokens`` of a plain name, by splitting it: ASCII capitalised words of letters, apart by spaces.
+
+    Most names are plain ("Federal Reserve", "Reuters"), and for them ``_TOKEN`` finds each word whole,
+    with no particle, connector or possessive to tell apart; None for any other name (hyphens, apostrophes,
+    lower-case words, "Al"/"El", which may be particles, or any other character).
+    """
+    if not name.isascii():
+        return None
+    words = name.split()
+    if not "".join(words).isalpha() or len(name) - name.count(" ") - name.count("\n") != sum(map(len, words)):
+        return None
+    tokens = []
+    at = 0
+    for word in words:
+        if not word[0].isupper() or word.lower() in _SPACED_PARTICLES:
+            return None
+        start = name.index(word, at)
+        at = start + len(word)
+        spelling = word.lower()
+        tokens.append((start, at, name_key(word), spelling, spelling, False, False, comparable_word(word)))
+    return tuple(tokens)
+
+
+_SPACED_PARTICLES = frozenset(("al", "el"))
 
 
 #: From this many characters ``distinct_names`` collects names as it finds them rather than from a list of every
