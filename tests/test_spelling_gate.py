@@ -138,8 +138,16 @@ def test_a_searched_lower_case_word_agrees_with_the_set_of_every_word():
 
 
 def test_the_string_shortcuts_of_name_tokens_agree_with_the_regex_and_unicode_paths():
-    """``without_possessive`` is ``_POSSESSIVE.sub``; ``_ascii_letters`` is ``_letters`` on ASCII words."""
-    from factrules.matchers.name_index import _POSSESSIVE, _ascii_letters, _letters, without_possessive
+    """``without_possessive`` is ``_POSSESSIVE.sub``; on ASCII words ``_ascii_letters`` is ``_letters`` and the
+    fold of any word (``_fold_unicode``)."""
+    from factrules.matchers.name_index import (
+        _POSSESSIVE,
+        _ascii_letters,
+        _fold_unicode,
+        _letters,
+        fold_word,
+        without_possessive,
+    )
 
     rng = random.Random(5)
     parts = ["A", "b", "s", "S", "'", "’", "-", "O", "Ng", "é", "x2", " ", "''s", "s's", "ss"]
@@ -147,7 +155,7 @@ def test_the_string_shortcuts_of_name_tokens_agree_with_the_regex_and_unicode_pa
         word = "".join(rng.choice(parts) for _ in range(rng.randrange(0, 6)))
         assert without_possessive(word) == _POSSESSIVE.sub("", word), word
         if word.isascii():
-            assert _ascii_letters(word) == _letters(word), word
+            assert _ascii_letters(word) == _letters(word) == fold_word(word) == _fold_unicode(word), word
 
 
 def test_plain_names_split_into_the_tokens_the_token_regex_finds(monkeypatch):

@@ -97,6 +97,11 @@ def comparable_word(word: str) -> bool:
 @lru_cache(maxsize=16384)
 def fold_word(word: str) -> str:
     """Lower case letters without diacritics or punctuation: what two spellings are measured on."""
+    return _ascii_letters(word) if word.isascii() else _fold_unicode(word)
+
+
+def _fold_unicode(word: str) -> str:
+    """``fold_word`` of any word: decomposed, combining marks and whatever is not a letter dropped."""
     decomposed = unicodedata.normalize("NFKD", word)
     return _LETTERS.sub("", "".join(c for c in decomposed if not unicodedata.combining(c))).lower()
 
