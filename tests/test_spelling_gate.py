@@ -114,3 +114,67 @@ def test_a_pair_settled_by_its_letters_gathers_no_context(monkeypatch):
     # a misspelt surname needs the first name in front of both
     assert indexed_groups("Maria Okonkwo chairs the board. Later Maria Okonkow spoke to staff.", LEXICON)
     assert sorted(gathered) == ["okonkow", "okonkwo"]
+
+
+def test_a_searched_lower_case_word_agrees_with_the_set_of_every_word():
+    """``used`` (one word found in the text) answers as the set ``_LowerWords`` otherwise builds."""
+    from factrules.matchers.consistency_spelling import PUNCTUATION, _LowerWords, split_words, used
+
+    rng = random.Random(3)
+    words = ["okonkwo", "Okonkwo", "harbour", "harbourline", "line", "al-hamdan", "hamdan", "(hamdan",
+             "petersen", "peterson", "okonkwo's", "é", "élan"]
+    gaps = [" ", "  ", "\n", "\t", "\u00a0", "\u2009", "\x1c", ", ", ". ", "-", "’", ")", '"', ""]
+    agreed = {True: 0, False: 0}
+    for _ in range(400):
+        text = "".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randrange(1, 8)))
+        every = {w.strip(PUNCTUATION) for w in split_words(text) if w[:1].islower()}
+        for word in words + ["", "a b", "okonkwo.", "line-"]:
+            assert used(text, word) == (word in every), (text, word)
+            agreed[word in every] += 1
+        asked = _LowerWords(text)
+        asked.SEARCHES = 5  # five words searched, then the set built for the rest
+        assert [w in asked for w in words * 3] == [w in every for w in words * 3]  # searches, then the set
+    assert min(agreed.values()) > 200  # both answers were exercised
+
+
+def test_the_string_shortcuts_of_name_tokens_agree_with_the_regex_and_unicode_paths():
+    """``without_possessive`` is ``_POSSESSIVE.sub``; on ASCII words ``_ascii_letters`` is ``_letters`` and the
+    fold of any word (``_fold_unicode``)."""
+    from factrules.matchers.name_index import (
+        _POSSESSIVE,
+        _ascii_letters,
+        _fold_unicode,
+        _letters,
+        fold_word,
+        without_possessive,
+    )
+
+    rng = random.Random(5)
+    parts = ["A", "b", "s", "S", "'", "’", "-", "O", "Ng", "é", "x2", " ", "''s", "s's", "ss"]
+    for _ in range(3000):
+        word = "".join(rng.choice(parts) for _ in range(rng.randrange(0, 6)))
+        assert without_possessive(word) == _POSSESSIVE.sub("", word), word
+        if word.isascii():
+            assert _ascii_letters(word) == _letters(word) == fold_word(word) == _fold_unicode(word), word
+
+
+def test_plain_names_split_into_the_tokens_the_token_regex_finds(monkeypatch):
+    """``_plain_tokens`` (a split) gives ``_TOKEN``'s tokens for every name it takes, and declines the rest."""
+    from factrules.matchers import name_index
+
+    rng = random.Random(9)
+    parts = ["Maria", "Okonkwo", "Al", "el", "EL", "Deir", "al-", "bin", "von", "BBC", "Ng", "O'Neil", "Lee's",
+             "Petersen-Smith", "José", "Ali", "Elena", "A", "Xi"]
+    gaps = [" ", "  ", "\n", " \n ", "\t", ". "]
+    taken = 0
+    names = []
+    for _ in range(3000):
+        count = rng.randrange(1, 5)
+        names.append("".join(rng.choice(parts) + (rng.choice(gaps) if i < count - 1 else "") for i in range(count)))
+    fast = {name: name_index._plain_tokens(name) for name in names}
+    monkeypatch.setattr(name_index, "_plain_tokens", lambda name: None)
+    for name in names:
+        if fast[name] is not None:
+            taken += 1
+            assert fast[name] == name_index._name_tokens.__wrapped__(name), name
+    assert taken > 300  # plain names were taken, others declined

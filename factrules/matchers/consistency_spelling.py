@@ -72,16 +72,54 @@ class _Variant:
 
 
 class _LowerWords:
-    """The words a document uses in lower case, built only if a comparison asks (most documents never do)."""
+    """The words a document uses in lower case (whitespace-separated, stripped of ``PUNCTUATION``).
+
+    A document that needs them at all asks about a handful of name words, so the first
+    ``SEARCHES`` questions are answered by finding the word in the text (``used``); only a document
+    that asks more, or a long one, builds the set of every word (most of the spelling check's cost
+    on a story that needed it).
+    """
+
+    #: questions answered by a search before the set of every word is built
+    SEARCHES = 16
+    #: a text longer than this builds the set at once: each search reads the whole text
+    SEARCH_UP_TO = 1 << 16
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._words: set[str] | None = None
+        self._answers: dict[object, bool] = {}
 
     def __contains__(self, word: object) -> bool:
         if self._words is None:
+            answer = self._answers.get(word)
+            if answer is not None:
+                return answer
+            if isinstance(word, str) and len(self._answers) < self.SEARCHES and len(self.text) <= self.SEARCH_UP_TO:
+                answer = self._answers[word] = used(self.text, word)
+                return answer
             self._words = {w.strip(PUNCTUATION) for w in split_words(self.text) if w[:1].islower()}
         return word in self._words
+
+
+def used(text: str, word: str) -> bool:
+    """Is ``word`` in ``{w.strip(PUNCTUATION) for w in text.split() if w[:1].islower()}``, found without the set?
+
+    Such a token starts with a lower-case letter, so nothing is stripped before the word: it is the
+    word at the start of the text or after a space, then only ``PUNCTUATION``, then a space or the end.
+    """
+    if not word[:1].islower() or word[-1] in PUNCTUATION or word.split() != [word]:
+        return False  # no stripped token starts otherwise, ends in punctuation or holds a space
+    size, at = len(text), text.find(word)
+    while at >= 0:
+        if at == 0 or text[at - 1].isspace():
+            end = at + len(word)
+            while end < size and text[end] in PUNCTUATION:
+                end += 1
+            if end == size or text[end].isspace():
+                return True
+        at = text.find(word, at + 1)
+    return False
 
 
 #: ``re``'s ``\s`` on a str is ``str.isspace``, the characters ``str.split`` splits on

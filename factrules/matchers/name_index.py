@@ -97,6 +97,11 @@ def comparable_word(word: str) -> bool:
 @lru_cache(maxsize=16384)
 def fold_word(word: str) -> str:
     """Lower case letters without diacritics or punctuation: what two spellings are measured on."""
+    return _ascii_letters(word) if word.isascii() else _fold_unicode(word)
+
+
+def _fold_unicode(word: str) -> str:
+    """``fold_word`` of any word: decomposed, combining marks and whatever is not a letter dropped."""
     decomposed = unicodedata.normalize("NFKD", word)
     return _LETTERS.sub("", "".join(c for c in decomposed if not unicodedata.combining(c))).lower()
 
@@ -104,10 +109,7 @@ def fold_word(word: str) -> str:
 @lru_cache(maxsize=8192)
 def name_key(word: str) -> str:
     """The normalised form of one name word: what every transliteration of it has in common."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    letters = "".join(c for c in letters if c.isalpha())
-    letters = _DOUBLE.sub(r"\1", letters)
+    letters = _DOUBLE.sub(r"\1", _ascii_letters(word) if word.isascii() else _letters(word))
     # A first vowel is kept as written: "Ellen" and "Allen" are two people more often than one spelling.
     out: list[str] = [letters[0]] if letters[:1] in _VOWELS else []
     run = ""
@@ -124,12 +126,37 @@ def name_key(word: str) -> str:
     return "".join(out)
 
 
+def _letters(word: str) -> str:
+    """The lower-case letters of a word, diacritics dropped: any word."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return "".join(c for c in letters if c.isalpha())
+
+
+def _ascii_letters(word: str) -> str:
+    """``_letters`` of an ASCII word, which has no diacritics to decompose: most words, a first pass's cost."""
+    lowered = word.lower()
+    return lowered if lowered.isalpha() else "".join(filter(str.isalpha, lowered))
+
+
 def _vowel_class(run: str) -> str:
     if any(c in run for c in "ouw"):
         return "U"
     if any(c in run for c in "iy") or len(run) > 1:
         return "I"
     return "A"
+
+
+def without_possessive(word: str) -> str:
+    """``word`` without a final apostrophe or "'s" (``_POSSESSIVE``), by string tests: no regex call per token."""
+    if word[-1:] in _APOSTROPHES:
+        return word[:-1]
+    if word[-2:-1] in _APOSTROPHES and word[-1] == "s":
+        return word[:-2]
+    return word
+
+
+_APOSTROPHES = ("'", "’")
 
 
 @lru_cache(maxsize=16384)
@@ -139,9 +166,12 @@ def _name_tokens(name: str) -> tuple[tuple[Any, ...], ...]:
     ``word`` says whether the token may be compared on its own (``comparable_word``); names repeat, so
     this and the key are worked out once per distinct name.
     """
+    plain = _plain_tokens(name)
+    if plain is not None:
+        return plain
     tokens = []
     for hit in _TOKEN.finditer(name):
-        word = _POSSESSIVE.sub("", hit.group("word"))
+        word = without_possessive(hit.group("word"))
         if not word:
             continue
         particle = hit.group("particle")
@@ -153,6 +183,33 @@ def _name_tokens(name: str) -> tuple[tuple[Any, ...], ...]:
         tokens.append((hit.start(), token_end, name_key(word), spelling, spelling_word, bool(particle),
                        connector, not connector and comparable_word(word)))
     return tuple(tokens)
+
+
+def _plain_tokens(name: str) -> tuple[tuple[Any, ...], ...] | None:
+    """``_name_tokens`` of a plain name, by splitting it: ASCII capitalised words of letters, apart by spaces.
+
+    Most names are plain ("Federal Reserve", "Reuters"), and for them ``_TOKEN`` finds each word whole,
+    with no particle, connector or possessive to tell apart; None for any other name (hyphens, apostrophes,
+    lower-case words, "Al"/"El", which may be particles, or any other character).
+    """
+    if not name.isascii():
+        return None
+    words = name.split()
+    if not "".join(words).isalpha() or len(name) - name.count(" ") - name.count("\n") != sum(map(len, words)):
+        return None
+    tokens = []
+    at = 0
+    for word in words:
+        if not word[0].isupper() or word.lower() in _SPACED_PARTICLES:
+            return None
+        start = name.index(word, at)
+        at = start + len(word)
+        spelling = word.lower()
+        tokens.append((start, at, name_key(word), spelling, spelling, False, False, comparable_word(word)))
+    return tuple(tokens)
+
+
+_SPACED_PARTICLES = frozenset(("al", "el"))
 
 
 #: From this many characters ``distinct_names`` collects names as it finds them rather than from a list of every
