@@ -27,6 +27,8 @@ from factrules.segment import SPACE_CHARS
 CHUNK = 1 << 18
 _TO_SPACE = str.maketrans(dict.fromkeys(SPACE_CHARS, " "))
 _RUNS = re.compile("  +")
+#: the same runs found in the folded text, before its whitespace is made spaces (``Spaced._build``)
+_SPACE_RUNS = re.compile("[" + re.escape(SPACE_CHARS) + "]{2,}")
 _REGEX_WORD = regex.compile(r"\w")
 #: character -> whether the ``regex`` module's ``\w`` matches it (the phrase boundaries ``(?<!\w)``, ``(?!\w)``)
 _REGEX_WORD_CACHE: dict[str, bool] = {}
@@ -45,27 +47,44 @@ class Spaced:
     A phrase's words (``\\s+`` between them) or a pattern's literal start (``officials\\s+said``) is then one
     plain string, found with every other rule's in one Aho–Corasick pass however the copy is spaced: a
     line break, two spaces or a no-break space between the words all become one space here.
+
+    The way back is built on the first ``original`` call, from the folded text (which the document keeps
+    anyway): most stories hold no phrase at all, and listing their runs of whitespace (a run between every
+    two paragraphs) was more than half the cost of the copy.
     """
 
-    __slots__ = ("_keys", "_shifts", "text")
+    __slots__ = ("_folded", "_keys", "_shifts", "text")
 
     def __init__(self, folded: str) -> None:
         text = folded.translate(_TO_SPACE)
+        #: the folded text while the way back is still to build (``None``: built, or no run to undo)
+        self._folded: str | None = None
         #: per run of two or more spaces, the first spaced offset after it, and how far the text is ahead there
         #: (arrays, 8 bytes an entry: a huge draft has a run between every two paragraphs)
         self._keys: array[int] = array("q")
         self._shifts: array[int] = array("q")
         if "  " in text:
-            runs = [run.span() for run in _RUNS.finditer(text)]
-            self._shifts = array("q", accumulate(end - start - 1 for start, end in runs))
-            # the run ends at ``end`` in the text, ``removed`` characters ahead of the spaced text there
-            self._keys = array("q", (end - removed for (_, end), removed in zip(runs, self._shifts, strict=True)))
-            del runs
+            self._folded = folded
             text = _RUNS.sub(" ", text)
         self.text = text
 
+    def _build(self, folded: str) -> None:
+        """The run table: the runs of ``_SPACE_RUNS`` in the folded text are the runs of spaces it translates to."""
+        runs = [run.span() for run in _SPACE_RUNS.finditer(folded)]
+        self._shifts = array("q", accumulate(end - start - 1 for start, end in runs))
+        # the run ends at ``end`` in the text, ``removed`` characters ahead of the spaced text there
+        self._keys = array("q", (end - removed for (_, end), removed in zip(runs, self._shifts, strict=True)))
+        self._folded = None
+
+    @property
+    def shifted(self) -> bool:
+        """Whether some offset here differs from the text's (the text has a run of two or more spaces)."""
+        return self._folded is not None or bool(self._keys)
+
     def original(self, offset: int) -> int:
         """The offset in the document's text of the character at ``offset`` here."""
+        if self._folded is not None:
+            self._build(self._folded)
         if not self._keys:
             return offset
         index = bisect_right(self._keys, offset) - 1
@@ -266,7 +285,7 @@ class WordStarts:
         if text is None:
             return None
         found: dict[str, list[int]] = {}
-        if text._keys:
+        if text.shifted:
             original = text.original
             for end, (word, back) in iter_text(self._automaton, text.text):
                 found.setdefault(word, []).append(original(end - back))

@@ -259,6 +259,30 @@ def test_spaced_text_maps_back_to_the_text() -> None:
     assert spaced(Document(path="e.txt", text="\u0130stanbul", metadata={})) is None  # does not fold in place
 
 
+def test_spaced_way_back_built_late_agrees_with_a_character_walk() -> None:
+    """The run table is built on the first ``original`` call, from the folded text: every offset of random
+    text mixing every kind of whitespace maps back where a plain walk over the characters says."""
+    import random
+
+    from factrules.keywords import SPACE_CHARS, Spaced
+
+    generator = random.Random(14)
+    alphabet = "ab" + SPACE_CHARS
+    for _ in range(300):
+        text = "".join(generator.choice(alphabet) for _ in range(generator.randrange(0, 40)))
+        expected_text, expected_back = [], []
+        for offset, char in enumerate(text):
+            space = char in SPACE_CHARS
+            if space and expected_text and expected_text[-1] == " ":
+                continue
+            expected_text.append(" " if space else char)
+            expected_back.append(offset)
+        found = Spaced(text)
+        assert found.text == "".join(expected_text)
+        assert found.shifted == (len(found.text) != len(text))
+        assert [found.original(offset) for offset in range(len(found.text))] == expected_back
+
+
 def test_the_first_word_pass_is_used_only_by_a_group_large_enough_to_gain_from_it(monkeypatch: Any) -> None:
     """A few dozen rules are scanned as before (the pass costs more than it saves); hundreds use it."""
     calls = []
