@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 
 import ahocorasick
@@ -111,6 +111,25 @@ def spaced(document: Document) -> Spaced | None:
     return made
 
 
+#: at most this many words are tested in ``PhraseIndex.required``: each is a scan of the text, and a pass over
+#: a few dozen single-word phrases costs about as much as that many scans
+MAX_REQUIRED = 8
+
+
+def _required_words(phrases: Sequence[str]) -> tuple[str, ...] | None:
+    """Words, one of which each of ``phrases`` holds (its longest), or ``None`` when more than ``MAX_REQUIRED``.
+
+    A word holds no whitespace, so it stands in the folded text wherever it stands in the spaced copy: a
+    text holding none of them holds none of the phrases, and ``PhraseIndex`` skips its pass there.  A word
+    that holds another chosen word is dropped: wherever it stands, so does the shorter one.
+    """
+    if not all(phrases):
+        return None
+    words = {max(phrase.split(), key=len) for phrase in phrases}
+    kept = sorted(word for word in words if not any(other != word and other in word for other in words))
+    return tuple(kept) if 0 < len(kept) <= MAX_REQUIRED else None
+
+
 class PhraseIndex:
     """Where literal phrases occur, word-bounded, the longest at each place: one Aho–Corasick pass.
 
@@ -128,6 +147,8 @@ class PhraseIndex:
             phrase.isascii() and phrase == fold(phrase) and phrase == " ".join(phrase.split())
             for phrase in self.phrases)
         self._longest = max((len(phrase) for phrase in self.phrases), default=0)
+        #: words one of which every phrase holds (``None``: too many to test quicker than the pass itself)
+        self.required = _required_words(self.phrases) if self.usable else None
         self._automaton = ahocorasick.Automaton()
         if self.usable:
             for phrase in self.phrases:
@@ -138,6 +159,12 @@ class PhraseIndex:
         """``(start, end, phrase)`` per place a phrase matches, ascending; ``None`` when the text cannot be folded."""
         if not self.usable:
             return None
+        folded = document.folded
+        if folded is None:
+            return None
+        if self.required is not None and not any(word in folded for word in self.required):
+            # no phrase can be in the text: a few substring tests in C instead of the pass (and the spaced copy)
+            return iter(())
         found = spaced(document)
         if found is None:
             return None

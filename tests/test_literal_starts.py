@@ -317,3 +317,38 @@ def test_the_whole_alternation_is_compiled_only_when_a_pass_needs_it() -> None:
     found = list(group.find(Document(path="e.txt", text="\u0130 sources said", metadata={})))
     assert [(m.rule["id"], h.start, h.end) for m, h in found] == [("a", 2, 14)]
     assert insensitive._compiled is not None
+
+
+def test_a_phrase_pass_skipped_for_lack_of_its_words_finds_what_the_pass_finds() -> None:
+    """``PhraseIndex`` skips its pass where none of its required words stands: on text that holds the
+    phrases (split by every kind of spacing, inside longer words, or not at all) it finds what the full
+    pass finds, and on text holding none of the words it does not build the spaced copy."""
+    from factrules.document import SPACED_ATTRIBUTE
+    from factrules.keywords import PhraseIndex
+
+    phrases = ["was not involved", "had no connection", "not responsible", "no links to", "denied"]
+    index = PhraseIndex(phrases)
+    assert index.required == ("connection", "denied", "involved", "links", "responsible")
+    reference = PhraseIndex(phrases)
+    reference.required = None
+    rng = random.Random(5)
+    pieces = ["the firm", "was not", "involved", "had no", "connection", "not", "responsible", "no links to",
+              "uninvolved", "denied", "disconnection", "Involved", "LINKS", "to", "it", "said"]
+    spacings = [" ", "  ", "\n", "\n\n", "\t", "\u00a0 ", ". ", ", "]
+    found = skipped = 0
+    for _ in range(400):
+        words = [rng.choice(pieces) for _ in range(rng.randint(0, 8))]
+        text = "".join(word + rng.choice(spacings) for word in words)
+        expected = list(reference.matches(Document(path="r.txt", text=text, metadata={})) or ())
+        document = Document(path="d.txt", text=text, metadata={})
+        assert list(index.matches(document) or ()) == expected
+        found += len(expected)
+        skipped += SPACED_ATTRIBUTE not in document.__dict__
+    assert found > 100
+    assert skipped > 20
+    # the words are looked for in the folded text: capitals and a curly apostrophe do not hide a phrase
+    for text in ("The firm WAS NOT\n\nInvolved, it said.", "Not  Responsible", "It Denied it"):
+        document = Document(path="c.txt", text=text, metadata={})
+        assert len(list(index.matches(document) or ())) == 1
+    # too many words to be worth testing one by one: the pass runs as before
+    assert PhraseIndex([f"word{number}" for number in range(20)]).required is None
