@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 
 import ahocorasick
@@ -130,6 +130,11 @@ def _required_words(phrases: Sequence[str]) -> tuple[str, ...] | None:
     return tuple(kept) if 0 < len(kept) <= MAX_REQUIRED else None
 
 
+def _same(offset: int) -> int:
+    """An offset of the folded text is the text's own."""
+    return offset
+
+
 class PhraseIndex:
     """Where literal phrases occur, word-bounded, the longest at each place: one Aho–Corasick pass.
 
@@ -149,6 +154,11 @@ class PhraseIndex:
         self._longest = max((len(phrase) for phrase in self.phrases), default=0)
         #: words one of which every phrase holds (``None``: too many to test quicker than the pass itself)
         self.required = _required_words(self.phrases) if self.usable else None
+        #: words one of which every phrase of several words holds (empty: there are none; ``None``: too many):
+        #: a text holding none of them is searched as it is folded, without the spaced copy, since a phrase of
+        #: one word stands there exactly where it stands in the copy
+        spread = [phrase for phrase in self.phrases if " " in phrase]
+        self.spaced_required = (_required_words(spread) if spread else ()) if self.usable else None
         self._automaton = ahocorasick.Automaton()
         if self.usable:
             for phrase in self.phrases:
@@ -165,13 +175,19 @@ class PhraseIndex:
         if self.required is not None and not any(word in folded for word in self.required):
             # no phrase can be in the text: a few substring tests in C instead of the pass (and the spaced copy)
             return iter(())
+        if self.spaced_required is not None and not any(word in folded for word in self.spaced_required):
+            return self._matches(document.text, folded, None)
         found = spaced(document)
         if found is None:
             return None
-        return self._matches(document.text, found)
+        return self._matches(document.text, found.text, found.original)
 
-    def _matches(self, text: str, found: Spaced) -> Iterator[tuple[int, int, str]]:
-        spaced_text, original, reach, size = found.text, found.original, self._longest, len(found.text)
+    def _matches(self, text: str, spaced_text: str,
+                 original: Callable[[int], int] | None) -> Iterator[tuple[int, int, str]]:
+        """The matches in ``spaced_text``, whose offset ``original`` maps back to ``text`` (``None``: the same)."""
+        if original is None:
+            original = _same
+        reach, size = self._longest, len(spaced_text)
         for low in range(0, size, CHUNK):
             high = min(low + CHUNK, size)
             at: dict[int, list[tuple[int, str]]] = {}

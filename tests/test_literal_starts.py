@@ -330,7 +330,7 @@ def test_a_phrase_pass_skipped_for_lack_of_its_words_finds_what_the_pass_finds()
     index = PhraseIndex(phrases)
     assert index.required == ("connection", "denied", "involved", "links", "responsible")
     reference = PhraseIndex(phrases)
-    reference.required = None
+    reference.required = reference.spaced_required = None
     rng = random.Random(5)
     pieces = ["the firm", "was not", "involved", "had no", "connection", "not", "responsible", "no links to",
               "uninvolved", "denied", "disconnection", "Involved", "LINKS", "to", "it", "said"]
@@ -352,3 +352,31 @@ def test_a_phrase_pass_skipped_for_lack_of_its_words_finds_what_the_pass_finds()
         assert len(list(index.matches(document) or ())) == 1
     # too many words to be worth testing one by one: the pass runs as before
     assert PhraseIndex([f"word{number}" for number in range(20)]).required is None
+
+
+def test_one_word_phrases_are_found_in_the_folded_text_as_in_the_spaced_copy() -> None:
+    """With none of the words of its longer phrases in the text, ``PhraseIndex`` searches the folded text
+    itself: the same matches as the pass over the spaced copy, and the copy is not built."""
+    from factrules.document import SPACED_ATTRIBUTE
+    from factrules.keywords import PhraseIndex
+
+    phrases = ["likely", "unlikely", "maybe", "odds are", "in all likelihood", "it's said"]
+    index = PhraseIndex(phrases)
+    assert index.spaced_required == ("it's", "likelihood", "odds")  # each phrase's longest word
+    reference = PhraseIndex(phrases)
+    reference.required = reference.spaced_required = None
+    rng = random.Random(8)
+    pieces = ["Likely", "unlikely", "likelyhood", "maybe", "MAYBE_", "odds", "ARE", "in all", "likelihood", "it’s",
+              "said", "the", "vote", "x"]
+    spacings = [" ", "  ", "\n\n", "\t", "\u00a0", "-", "'", ". "]
+    found = plain = 0
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) + rng.choice(spacings) for _ in range(rng.randint(0, 8)))
+        expected = list(reference.matches(Document(path="r.txt", text=text, metadata={})) or ())
+        document = Document(path="d.txt", text=text, metadata={})
+        assert list(index.matches(document) or ()) == expected
+        found += len(expected)
+        plain += SPACED_ATTRIBUTE not in document.__dict__ and "  " in text
+    assert found > 100
+    assert plain > 20
+    assert PhraseIndex(["likely", "maybe"]).spaced_required == ()
