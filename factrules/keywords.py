@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 
 import ahocorasick
@@ -27,6 +27,8 @@ from factrules.segment import SPACE_CHARS
 CHUNK = 1 << 18
 _TO_SPACE = str.maketrans(dict.fromkeys(SPACE_CHARS, " "))
 _RUNS = re.compile("  +")
+#: the same runs found in the folded text, before its whitespace is made spaces (``Spaced._build``)
+_SPACE_RUNS = re.compile("[" + re.escape(SPACE_CHARS) + "]{2,}")
 _REGEX_WORD = regex.compile(r"\w")
 #: character -> whether the ``regex`` module's ``\w`` matches it (the phrase boundaries ``(?<!\w)``, ``(?!\w)``)
 _REGEX_WORD_CACHE: dict[str, bool] = {}
@@ -45,27 +47,44 @@ class Spaced:
     A phrase's words (``\\s+`` between them) or a pattern's literal start (``officials\\s+said``) is then one
     plain string, found with every other rule's in one Aho–Corasick pass however the copy is spaced: a
     line break, two spaces or a no-break space between the words all become one space here.
+
+    The way back is built on the first ``original`` call, from the folded text (which the document keeps
+    anyway): most stories hold no phrase at all, and listing their runs of whitespace (a run between every
+    two paragraphs) was more than half the cost of the copy.
     """
 
-    __slots__ = ("_keys", "_shifts", "text")
+    __slots__ = ("_folded", "_keys", "_shifts", "text")
 
     def __init__(self, folded: str) -> None:
         text = folded.translate(_TO_SPACE)
+        #: the folded text while the way back is still to build (``None``: built, or no run to undo)
+        self._folded: str | None = None
         #: per run of two or more spaces, the first spaced offset after it, and how far the text is ahead there
         #: (arrays, 8 bytes an entry: a huge draft has a run between every two paragraphs)
         self._keys: array[int] = array("q")
         self._shifts: array[int] = array("q")
         if "  " in text:
-            runs = [run.span() for run in _RUNS.finditer(text)]
-            self._shifts = array("q", accumulate(end - start - 1 for start, end in runs))
-            # the run ends at ``end`` in the text, ``removed`` characters ahead of the spaced text there
-            self._keys = array("q", (end - removed for (_, end), removed in zip(runs, self._shifts, strict=True)))
-            del runs
+            self._folded = folded
             text = _RUNS.sub(" ", text)
         self.text = text
 
+    def _build(self, folded: str) -> None:
+        """The run table: the runs of ``_SPACE_RUNS`` in the folded text are the runs of spaces it translates to."""
+        runs = [run.span() for run in _SPACE_RUNS.finditer(folded)]
+        self._shifts = array("q", accumulate(end - start - 1 for start, end in runs))
+        # the run ends at ``end`` in the text, ``removed`` characters ahead of the spaced text there
+        self._keys = array("q", (end - removed for (_, end), removed in zip(runs, self._shifts, strict=True)))
+        self._folded = None
+
+    @property
+    def shifted(self) -> bool:
+        """Whether some offset here differs from the text's (the text has a run of two or more spaces)."""
+        return self._folded is not None or bool(self._keys)
+
     def original(self, offset: int) -> int:
         """The offset in the document's text of the character at ``offset`` here."""
+        if self._folded is not None:
+            self._build(self._folded)
         if not self._keys:
             return offset
         index = bisect_right(self._keys, offset) - 1
@@ -92,6 +111,30 @@ def spaced(document: Document) -> Spaced | None:
     return made
 
 
+#: at most this many words are tested in ``PhraseIndex.required``: each is a scan of the text, and a pass over
+#: a few dozen single-word phrases costs about as much as that many scans
+MAX_REQUIRED = 8
+
+
+def _required_words(phrases: Sequence[str]) -> tuple[str, ...] | None:
+    """Words, one of which each of ``phrases`` holds (its longest), or ``None`` when more than ``MAX_REQUIRED``.
+
+    A word holds no whitespace, so it stands in the folded text wherever it stands in the spaced copy: a
+    text holding none of them holds none of the phrases, and ``PhraseIndex`` skips its pass there.  A word
+    that holds another chosen word is dropped: wherever it stands, so does the shorter one.
+    """
+    if not all(phrases):
+        return None
+    words = {max(phrase.split(), key=len) for phrase in phrases}
+    kept = sorted(word for word in words if not any(other != word and other in word for other in words))
+    return tuple(kept) if 0 < len(kept) <= MAX_REQUIRED else None
+
+
+def _same(offset: int) -> int:
+    """An offset of the folded text is the text's own."""
+    return offset
+
+
 class PhraseIndex:
     """Where literal phrases occur, word-bounded, the longest at each place: one Aho–Corasick pass.
 
@@ -109,6 +152,13 @@ class PhraseIndex:
             phrase.isascii() and phrase == fold(phrase) and phrase == " ".join(phrase.split())
             for phrase in self.phrases)
         self._longest = max((len(phrase) for phrase in self.phrases), default=0)
+        #: words one of which every phrase holds (``None``: too many to test quicker than the pass itself)
+        self.required = _required_words(self.phrases) if self.usable else None
+        #: words one of which every phrase of several words holds (empty: there are none; ``None``: too many):
+        #: a text holding none of them is searched as it is folded, without the spaced copy, since a phrase of
+        #: one word stands there exactly where it stands in the copy
+        spread = [phrase for phrase in self.phrases if " " in phrase]
+        self.spaced_required = (_required_words(spread) if spread else ()) if self.usable else None
         self._automaton = ahocorasick.Automaton()
         if self.usable:
             for phrase in self.phrases:
@@ -119,13 +169,25 @@ class PhraseIndex:
         """``(start, end, phrase)`` per place a phrase matches, ascending; ``None`` when the text cannot be folded."""
         if not self.usable:
             return None
+        folded = document.folded
+        if folded is None:
+            return None
+        if self.required is not None and not any(word in folded for word in self.required):
+            # no phrase can be in the text: a few substring tests in C instead of the pass (and the spaced copy)
+            return iter(())
+        if self.spaced_required is not None and not any(word in folded for word in self.spaced_required):
+            return self._matches(document.text, folded, None)
         found = spaced(document)
         if found is None:
             return None
-        return self._matches(document.text, found)
+        return self._matches(document.text, found.text, found.original)
 
-    def _matches(self, text: str, found: Spaced) -> Iterator[tuple[int, int, str]]:
-        spaced_text, original, reach, size = found.text, found.original, self._longest, len(found.text)
+    def _matches(self, text: str, spaced_text: str,
+                 original: Callable[[int], int] | None) -> Iterator[tuple[int, int, str]]:
+        """The matches in ``spaced_text``, whose offset ``original`` maps back to ``text`` (``None``: the same)."""
+        if original is None:
+            original = _same
+        reach, size = self._longest, len(spaced_text)
         for low in range(0, size, CHUNK):
             high = min(low + CHUNK, size)
             at: dict[int, list[tuple[int, str]]] = {}
@@ -266,7 +328,7 @@ class WordStarts:
         if text is None:
             return None
         found: dict[str, list[int]] = {}
-        if text._keys:
+        if text.shifted:
             original = text.original
             for end, (word, back) in iter_text(self._automaton, text.text):
                 found.setdefault(word, []).append(original(end - back))

@@ -259,6 +259,30 @@ def test_spaced_text_maps_back_to_the_text() -> None:
     assert spaced(Document(path="e.txt", text="\u0130stanbul", metadata={})) is None  # does not fold in place
 
 
+def test_spaced_way_back_built_late_agrees_with_a_character_walk() -> None:
+    """The run table is built on the first ``original`` call, from the folded text: every offset of random
+    text mixing every kind of whitespace maps back where a plain walk over the characters says."""
+    import random
+
+    from factrules.keywords import SPACE_CHARS, Spaced
+
+    generator = random.Random(14)
+    alphabet = "ab" + SPACE_CHARS
+    for _ in range(300):
+        text = "".join(generator.choice(alphabet) for _ in range(generator.randrange(0, 40)))
+        expected_text, expected_back = [], []
+        for offset, char in enumerate(text):
+            space = char in SPACE_CHARS
+            if space and expected_text and expected_text[-1] == " ":
+                continue
+            expected_text.append(" " if space else char)
+            expected_back.append(offset)
+        found = Spaced(text)
+        assert found.text == "".join(expected_text)
+        assert found.shifted == (len(found.text) != len(text))
+        assert [found.original(offset) for offset in range(len(found.text))] == expected_back
+
+
 def test_the_first_word_pass_is_used_only_by_a_group_large_enough_to_gain_from_it(monkeypatch: Any) -> None:
     """A few dozen rules are scanned as before (the pass costs more than it saves); hundreds use it."""
     calls = []
@@ -293,3 +317,66 @@ def test_the_whole_alternation_is_compiled_only_when_a_pass_needs_it() -> None:
     found = list(group.find(Document(path="e.txt", text="\u0130 sources said", metadata={})))
     assert [(m.rule["id"], h.start, h.end) for m, h in found] == [("a", 2, 14)]
     assert insensitive._compiled is not None
+
+
+def test_a_phrase_pass_skipped_for_lack_of_its_words_finds_what_the_pass_finds() -> None:
+    """``PhraseIndex`` skips its pass where none of its required words stands: on text that holds the
+    phrases (split by every kind of spacing, inside longer words, or not at all) it finds what the full
+    pass finds, and on text holding none of the words it does not build the spaced copy."""
+    from factrules.document import SPACED_ATTRIBUTE
+    from factrules.keywords import PhraseIndex
+
+    phrases = ["was not involved", "had no connection", "not responsible", "no links to", "denied"]
+    index = PhraseIndex(phrases)
+    assert index.required == ("connection", "denied", "involved", "links", "responsible")
+    reference = PhraseIndex(phrases)
+    reference.required = reference.spaced_required = None
+    rng = random.Random(5)
+    pieces = ["the firm", "was not", "involved", "had no", "connection", "not", "responsible", "no links to",
+              "uninvolved", "denied", "disconnection", "Involved", "LINKS", "to", "it", "said"]
+    spacings = [" ", "  ", "\n", "\n\n", "\t", "\u00a0 ", ". ", ", "]
+    found = skipped = 0
+    for _ in range(400):
+        words = [rng.choice(pieces) for _ in range(rng.randint(0, 8))]
+        text = "".join(word + rng.choice(spacings) for word in words)
+        expected = list(reference.matches(Document(path="r.txt", text=text, metadata={})) or ())
+        document = Document(path="d.txt", text=text, metadata={})
+        assert list(index.matches(document) or ()) == expected
+        found += len(expected)
+        skipped += SPACED_ATTRIBUTE not in document.__dict__
+    assert found > 100
+    assert skipped > 20
+    # the words are looked for in the folded text: capitals and a curly apostrophe do not hide a phrase
+    for text in ("The firm WAS NOT\n\nInvolved, it said.", "Not  Responsible", "It Denied it"):
+        document = Document(path="c.txt", text=text, metadata={})
+        assert len(list(index.matches(document) or ())) == 1
+    # too many words to be worth testing one by one: the pass runs as before
+    assert PhraseIndex([f"word{number}" for number in range(20)]).required is None
+
+
+def test_one_word_phrases_are_found_in_the_folded_text_as_in_the_spaced_copy() -> None:
+    """With none of the words of its longer phrases in the text, ``PhraseIndex`` searches the folded text
+    itself: the same matches as the pass over the spaced copy, and the copy is not built."""
+    from factrules.document import SPACED_ATTRIBUTE
+    from factrules.keywords import PhraseIndex
+
+    phrases = ["likely", "unlikely", "maybe", "odds are", "in all likelihood", "it's said"]
+    index = PhraseIndex(phrases)
+    assert index.spaced_required == ("it's", "likelihood", "odds")  # each phrase's longest word
+    reference = PhraseIndex(phrases)
+    reference.required = reference.spaced_required = None
+    rng = random.Random(8)
+    pieces = ["Likely", "unlikely", "likelyhood", "maybe", "MAYBE_", "odds", "ARE", "in all", "likelihood", "it’s",
+              "said", "the", "vote", "x"]
+    spacings = [" ", "  ", "\n\n", "\t", "\u00a0", "-", "'", ". "]
+    found = plain = 0
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) + rng.choice(spacings) for _ in range(rng.randint(0, 8)))
+        expected = list(reference.matches(Document(path="r.txt", text=text, metadata={})) or ())
+        document = Document(path="d.txt", text=text, metadata={})
+        assert list(index.matches(document) or ()) == expected
+        found += len(expected)
+        plain += SPACED_ATTRIBUTE not in document.__dict__ and "  " in text
+    assert found > 100
+    assert plain > 20
+    assert PhraseIndex(["likely", "maybe"]).spaced_required == ()

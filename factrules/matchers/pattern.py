@@ -129,6 +129,8 @@ class PatternMatcher(Matcher):
                             spans.append(span)
                 except TimeoutError:
                     raise RuleTimeout(f"pattern ran past its {budget:.3g} s time limit") from None
+        if not spans:  # most rules on most documents
+            return []
         merged: list[list[int]] = []
         for start, end in sorted(spans):
             if merged and start < merged[-1][1]:
@@ -320,4 +322,8 @@ def _containing(document, kind: str, offsets: Iterable[int]) -> set[tuple[int, i
         locate = document.sentence_at if kind == "sentence" else document.paragraph_at
         return {locate(offset) for offset in offsets}
     numbers = {bisect_right(starts, offset) - 1 for offset in offsets}
-    return {spans[number if number > 0 else 0] for number in numbers}
+    ends = getattr(spans, "ends", None)
+    if ends is None:
+        return {spans[number if number > 0 else 0] for number in numbers}
+    # read from the arrays (``Spans``): ``spans[number]`` is a Python method call per span
+    return {(starts[number], ends[number]) if number > 0 else (starts[0], ends[0]) for number in numbers}
