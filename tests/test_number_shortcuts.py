@@ -297,3 +297,42 @@ def test_ascii_dialect_refuses_what_it_cannot_write() -> None:
     assert number._ascii_dialect(r"[\s\p{L}]\s\p{N}") == r"[\t\n\v\f\r a-zA-Z][\t\n\v\f\r ][0-9]"
     with pytest.raises(ValueError):
         number._ascii_dialect(r"\p{Lu}")
+
+
+BEFORE_WORDS = ["No.", "no", "NOS", "Flight", "flight", "season", "Seasonal", "March", "march", "Sept.", "Sepember",
+                "May", "MAY", "Dec", "in", "the", "said", "5", "a-b", "x_y", "ſection", "\u212aing", "İtem", "rate",
+                "Jan.", "jan", "Route", "route.", ".", "..", "(", "-"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(BEFORE_WORDS), max_size=6), st.sampled_from(JOINERS), st.sampled_from(JOINERS))
+def test_tail_word_admits_every_id_and_date_before(words: list[str], joiner: str, trailing: str) -> None:
+    """Where ``_ID_BEFORE`` or ``_DATE_BEFORE`` matches, ``_tail_word`` lets ``_count_context`` ask it."""
+    before = joiner.join(words) + trailing
+    word = number._tail_word(before)
+    if number._DATE_BEFORE.search(before):
+        assert word is None or word in number._MONTH_WORDS, before
+    if number._ID_BEFORE.search(before):
+        assert word is None or word.lower() in number._ID_WORDS, before
+
+
+def test_tail_word_skips_ordinary_words() -> None:
+    assert number._tail_word("profit rose ") == "rose"
+    assert number._tail_word("Flight  ") == "Flight" and number._tail_word("in Sept. ") == "Sept"
+    assert number._tail_word("up (") == "" and number._tail_word("ſection ") is None
+    for before in ("on March ", "Flight ", "seat no. ", "in Sepember "):
+        word = number._tail_word(before)
+        assert word in number._MONTH_WORDS or word.lower() in number._ID_WORDS
+
+
+def test_split_word_finds_the_words_of_word_start() -> None:
+    """Where ``_hits`` uses ``_SPLIT_WORD`` (no ``_SPLIT_DIFFERS`` character in the text), it finds what
+    ``_WORD_START`` finds, with every kind of space between the words."""
+    spaces = [chr(code) for code in range(0x3001) if chr(code).isspace() and chr(code) not in number._SPLIT_DIFFERS]
+    rng = random.Random(11)
+    for _ in range(300):
+        text = "".join(rng.choice(WORDS) + rng.choice(spaces) * rng.randint(0, 2) for _ in range(rng.randint(1, 30)))
+        text = "".join(char for char in text if char not in number._SPLIT_DIFFERS)
+        start, end = sorted(rng.randint(0, len(text)) for _ in range(2))
+        assert ([m.span() for m in number._SPLIT_WORD.finditer(text, start, end)]
+                == [m.span() for m in number._WORD_START.finditer(text, start, end)]), text
