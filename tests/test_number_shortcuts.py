@@ -13,6 +13,7 @@ import random
 import re
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -325,14 +326,14 @@ def test_tail_word_skips_ordinary_words() -> None:
         assert word in number._MONTH_WORDS or word.lower() in number._ID_WORDS
 
 
-def test_split_word_finds_the_words_of_word_start() -> None:
-    """Where ``_hits`` uses ``_SPLIT_WORD`` (no ``_SPLIT_DIFFERS`` character in the text), it finds what
-    ``_WORD_START`` finds, with every kind of space between the words."""
-    spaces = [chr(code) for code in range(0x3001) if chr(code).isspace() and chr(code) not in number._SPLIT_DIFFERS]
+def test_word_split_is_regex_non_space_runs() -> None:
+    """``_WORD_SPLIT`` (``re``) finds the runs ``regex``'s ``\\S+`` finds, with every kind of space between words
+    (the four that only Python counts as spaces included)."""
+    plain = regex.compile(r"\S+")
+    spaces = [chr(code) for code in range(0x3001) if chr(code).isspace() or plain.fullmatch(chr(code)) is None]
     rng = random.Random(11)
     for _ in range(300):
         text = "".join(rng.choice(WORDS) + rng.choice(spaces) * rng.randint(0, 2) for _ in range(rng.randint(1, 30)))
-        text = "".join(char for char in text if char not in number._SPLIT_DIFFERS)
         start, end = sorted(rng.randint(0, len(text)) for _ in range(2))
-        assert ([m.span() for m in number._SPLIT_WORD.finditer(text, start, end)]
-                == [m.span() for m in number._WORD_START.finditer(text, start, end)]), text
+        assert ([m.span() for m in number._WORD_SPLIT.finditer(text, start, end)]
+                == [m.span() for m in plain.finditer(text, start, end)]), text
