@@ -337,3 +337,18 @@ def test_word_split_is_regex_non_space_runs() -> None:
         start, end = sorted(rng.randint(0, len(text)) for _ in range(2))
         assert ([m.span() for m in number._WORD_SPLIT.finditer(text, start, end)]
                 == [m.span() for m in plain.finditer(text, start, end)]), text
+
+
+def test_phone_shape_is_in_every_phone_number() -> None:
+    """Where ``_PHONE`` finds a number in ASCII text, ``_PHONE_SHAPE`` finds something too (``_count_context``
+    asks ``_PHONE`` only then)."""
+    rng = random.Random(3)
+    pieces = ["1", "23", "456", "7890", "12345", "+", "+44", "(", ")", " ", ".", "-", "\t", "\n", "\x1c", "a", ","]
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        if number._PHONE.search(text):
+            found += 1
+            assert number._PHONE_SHAPE.search(text), text
+    assert found > 300
+    assert number._PHONE_SHAPE.search("call 020 7946 0000") and not number._PHONE_SHAPE.search("12.5 mln dlrs, 1,200")
