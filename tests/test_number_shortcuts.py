@@ -96,7 +96,7 @@ def _plain_openers(text: str) -> None:
     pruned_cues = [m.span() for m in number._hits(text, lowered, cues)] if cues is not None else []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(number, "_may_open", lambda lead, following, spaced: True)
-        patch.setattr(number, "_range_may_open", lambda text, core_start: True)
+        patch.setattr(number, "_range_may_open", lambda *args: True)
         assert [m.span() for m in number._hits(text)] == pruned, text
         if cues is not None:
             assert [m.span() for m in number._hits(text, lowered, cues)] == pruned_cues, text
@@ -352,3 +352,22 @@ def test_phone_shape_is_in_every_phone_number() -> None:
             assert number._PHONE_SHAPE.search(text), text
     assert found > 300
     assert number._PHONE_SHAPE.search("call 020 7946 0000") and not number._PHONE_SHAPE.search("12.5 mln dlrs, 1,200")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=12), st.lists(st.sampled_from(JOINERS), min_size=1, max_size=12))
+def test_range_may_open_on_ascii_is_the_regex_answer(words: list[str], joiners: list[str]) -> None:
+    """``_range_may_open`` over lower-cased ASCII text with no "$" (the ``re`` twins) answers as over the text."""
+    text = "".join(word + joiners[index % len(joiners)] for index, word in enumerate(words))
+    lowered = text.lower()
+    if not (lowered.isascii() and "$" not in lowered and len(lowered) == len(text)):
+        return
+    for index, char in enumerate(text):
+        if char.isdigit():
+            assert number._range_may_open(text, index, lowered) == number._range_may_open(text, index), (text, index)
+
+
+def test_range_may_open_on_ascii_examples() -> None:
+    for text, opens in [("12 and 14", True), ("5 PCT TO 6 PCT", True), ("1.27 billion dlrs the", False),
+                        ("12 pct, and 14", False), ("3\tto\x0b4", True), ("3\x1cto 4", False)]:
+        assert number._range_may_open(text, 0, text.lower()) is opens is number._range_may_open(text, 0), text
