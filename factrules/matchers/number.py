@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -951,24 +951,29 @@ for _word in _CORE_WORDS:
     _CORE_AUTOMATON.add_word(_word, len(_word) - 1)
 _CORE_AUTOMATON.make_automaton()
 _DIGIT_RUN = re.compile(r"[\d$£€¥₹₽]+")
-#: An ASCII text as bytes for ``_ascii_digit_runs``: a digit to "d", anything else to a space
+#: An ASCII text as bytes for ``_ascii_digit_starts``: a digit to "d", anything else to a space
 _ASCII_RUN_TABLE = bytes(ord("d") if code in b"0123456789" else ord(" ") for code in range(256))
-#: characters of ASCII text searched per piece by ``_ascii_digit_runs`` (three copies of a piece are made)
+#: characters of ASCII text searched per piece by ``_ascii_digit_starts`` (three copies of a piece are made)
 _RUN_PIECE = 1 << 20
 _WORD_START = _WORD_SPLIT
 #: The four characters that only Python counts as whitespace
 _SPLIT_DIFFERS = "\x1c\x1d\x1e\x1f"
 
 
-def _ascii_digit_runs(lowered: str) -> Iterator[tuple[int, int]]:
-    """``(start, length)`` of each run of digits in an ASCII text.
+def _ascii_digit_starts(lowered: str) -> list[int]:
+    r"""The starts of ``_CORE``'s matches at digits in an ASCII text with no "$" (then ``\d[\d,.]*`` after a
+    word boundary), found from its runs of digits without a regex call each.
 
-    ``re`` tests every character of the text against a class in turn, a fifth of the number scan's
-    whole-text work on wire copy; here the text is translated (as bytes) into runs and spaces and split,
-    in pieces of ``_RUN_PIECE`` characters that each end outside a run.  A generator: a list of every run
-    of a 50 MB draft would be tens of MB.
+    A run starts a match unless a word character stands before it; the match takes in the run, then any
+    commas and points and the next run right after them ("1,000.5"), and so on.  ``re`` tests every
+    character of the text against a class in turn, a fifth of the number scan's whole-text work on wire
+    copy; here the text is translated (as bytes) into runs and spaces and split, in pieces of
+    ``_RUN_PIECE`` characters that each end outside a run (a list of every run of a 50 MB draft would be
+    tens of MB), and each run is decided as it is split off.
     """
+    starts: list[int] = []
     size = len(lowered)
+    done = -1
     begin = 0
     while begin < size:
         end = min(size, begin + _RUN_PIECE)
@@ -979,31 +984,18 @@ def _ascii_digit_runs(lowered: str) -> Iterator[tuple[int, int]]:
         position = 0
         for run in piece.split():
             position = find(run, position)
-            yield begin + position, len(run)
+            start = begin + position
             position += len(run)
+            if start != done:  # not the rest of the last match
+                if start:
+                    before = lowered[start - 1]
+                    if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
+                        continue
+                starts.append(start)
+            done = begin + position
+            while done < size and lowered[done] in ",.":
+                done += 1
         begin = end
-
-
-def _ascii_digit_starts(lowered: str) -> list[int]:
-    r"""The starts of ``_CORE``'s matches at digits in an ASCII text with no "$" (then ``\d[\d,.]*`` after a
-    word boundary), found from its runs of digits without a regex call each.
-
-    A run starts a match unless a word character stands before it; the match takes in the run, then any
-    commas and points and the next run right after them ("1,000.5"), and so on.
-    """
-    starts: list[int] = []
-    size = len(lowered)
-    done = -1
-    for start, length in _ascii_digit_runs(lowered):
-        if start != done:  # not the rest of the last match
-            if start:
-                before = lowered[start - 1]
-                if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
-                    continue
-            starts.append(start)
-        done = start + length
-        while done < size and lowered[done] in ",.":
-            done += 1
     return starts
 
 
