@@ -13,6 +13,7 @@ import random
 import re
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,7 +96,7 @@ def _plain_openers(text: str) -> None:
     pruned_cues = [m.span() for m in number._hits(text, lowered, cues)] if cues is not None else []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(number, "_may_open", lambda lead, following, spaced: True)
-        patch.setattr(number, "_range_may_open", lambda text, core_start: True)
+        patch.setattr(number, "_range_may_open", lambda *args: True)
         assert [m.span() for m in number._hits(text)] == pruned, text
         if cues is not None:
             assert [m.span() for m in number._hits(text, lowered, cues)] == pruned_cues, text
@@ -149,13 +150,11 @@ def test_two_words_that_open_nothing_are_pruned() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="0123456789,. ab_\n", max_size=60), st.integers(min_value=1, max_value=8))
 def test_ascii_digit_starts_are_the_regex_starts(text: str, piece: int) -> None:
-    """In small pieces (a run may cross a piece's end), the runs of digits are ``[0-9]+``'s and the starts of
+    """In small pieces (a run may cross a piece's end), the starts of
     ``_CORE`` at digits are found without it."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(number, "_RUN_PIECE", piece)
-        runs = list(number._ascii_digit_runs(text))
         starts = number._ascii_digit_starts(text)
-    assert runs == [(m.start(), len(m.group())) for m in re.finditer("[0-9]+", text)]
     assert starts == [m.start() for m in number._CORE.finditer(text) if m.group()[0].isdigit()]
 
 
@@ -297,3 +296,76 @@ def test_ascii_dialect_refuses_what_it_cannot_write() -> None:
     assert number._ascii_dialect(r"[\s\p{L}]\s\p{N}") == r"[\t\n\v\f\r a-zA-Z][\t\n\v\f\r ][0-9]"
     with pytest.raises(ValueError):
         number._ascii_dialect(r"\p{Lu}")
+
+
+BEFORE_WORDS = ["No.", "no", "NOS", "Flight", "flight", "season", "Seasonal", "March", "march", "Sept.", "Sepember",
+                "May", "MAY", "Dec", "in", "the", "said", "5", "a-b", "x_y", "ſection", "\u212aing", "İtem", "rate",
+                "Jan.", "jan", "Route", "route.", ".", "..", "(", "-"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(BEFORE_WORDS), max_size=6), st.sampled_from(JOINERS), st.sampled_from(JOINERS))
+def test_tail_word_admits_every_id_and_date_before(words: list[str], joiner: str, trailing: str) -> None:
+    """Where ``_ID_BEFORE`` or ``_DATE_BEFORE`` matches, ``_tail_word`` lets ``_count_context`` ask it."""
+    before = joiner.join(words) + trailing
+    word = number._tail_word(before)
+    if number._DATE_BEFORE.search(before):
+        assert word is None or word in number._MONTH_WORDS, before
+    if number._ID_BEFORE.search(before):
+        assert word is None or word.lower() in number._ID_WORDS, before
+
+
+def test_tail_word_skips_ordinary_words() -> None:
+    assert number._tail_word("profit rose ") == "rose"
+    assert number._tail_word("Flight  ") == "Flight" and number._tail_word("in Sept. ") == "Sept"
+    assert number._tail_word("up (") == "" and number._tail_word("ſection ") is None
+    for before in ("on March ", "Flight ", "seat no. ", "in Sepember "):
+        word = number._tail_word(before)
+        assert word in number._MONTH_WORDS or word.lower() in number._ID_WORDS
+
+
+def test_word_split_is_regex_non_space_runs() -> None:
+    """``_WORD_SPLIT`` (``re``) finds the runs ``regex``'s ``\\S+`` finds, with every kind of space between words
+    (the four that only Python counts as spaces included)."""
+    plain = regex.compile(r"\S+")
+    spaces = [chr(code) for code in range(0x3001) if chr(code).isspace() or plain.fullmatch(chr(code)) is None]
+    rng = random.Random(11)
+    for _ in range(300):
+        text = "".join(rng.choice(WORDS) + rng.choice(spaces) * rng.randint(0, 2) for _ in range(rng.randint(1, 30)))
+        start, end = sorted(rng.randint(0, len(text)) for _ in range(2))
+        assert ([m.span() for m in number._WORD_SPLIT.finditer(text, start, end)]
+                == [m.span() for m in plain.finditer(text, start, end)]), text
+
+
+def test_phone_shape_is_in_every_phone_number() -> None:
+    """Where ``_PHONE`` finds a number in ASCII text, ``_PHONE_SHAPE`` finds something too (``_count_context``
+    asks ``_PHONE`` only then)."""
+    rng = random.Random(3)
+    pieces = ["1", "23", "456", "7890", "12345", "+", "+44", "(", ")", " ", ".", "-", "\t", "\n", "\x1c", "a", ","]
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        if number._PHONE.search(text):
+            found += 1
+            assert number._PHONE_SHAPE.search(text), text
+    assert found > 300
+    assert number._PHONE_SHAPE.search("call 020 7946 0000") and not number._PHONE_SHAPE.search("12.5 mln dlrs, 1,200")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=12), st.lists(st.sampled_from(JOINERS), min_size=1, max_size=12))
+def test_range_may_open_on_ascii_is_the_regex_answer(words: list[str], joiners: list[str]) -> None:
+    """``_range_may_open`` over lower-cased ASCII text with no "$" (the ``re`` twins) answers as over the text."""
+    text = "".join(word + joiners[index % len(joiners)] for index, word in enumerate(words))
+    lowered = text.lower()
+    if not (lowered.isascii() and "$" not in lowered and len(lowered) == len(text)):
+        return
+    for index, char in enumerate(text):
+        if char.isdigit():
+            assert number._range_may_open(text, index, lowered) == number._range_may_open(text, index), (text, index)
+
+
+def test_range_may_open_on_ascii_examples() -> None:
+    for text, opens in [("12 and 14", True), ("5 PCT TO 6 PCT", True), ("1.27 billion dlrs the", False),
+                        ("12 pct, and 14", False), ("3\tto\x0b4", True), ("3\x1cto 4", False)]:
+        assert number._range_may_open(text, 0, text.lower()) is opens is number._range_may_open(text, 0), text

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -211,11 +211,41 @@ _ID_BEFORE = rxcache.compile(
     r"interstate|lane|street|avenue|road|exit|level|floor|track|verse|psalm|line|grade|year|day|week|match)\.?\s*$",
     regex.IGNORECASE | regex.REVERSE,
 )
+#: The words ``_ID_BEFORE`` and ``_DATE_BEFORE`` look for (lower-cased; as written)
+_ID_WORDS = frozenset(_ID_BEFORE.pattern[len(r"\b(?:") : _ID_BEFORE.pattern.index(r")\.?")].split("|"))
+_MONTH_WORDS = frozenset(
+    f"{head}{tail}" for heads, tails in (
+        (("Jan",), ("", "uary")), (("Feb",), ("", "ruary")), (("Mar",), ("", "ch")), (("Apr",), ("", "il")),
+        (("May", "Jun", "June", "Jul", "July"), ("",)), (("Aug",), ("", "ust")), (("Sep", "Sept"), ("", "ember")),
+        (("Oct",), ("", "ober")), (("Nov", "Dec"), ("", "ember")),
+    ) for head in heads for tail in tails
+)
+#: The ASCII word a text ends with, before an optional "." and spaces
+_TAIL_WORD = re.compile(r"([A-Za-z]+)\.?\s*\Z")
+
+
+def _tail_word(before: str) -> str | None:
+    """The word ``_ID_BEFORE`` or ``_DATE_BEFORE`` would have to find at the end of ``before`` ("" for none),
+    or None when an ASCII test cannot tell (the text is not ASCII).
+
+    Those two ``regex`` searches ran for every figure; one ``re`` search here finds the only word either
+    could match (a word they match stands after a word boundary, so it is the whole run of ASCII letters
+    before the end, and ``re``'s spaces include ``regex``'s), and a set lookup tells whether to ask them.
+    """
+    if not before.isascii():
+        return None
+    tail = _TAIL_WORD.search(before)
+    return tail.group(1) if tail else ""
+
+
 _YEAR_BEFORE = rxcache.compile(r"(?:\b(?:in|since|by|until|till|before|after|from|during|of|early|late|mid|"
                              r"spring|summer|autumn|fall|winter|year|the)\s+|[,(–-]\s*)$",
                              regex.IGNORECASE | regex.REVERSE)
 _AT_BEFORE = rxcache.compile(r"\bat\s+$", regex.IGNORECASE)
 _PHONE = rxcache.compile(r"(?:\+\d{1,3}[\s.-]?)?\(?\d{2,5}\)?[\s.-]\d{3,4}[\s.-]?\d{3,4}")
+#: What every ``_PHONE`` match holds ("12 3456"), in ``re`` over ASCII text (where ``re``'s spaces include
+#: ``regex``'s): most figures have none near them, and one search here spares the costlier ``_PHONE`` scan
+_PHONE_SHAPE = re.compile(r"[0-9]\)?[\s.-][0-9]{3}")
 _CURRENCY_SIGN = rxcache.compile(r"[$£€¥₹₽]")
 _PENCE = rxcache.compile(r"\dp$")
 _SCALE_WORD = rxcache.compile(r"\b(?:" + "|".join(SCALES) + r"|dozen|bn|mn|m|k|tn|mln|bln)\b", regex.IGNORECASE)
@@ -329,7 +359,9 @@ def _event_cue_starts(lowered: str) -> Sequence[int]:
     return array("q", sorted(end - length + 1 for end, length in iter_text(_EVENT_CUES, lowered)))
 
 
-_WORD_SPLIT = rxcache.compile(r"\S+")
+#: ``regex``'s ``\S+``, in ``re`` (a third of the cost to start a search): ``re`` also counts \x1c-\x1f as
+#: spaces and ``regex`` does not, so the class takes them back (a test compares the two at every space)
+_WORD_SPLIT = re.compile(r"[\S\x1c-\x1f]+")
 _CLAUSE_BREAK = rxcache.compile(r"[,;:]|\b(?:and|but|while|whereas)\b", regex.IGNORECASE)
 _INITIALS = rxcache.compile(r"(?:\p{L}\.)+")
 _WORD = rxcache.compile(r"\p{L}[\p{L}'’-]*")
@@ -772,9 +804,11 @@ def _count_context(candidate: _Candidate, text: str) -> tuple[str | None, str | 
     vague = candidate.kind in ("vague", "unknown")
     number = candidate.num_text
     if not vague:
-        if _DATE_BEFORE.search(before) or _DATE_AFTER.match(after):
+        word = _tail_word(before)  # asks the two searches before only where they may match
+        if (word is None or word in _MONTH_WORDS) and _DATE_BEFORE.search(before) or _DATE_AFTER.match(after):
             return None
-        if number is not None and not candidate.pre_text and _ID_BEFORE.search(before):
+        if (number is not None and not candidate.pre_text and (word is None or word.lower() in _ID_WORDS)
+                and _ID_BEFORE.search(before)):
             return None
         if number is not None and _year_like(number) and _YEAR_BEFORE.search(before):
             return None
@@ -794,8 +828,10 @@ def _count_context(candidate: _Candidate, text: str) -> tuple[str | None, str | 
         if candidate.value is not None and candidate.value <= 24 and _AT_BEFORE.search(before):
             return None  # "at around 7": a time of day
     if candidate.digits:
-        window_start = max(0, start - 20)
-        for phone in _PHONE.finditer(text, window_start, min(len(text), end + 20)):
+        window_start, window_end = max(0, start - 20), min(len(text), end + 20)
+        window = text[window_start:window_end]
+        for phone in (_PHONE.finditer(text, window_start, window_end)
+                      if not window.isascii() or _PHONE_SHAPE.search(window) else ()):
             if phone.start() < end and start < phone.end():
                 return None
     return counted
@@ -915,24 +951,29 @@ for _word in _CORE_WORDS:
     _CORE_AUTOMATON.add_word(_word, len(_word) - 1)
 _CORE_AUTOMATON.make_automaton()
 _DIGIT_RUN = re.compile(r"[\d$£€¥₹₽]+")
-#: An ASCII text as bytes for ``_ascii_digit_runs``: a digit to "d", anything else to a space
+#: An ASCII text as bytes for ``_ascii_digit_starts``: a digit to "d", anything else to a space
 _ASCII_RUN_TABLE = bytes(ord("d") if code in b"0123456789" else ord(" ") for code in range(256))
-#: characters of ASCII text searched per piece by ``_ascii_digit_runs`` (three copies of a piece are made)
+#: characters of ASCII text searched per piece by ``_ascii_digit_starts`` (three copies of a piece are made)
 _RUN_PIECE = 1 << 20
-_WORD_START = rxcache.compile(r"\S+")
+_WORD_START = _WORD_SPLIT
 #: The four characters that only Python counts as whitespace
 _SPLIT_DIFFERS = "\x1c\x1d\x1e\x1f"
 
 
-def _ascii_digit_runs(lowered: str) -> Iterator[tuple[int, int]]:
-    """``(start, length)`` of each run of digits in an ASCII text.
+def _ascii_digit_starts(lowered: str) -> list[int]:
+    r"""The starts of ``_CORE``'s matches at digits in an ASCII text with no "$" (then ``\d[\d,.]*`` after a
+    word boundary), found from its runs of digits without a regex call each.
 
-    ``re`` tests every character of the text against a class in turn, a fifth of the number scan's
-    whole-text work on wire copy; here the text is translated (as bytes) into runs and spaces and split,
-    in pieces of ``_RUN_PIECE`` characters that each end outside a run.  A generator: a list of every run
-    of a 50 MB draft would be tens of MB.
+    A run starts a match unless a word character stands before it; the match takes in the run, then any
+    commas and points and the next run right after them ("1,000.5"), and so on.  ``re`` tests every
+    character of the text against a class in turn, a fifth of the number scan's whole-text work on wire
+    copy; here the text is translated (as bytes) into runs and spaces and split, in pieces of
+    ``_RUN_PIECE`` characters that each end outside a run (a list of every run of a 50 MB draft would be
+    tens of MB), and each run is decided as it is split off.
     """
+    starts: list[int] = []
     size = len(lowered)
+    done = -1
     begin = 0
     while begin < size:
         end = min(size, begin + _RUN_PIECE)
@@ -943,31 +984,18 @@ def _ascii_digit_runs(lowered: str) -> Iterator[tuple[int, int]]:
         position = 0
         for run in piece.split():
             position = find(run, position)
-            yield begin + position, len(run)
+            start = begin + position
             position += len(run)
+            if start != done:  # not the rest of the last match
+                if start:
+                    before = lowered[start - 1]
+                    if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
+                        continue
+                starts.append(start)
+            done = begin + position
+            while done < size and lowered[done] in ",.":
+                done += 1
         begin = end
-
-
-def _ascii_digit_starts(lowered: str) -> list[int]:
-    r"""The starts of ``_CORE``'s matches at digits in an ASCII text with no "$" (then ``\d[\d,.]*`` after a
-    word boundary), found from its runs of digits without a regex call each.
-
-    A run starts a match unless a word character stands before it; the match takes in the run, then any
-    commas and points and the next run right after them ("1,000.5"), and so on.
-    """
-    starts: list[int] = []
-    size = len(lowered)
-    done = -1
-    for start, length in _ascii_digit_runs(lowered):
-        if start != done:  # not the rest of the last match
-            if start:
-                before = lowered[start - 1]
-                if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
-                    continue
-            starts.append(start)
-        done = start + length
-        while done < size and lowered[done] in ",.":
-            done += 1
     return starts
 
 
@@ -1080,19 +1108,26 @@ def _may_open(lead: str, following: str, spaced: bool) -> bool:
 
 #: After a range's low end: a unit, then "and" or "to" (``SCAN``'s ``between`` branch)
 _RANGE_JOIN = rxcache.compile(rf"(?:\s*(?:{_RANGE_UNIT}))?\s+(?:and|to)\s", regex.IGNORECASE)
+#: ``_RANGE_JOIN`` for lower-cased ASCII text with no "$", in ``re`` (as ``_ASCII_BARE_NUMBER``)
+_ASCII_RANGE_JOIN = re.compile(rf"(?:{ASCII_SPACE}*(?:{_RANGE_UNIT}))?{ASCII_SPACE}+(?:and|to){ASCII_SPACE}")
 _RANGE_LEADS = frozenset({"between", "from"})
 
 
-def _range_may_open(text: str, core_start: int) -> bool:
+def _range_may_open(text: str, core_start: int, ascii_lowered: str | None = None) -> bool:
     """Can "between" or "from", right before (and spaced from) a figure in digits at ``core_start``, open a
     range there?  Only when a number starts at the figure and a unit, "and" or "to" follow it: "up from 1.27
     billion dlrs the previous year" opens nothing.  ``NUMBER`` is taken whole, as ``_BARE_NUMBER`` takes it:
-    a shorter one ends before a scale word, which neither a unit nor "and"/"to" is."""
+    a shorter one ends before a scale word, which neither a unit nor "and"/"to" is.  ``ascii_lowered``: the
+    text lower-cased, when that is ASCII with no "$": then the ``re`` twins read it, at a third of the cost."""
+    if ascii_lowered is not None:
+        ascii_bare = _ASCII_BARE_NUMBER.match(ascii_lowered, core_start)
+        return ascii_bare is not None and _ASCII_RANGE_JOIN.match(ascii_lowered, ascii_bare.end()) is not None
     bare = _BARE_NUMBER.match(text, core_start)
     return bare is not None and _RANGE_JOIN.match(text, bare.end()) is not None
 
 
-def _openers(words: list[str], lowered: str, core_start: int, text: str | None = None) -> list[int]:
+def _openers(words: list[str], lowered: str, core_start: int, text: str | None = None,
+             ascii_lowered: bool = False) -> list[int]:
     """Which of ``words`` (the last words before a core hit starting at ``core_start``) can open a quantity.
 
     A lead word opens one unless it opens only longer approximator phrases and the next word does not fit
@@ -1100,7 +1135,8 @@ def _openers(words: list[str], lowered: str, core_start: int, text: str | None =
     the next word (``_may_open``: "a proposed", "from last"), or it is "from" or "between" right before a
     figure in digits that no "and"/"to" follows (``_range_may_open``, asked with ``text``).  ``_hits`` asks
     this first of the split words alone: most figures have a "the" or an "in" before them that opens
-    nothing, and then the positions of the words are never needed.
+    nothing, and then the positions of the words are never needed.  ``ascii_lowered``: ``lowered`` is ASCII
+    with no "$", and ``_range_may_open`` may read it instead of ``text``.
     """
     found = []
     last = len(words) - 1
@@ -1125,7 +1161,7 @@ def _openers(words: list[str], lowered: str, core_start: int, text: str | None =
         if not _may_open(lead, following, spaced):
             continue
         if (lead in _RANGE_LEADS and index == last and spaced and text is not None and lowered[core_start].isdigit()
-                and not _range_may_open(text, core_start)):
+                and not _range_may_open(text, core_start, lowered if ascii_lowered else None)):
             continue
         found.append(index)
     return found
@@ -1197,8 +1233,8 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
     # that only Python counts as whitespace
     split_ok = not _holds_any(text, _SPLIT_DIFFERS)
     # ``_BARE_NUMBER``, or its ``re`` twin over the lower-cased text where that is ASCII with no "$"
-    bare_number, bare_text = ((_ASCII_BARE_NUMBER, lowered) if lowered.isascii() and "$" not in lowered
-                              else (_BARE_NUMBER, text))
+    ascii_lowered = lowered.isascii() and "$" not in lowered
+    bare_number, bare_text = (_ASCII_BARE_NUMBER, lowered) if ascii_lowered else (_BARE_NUMBER, text)
     # ``SCAN``, or its ``re`` twin where the text itself is ASCII with no "$"
     scan_match = (_ASCII_SCAN if text.isascii() and "$" not in text else SCAN).match
     covered = 0
@@ -1209,7 +1245,7 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
         first = lowered[core_start]
         digit = first.isdigit()
         if split_ok and first not in _CURRENCY_SIGNS and not _openers(
-                lowered[window_start:core_start].split()[-5:], lowered, core_start, text):
+                lowered[window_start:core_start].split()[-5:], lowered, core_start, text, ascii_lowered):
             # the common case, no word before the hit that can open a quantity: only the hit itself
             if not digit and lowered.startswith(_NEEDS_APPROXIMATOR, core_start):
                 continue  # "the first quarter", "a year ago": a share or "a" unit needs an approximator before it
@@ -1217,7 +1253,7 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
             words = list(_WORD_START.finditer(lowered, window_start, core_start))[-5:]
             texts = [word.group() for word in words]
             starts = [words[index].start() + len(texts[index]) - len(texts[index].lstrip(_OPENING_QUOTES))
-                      for index in _openers(texts, lowered, core_start, text)]
+                      for index in _openers(texts, lowered, core_start, text, ascii_lowered)]
             if words and first in _CURRENCY_SIGNS and words[-1].end() == core_start:
                 starts.append(words[-1].start())  # "US$5": the currency's prefix is part of the figure
             found = False
