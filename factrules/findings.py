@@ -211,6 +211,12 @@ def order_key(finding: Finding) -> tuple[int, int, str]:
     return place[0], place[1], finding.rule
 
 
+def _start_of(finding: Finding) -> int:
+    """``finding.start`` read straight from its packed place (one call less per finding, in sorting)."""
+    place = finding._place
+    return (_PLACE_32 if len(place) == _PLACE_32.size else _PLACE_64).unpack_from(place)[0]
+
+
 def _fingerprint_order(findings: list[Finding]) -> Iterable[Finding]:
     """The findings by (path, start, rule), ties in their order in ``findings``.
 
@@ -220,7 +226,7 @@ def _fingerprint_order(findings: list[Finding]) -> Iterable[Finding]:
     path = findings[0].path if findings else None
     previous = -1
     for finding in findings:
-        start = finding.start
+        start = _start_of(finding)
         if start < previous or finding.path != path:
             return sorted(findings, key=lambda f: (f.path, f.start, f.rule))
         previous = start
@@ -229,12 +235,16 @@ def _fingerprint_order(findings: list[Finding]) -> Iterable[Finding]:
 
 def _by_rule_within_starts(findings: list[Finding]) -> Iterator[Finding]:
     run: list[Finding] = []
+    run_start = -1
     for finding in findings:
-        if run and finding.start != run[0].start:
+        start = _start_of(finding)  # each finding's start read once, not again for every comparison
+        if run and start != run_start:
             if len(run) > 1:
                 run.sort(key=lambda f: f.rule)
             yield from run
             run = []
+        if not run:
+            run_start = start
         run.append(finding)
     if len(run) > 1:
         run.sort(key=lambda f: f.rule)
