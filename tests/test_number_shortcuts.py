@@ -52,18 +52,6 @@ def _check(text: str) -> None:
     assert [m.span() for m in number._hits(text, lowered, cues) if not _eventless_bare(m, cues)] == plain, text
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(WORDS), max_size=40), st.sampled_from(JOINERS))
-def test_hits_with_cues_lose_only_eventless_bare_numbers(words: list[str], joiner: str) -> None:
-    _check(joiner.join(words))
-
-
-def test_hits_with_cues_on_mixed_spacing() -> None:
-    rng = random.Random(7)
-    for _ in range(300):
-        _check(_text(rng, rng.randint(1, 50)))
-
-
 def test_the_shortcuts_are_taken() -> None:
     """Bare numbers in digits or words, and digits where no number starts, are decided without ``SCAN`` when no
     event is near."""
@@ -102,16 +90,23 @@ def _plain_openers(text: str) -> None:
             assert [m.span() for m in number._hits(text, lowered, cues)] == pruned_cues, text
 
 
+#: each check of ``_hits``' shortcuts against its plain path: the cues (``_check``: only eventless bare numbers
+#: are lost) and the opener pruning (``_plain_openers``: pruned lead words open nothing)
+SHORTCUT_CHECKS = pytest.mark.parametrize("check", [_check, _plain_openers], ids=["cues", "openers"])
+
+
+@SHORTCUT_CHECKS
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(WORDS), max_size=40), st.sampled_from(JOINERS))
-def test_pruned_lead_words_open_nothing(words: list[str], joiner: str) -> None:
-    _plain_openers(joiner.join(words))
+def test_shortcuts_on_generated_copy(check, words: list[str], joiner: str) -> None:
+    check(joiner.join(words))
 
 
-def test_pruned_lead_words_open_nothing_on_mixed_spacing() -> None:
-    rng = random.Random(5)
+@SHORTCUT_CHECKS
+def test_shortcuts_on_mixed_spacing(check) -> None:
+    rng = random.Random(7)
     for _ in range(300):
-        _plain_openers(_text(rng, rng.randint(1, 50)))
+        check(_text(rng, rng.randint(1, 50)))
 
 
 def test_from_and_between_open_only_a_range() -> None:

@@ -987,10 +987,8 @@ def _ascii_digit_starts(lowered: str) -> list[int]:
             start = begin + position
             position += len(run)
             if start != done:  # not the rest of the last match
-                if start:
-                    before = lowered[start - 1]
-                    if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
-                        continue
+                if not _starts_word(lowered, start):
+                    continue
                 starts.append(start)
             done = begin + position
             while done < size and lowered[done] in ",.":
@@ -999,16 +997,21 @@ def _ascii_digit_starts(lowered: str) -> list[int]:
     return starts
 
 
+def _starts_word(lowered: str, start: int) -> bool:
+    """Does a word start at ``start``: no ``re`` word character (``\\w``) just before it?"""
+    if not start:
+        return True
+    before = lowered[start - 1]
+    return not (before.isalnum() or before == "_")
+
+
 def _word_starts(lowered: str) -> list[int]:
     """Where a core word starts after a word boundary, in the order Aho–Corasick finds them."""
     positions: list[int] = []
     for end, back in iter_text(_CORE_AUTOMATON, lowered):
         start = end - back
-        if start:
-            before = lowered[start - 1]
-            if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
-                continue
-        positions.append(start)
+        if _starts_word(lowered, start):
+            positions.append(start)
     return positions
 
 
@@ -1030,13 +1033,8 @@ def _word_and_cue_starts(lowered: str) -> tuple[list[int], Sequence[int]]:
     for end, (back, length) in iter_text(_WORDS_AND_CUES, lowered):
         if length is not None:
             cues.append(end - length + 1)
-        if back is not None:
-            start = end - back
-            if start:
-                before = lowered[start - 1]
-                if before.isalnum() or before == "_":  # ``re``'s \w: no word boundary here
-                    continue
-            positions.append(start)
+        if back is not None and _starts_word(lowered, end - back):
+            positions.append(end - back)
     cues.sort()
     return positions, array("q", cues)
 
