@@ -31,8 +31,8 @@ from factrules.matchers.name_index import (
     MAX_NAME_TOKENS,
     MIN_LONGER,
     PUNCTUATION,
-    SHORT_WORD,
     RawToken,
+    edit_limit,
     fold_word,
     materialise,
     raw_runs,
@@ -253,7 +253,7 @@ def _candidate_pairs(forms: dict[str, Form]) -> Iterable[tuple[Form, Form, int]]
         for i, a in enumerate(bucket):
             for b in bucket[i + 1 :]:
                 longer = len(b.folded)
-                limit = 1 if longer <= SHORT_WORD else 2
+                limit = edit_limit(longer)
                 if longer - len(a.folded) > limit:
                     if a.key == b.key:
                         yield a, b, limit

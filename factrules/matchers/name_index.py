@@ -89,6 +89,12 @@ SHORT_WORD = 7
 _LOWER_TAIL = rxcache.compile(r"-\p{Ll}")
 
 
+def edit_limit(longer: int) -> int:
+    """The edits two words may differ by and still be one name spelled two ways, by the longer's length:
+    one rule for the spelling check and the gate that proves it has nothing to find."""
+    return 1 if longer <= SHORT_WORD else 2
+
+
 def comparable_word(word: str) -> bool:
     """Can this word be a name on its own: long enough, not an acronym or a compound ("Miami-based")?"""
     return len(word) >= MIN_WORD and not word.isupper() and not ("-" in word and _LOWER_TAIL.search(word))

@@ -20,7 +20,7 @@ from operator import itemgetter
 from rapidfuzz.distance import DamerauLevenshtein
 
 from factrules.matchers.name_evidence import Lexicon, unlike_words
-from factrules.matchers.name_index import MIN_LONGER, SHORT_WORD, distinct_names, fold_word, name_runs
+from factrules.matchers.name_index import MIN_LONGER, distinct_names, edit_limit, fold_word, name_runs
 
 _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
@@ -62,7 +62,7 @@ def could_vary(text: str, lexicon: Lexicon) -> bool:
             if b[0] != a[0]:
                 break  # sorted: no later word shares the first letter
             longer = max(len(a), len(b))
-            limit = 1 if longer <= SHORT_WORD else 2
+            limit = edit_limit(longer)
             if longer < MIN_LONGER or abs(len(a) - len(b)) > limit:
                 continue
             if DamerauLevenshtein.distance(a, b, score_cutoff=limit) <= limit and not unlike_words(a, b, lexicon):
