@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import regex
+from mypy_extensions import mypyc_attr
 
 from factrules import rxcache
 from factrules.keywords import PhraseIndex, StartIndex
@@ -35,8 +36,8 @@ def _term_hits(terms: regex.Pattern[str], starts: Iterable[int] | None, text: st
                timeout: float) -> Iterable[tuple[int, int]]:
     """The spans of ``terms.finditer(text)``, matched only at the candidate ``starts`` when there are some."""
     if starts is None:
-        for hit in terms.finditer(text, timeout=timeout):
-            yield hit.span()
+        for found in terms.finditer(text, timeout=timeout):
+            yield found.span()
         return
     covered = 0
     for start in starts:
@@ -58,11 +59,12 @@ def _indexed_hits(found: Iterable[tuple[int, int, str]]) -> Iterable[tuple[int, 
             yield start, end
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class NearMatcher(Matcher):
     kind = "near"
 
     def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
-        super().__init__(rule, **kwargs)
+        Matcher.__init__(self, rule, **kwargs)  # not super(): see factrules.compiled
         self.first = _term_regex(rule.get("a"), "a")
         self.second = _term_regex(rule.get("b"), "b")
         #: where a ``b`` term can begin: the first words of the terms (found in one Aho–Corasick pass)

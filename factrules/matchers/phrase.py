@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import regex
+from mypy_extensions import mypyc_attr
 
 from factrules.document import fold
 from factrules.keywords import PhraseIndex, StartIndex
@@ -72,6 +73,7 @@ def alternation_source(phrases: Sequence[str], *, ignorecase: bool) -> str:
     return build(root)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # pickled with its pack
 class _Alternation:
     """The whole alternation of a pass, built and compiled on first use.
 
@@ -98,11 +100,12 @@ class _Alternation:
         return self.compiled.finditer(*args, **kwargs)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class PhraseMatcher(Matcher):
     kind = "phrase"
 
     def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
-        super().__init__(rule, **kwargs)
+        Matcher.__init__(self, rule, **kwargs)  # not super(): see factrules.compiled
         phrases = rule.get("phrases") or []
         if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
             raise RuleError("a phrase rule needs a non-empty list of non-empty 'phrases'")
@@ -118,11 +121,12 @@ class PhraseMatcher(Matcher):
         return PhraseGroup(matchers)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class PhraseGroup(MatcherGroup):
     """One overlapped scan per case mode for every phrase of every rule in the group."""
 
     def __init__(self, matchers: Sequence[Matcher]) -> None:
-        super().__init__(matchers)
+        MatcherGroup.__init__(self, matchers)  # not super(): see factrules.compiled
         self._passes: list[tuple[_Alternation, dict[str, list[PhraseMatcher]], bool, StartIndex]] = []
         #: per pass, the phrases by first word, and the alternations of the phrases that can start at a place
         #: (by the first words found there), compiled on first use: a house style guide's thousands of phrases
@@ -180,15 +184,15 @@ class PhraseGroup(MatcherGroup):
                         yield matcher, Match(start, end)
                 continue
             narrow = USE_FIRST_WORDS and len(owners) >= NARROW_FROM
-            places = start_index.starts_with_words(document) if narrow else start_index.starts(document)
+            places: Any = start_index.starts_with_words(document) if narrow else start_index.starts(document)
             if places is None:
                 hits: Iterable[regex.Match[str] | None] = compiled.finditer(text, overlapped=True)
             elif not narrow:
-                hits = (compiled.match(text, start) for start in places)
+                hits = (compiled.match(text, place) for place in places)
             else:
                 # an overlapped scan tries every position; only these can begin a phrase, and there only the
                 # phrases whose first word is there: the longest of them is what the whole alternation matches
-                hits = (self._alternation(number, words).match(text, start) for start, words in places)
+                hits = (self._alternation(number, words).match(text, place) for place, words in places)
             for hit in hits:
                 if hit is None:
                     continue
