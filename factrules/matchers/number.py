@@ -542,7 +542,9 @@ class _Candidate:
 
     def __init__(self, hit: regex.Match[str] | re.Match[str]) -> None:
         self.hit: Any = hit  # a regex or re match; None once read
-        self.start, self.end = hit.span()
+        start, end = hit.span()
+        self.start: int = start
+        self.end: int = end
         self.kind = "exact"
         self.low: float | None = None
         self.high: float | None = None
