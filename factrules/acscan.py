@@ -19,23 +19,15 @@ CHUNK = 1 << 18
 def iter_text(automaton: Any, text: str, chunk: int = CHUNK) -> Iterator[tuple[int, Any]]:
     """``automaton.iter(text)``: the same ``(end, value)`` pairs in the same order, ``end`` an offset in ``text``.
 
-    A text of one chunk or less (every story) gets the automaton's own iterator, with no generator
-    between it and the caller (a generator costs a Python step per hit).
-    """
-    if len(text) <= chunk:
-        return automaton.iter(text)  # type: ignore[no-any-return]
-    return _chunked(automaton, text, chunk)
-
-
-def _chunked(automaton: Any, text: str, chunk: int) -> Iterator[tuple[int, Any]]:
-    """The pass a slice at a time.
-
     Each slice starts ``longest word - 1`` characters before the ends it reports: the automaton's state
     at an end is the longest suffix of what it read that is a prefix of a word, never longer than the
     longest word, so that much lead-in gives the state (and the words ending there) of a pass from the
     start of the text.
     """
     size = len(text)
+    if size <= chunk:
+        yield from automaton.iter(text)
+        return
     lead = max(0, automaton.get_stats()["longest_word"] - 1)
     for low in range(0, size, chunk):
         begin = max(0, low - lead)

@@ -542,9 +542,7 @@ class _Candidate:
 
     def __init__(self, hit: regex.Match[str] | re.Match[str]) -> None:
         self.hit: Any = hit  # a regex or re match; None once read
-        start, end = hit.span()
-        self.start: int = start
-        self.end: int = end
+        self.start, self.end = hit.span()
         self.kind = "exact"
         self.low: float | None = None
         self.high: float | None = None
