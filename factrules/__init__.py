@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from factrules import compiled as _compiled  # noqa: F401 - first: decides compiled or plain modules
 from factrules._version import __version__
 
 if TYPE_CHECKING:

@@ -18,8 +18,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from mypy_extensions import mypyc_attr
-
 NAMED_PERSON = "named-person"
 NAMED_BODY = "named-body"
 PRONOUN = "pronoun"
@@ -45,7 +43,6 @@ MAX_PHRASE = 9
 
 
 @dataclass(frozen=True)
-@mypyc_attr(native_class=False)  # pickled with its pack; a native frozen class would not unpickle
 class Lexicon:
     """The word lists of one attribution rule, lower-cased (see the kind's ``options_schema``)."""
 
@@ -182,7 +179,6 @@ def _singular(word: str) -> str:
     return word
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)  # pickled with its pack
 class Analyzer:
     """Finds and classifies the source phrase of the reporting verb at one token of a sentence."""
 

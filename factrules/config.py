@@ -91,7 +91,7 @@ def _read_values(path: Path, raw: str, extra_properties: dict[str, Any] | None) 
             return None
         values = {key.replace("-", "_"): value for key, value in values.items()}
     else:
-        import yaml  # type: ignore[import-untyped,unused-ignore]  # here, not at the top: a run with no config file never parses YAML
+        import yaml  # here, not at the top: a run with no config file never parses YAML
 
         from factrules.safeyaml import safe_load
 

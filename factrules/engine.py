@@ -39,15 +39,6 @@ class RuleCrash(FactrulesError):
         super().__init__(f"{path}: rule '{self.rule}'{where} failed: {type(error).__name__}: {error}")
 
 
-
-def _defines_group(matcher_class: type[Matcher]) -> type:
-    """The class whose ``group`` a matcher class uses: ``Matcher`` means its rules run one per group.
-
-    Read from the classes' own namespaces, not by comparing the methods, which a compiled class exposes
-    as built-in functions with no ``__func__``.
-    """
-    return next(c for c in matcher_class.__mro__ if "group" in vars(c))
-
 @dataclass(frozen=True)
 class Settings:
     """What a run may change about the rule set and its context (from CLI, config or API)."""
@@ -191,7 +182,7 @@ class Engine:
         for rule in self.rules:
             by_class[(rule.matcher.stage, type(rule.matcher))].append(rule.matcher)
         for (stage, matcher_class), matchers in by_class.items():
-            if _defines_group(matcher_class) is Matcher:
+            if matcher_class.group.__func__ is Matcher.group.__func__:
                 # Independent matchers run one per group, so a timeout only costs its own rule.
                 groups = [matcher_class.group([m]) for m in matchers]
             else:

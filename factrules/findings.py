@@ -88,18 +88,15 @@ class Finding:
 
     @property
     def _span(self) -> tuple[int, int]:
-        place = _unpack_place(self._place)
-        return place[0], place[1]
+        return _unpack_place(self._place)[0:2]
 
     @property
     def _range(self) -> tuple[int, int, int, int]:
-        place = _unpack_place(self._place)
-        return place[2], place[3], place[4], place[5]
+        return _unpack_place(self._place)[2:6]
 
     @property
     def _plain(self) -> tuple[int, int]:
-        place = _unpack_place(self._place)
-        return place[6], place[7]
+        return _unpack_place(self._place)[6:8]
 
     @property
     def span(self) -> dict[str, int]:

@@ -17,7 +17,6 @@ from itertools import accumulate
 
 import ahocorasick
 import regex
-from mypy_extensions import mypyc_attr
 
 from factrules.acscan import iter_range, iter_text
 from factrules.document import SPACED_ATTRIBUTE, Document, fold
@@ -42,7 +41,6 @@ def _is_regex_word(char: str) -> bool:
     return known
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)  # pickled with its pack
 class Spaced:
     """A document's folded text with every run of whitespace one space, and the way back to the text's offsets.
 
@@ -137,7 +135,6 @@ def _same(offset: int) -> int:
     return offset
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)  # pickled with its pack
 class PhraseIndex:
     """Where literal phrases occur, word-bounded, the longest at each place: one Aho–Corasick pass.
 
@@ -210,7 +207,6 @@ class PhraseIndex:
                     break
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)  # pickled with its pack
 class KeywordIndex:
     """Finds, in one pass, the offsets where a word starting with any of the keywords begins."""
 
@@ -244,7 +240,6 @@ class KeywordIndex:
         return found
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)  # pickled with its pack
 class StartIndex:
     """Where a match of a literal alternation can begin: the offsets where one of its first words occurs.
 
@@ -304,7 +299,6 @@ class StartIndex:
                 yield start, tuple(sorted(found[start]))
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)  # pickled with its pack
 class WordStarts:
     """Where each of many literal words occurs in a document's folded text, in one Aho–Corasick pass.
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml  # type: ignore[import-untyped,unused-ignore]
+import yaml
 
 #: nodes that aliases may add to a document (a pack reusing a list of fifty phrases in twenty rules adds 1,000)
 MAX_ALIAS_NODES = 10_000

@@ -10,7 +10,6 @@ whole rule set.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 import regex
 
@@ -138,18 +137,16 @@ def _can_end_sentence(text: str, period_at: int, paragraph_start: int, paragraph
     if not (word.lower() in _FINAL_ABBREVIATIONS or (len(word) > 2 and _INITIALISM.match(word + "."))):
         return False
     following = _NEXT_WORD.match(text, period_at + 1, paragraph_end)
-    if following is None:
-        return False
-    return following.group(1).lower() in _SENTENCE_STARTERS and following.group(1)[0].isupper()
+    return bool(following) and following.group(1).lower() in _SENTENCE_STARTERS and following.group(1)[0].isupper()
 
 
-def sentences(text: str, paragraph_spans: Sequence[Span] | None = None) -> list[Span]:
+def sentences(text: str, paragraph_spans: list[Span] | None = None) -> list[Span]:
     """Split each paragraph into sentences; abbreviations and initials do not end one; none is longer than
     ``MAX_SENTENCE`` (``split_sentences`` also says how many were cut)."""
     return split_sentences(text, paragraph_spans)[0]
 
 
-def split_sentences(text: str, paragraph_spans: Sequence[Span] | None = None) -> tuple[list[Span], int]:
+def split_sentences(text: str, paragraph_spans: list[Span] | None = None) -> tuple[list[Span], int]:
     """``sentences`` and the number of sentences that were cut at ``MAX_SENTENCE``."""
     spans = _sentences(text, paragraph_spans)
     if all(end - start <= MAX_SENTENCE for start, end in spans):
@@ -172,7 +169,7 @@ def split_sentences(text: str, paragraph_spans: Sequence[Span] | None = None) ->
     return capped, cut
 
 
-def _sentences(text: str, paragraph_spans: Sequence[Span] | None) -> list[Span]:
+def _sentences(text: str, paragraph_spans: list[Span] | None) -> list[Span]:
     spans: list[Span] = []
     for para_start, para_end in paragraph_spans if paragraph_spans is not None else paragraphs(text):
         start = para_start
@@ -198,7 +195,7 @@ _OPENERS = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
 _OPENING_MARK = rxcache.compile("[“‘«\"']")
 
 
-def quotations(text: str, paragraph_spans: Sequence[Span] | None = None) -> list[Span]:
+def quotations(text: str, paragraph_spans: list[Span] | None = None) -> list[Span]:
     """Find quotation spans (including the marks) within each paragraph.
 
     Straight single quotes only count at word edges, so apostrophes ("Syria's",

@@ -250,11 +250,9 @@ def probe(tmp_path: Path) -> Path:
     return pack
 
 
-def run_outside(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run a command of an installed venv as a user would: without this checkout on PYTHONPATH, no colour.
-
-    ``env`` adds variables to the environment."""
-    env = {**os.environ, **(env or {})}
+def run_outside(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run a command of an installed venv as a user would: without this checkout on PYTHONPATH, no colour."""
+    env = dict(os.environ)
     env.pop("PYTHONPATH", None)
     env["NO_COLOR"] = "1"
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
@@ -267,23 +265,3 @@ def factrules_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("FACTRULES_CACHE_DIR", str(directory))
     monkeypatch.delenv("FACTRULES_NO_CACHE", raising=False)
     return directory
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "pure_python: spies on a compiled module's internals; runs where the plain sources are loaded "
-        "(test_compiled_core.py runs these in such a process)")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In a process running the compiled core, the ``pure_python`` tests go to their own process: a spy put on
-    a compiled module is never called by the compiled functions, which call one another directly."""
-    from factrules import compiled
-
-    if compiled.mode() != "compiled":
-        return
-    spying = [item for item in items if item.get_closest_marker("pure_python")]
-    if spying:
-        config.hook.pytest_deselected(items=spying)
-        items[:] = [item for item in items if not item.get_closest_marker("pure_python")]
-

@@ -58,7 +58,6 @@ def test_case_sensitive_phrase(engine_for) -> None:
     assert texts(check(engine, "The AP said so. An ap is not one.")) == ["AP"]
 
 
-@pytest.mark.pure_python  # spies on a compiled module's internals
 def test_all_phrase_rules_share_one_group_and_one_pass(engine_for, monkeypatch: pytest.MonkeyPatch) -> None:
     built: list[int] = []
     original_init = PhraseGroup.__init__

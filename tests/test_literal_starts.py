@@ -283,7 +283,6 @@ def test_spaced_way_back_built_late_agrees_with_a_character_walk() -> None:
         assert [found.original(offset) for offset in range(len(found.text))] == expected_back
 
 
-@pytest.mark.pure_python  # spies on a compiled module's internals
 def test_the_first_word_pass_is_used_only_by_a_group_large_enough_to_gain_from_it(monkeypatch: Any) -> None:
     """A few dozen rules are scanned as before (the pass costs more than it saves); hundreds use it."""
     calls = []

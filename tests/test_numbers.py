@@ -290,7 +290,6 @@ def test_a_dash_between_digits_and_a_word_is_a_name_not_a_range():
     assert flagged("The 7-Eleven store on the corner sold out.") == []
 
 
-@pytest.mark.pure_python  # spies on a compiled module's internals
 def test_years_are_ruled_out_before_the_noun_is_looked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     """A figure read as a year by the words before it ("in 2019") never costs the counted-noun search,
     and the figures kept are the same as when every test saw the noun."""

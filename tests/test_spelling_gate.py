@@ -96,7 +96,6 @@ def test_the_gate_agrees_with_the_full_check_on_planted_misspellings():
     assert {(False, False), (True, True)} <= outcomes
 
 
-@pytest.mark.pure_python  # spies on a compiled module's internals
 def test_a_pair_settled_by_its_letters_gathers_no_context(monkeypatch):
     """Context (neighbours, the document's lower-case words) is gathered only for a pair that needs it."""
     from factrules.matchers import consistency_spelling

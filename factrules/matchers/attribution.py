@@ -21,7 +21,6 @@ from typing import Any, ClassVar
 
 import ahocorasick
 import regex
-from mypy_extensions import mypyc_attr
 
 from factrules.acscan import iter_text
 from factrules.attribution import (
@@ -115,7 +114,6 @@ def template_regex(template: str, avoid: Iterable[str] = ()) -> tuple[str, str]:
     return source, max(literals, key=lambda w: (w not in avoided, len(w)))
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)  # pickled with its pack
 class _WordPlaces:
     r"""Is any of some words a whole word in a short window of folded text?
 
@@ -151,7 +149,6 @@ class _WordPlaces:
         return False
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
 class AttributionMatcher(Matcher):
     """Reports reporting clauses whose source is a vague group, an anonymous single source, or none."""
 
@@ -159,7 +156,7 @@ class AttributionMatcher(Matcher):
     options_schema: ClassVar[dict[str, Any]] = options_schema()
 
     def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
-        Matcher.__init__(self, rule, **kwargs)  # not super(): see factrules.compiled
+        super().__init__(rule, **kwargs)
         if "verbs" not in self.options:
             raise RuleError("an attribution rule needs options.verbs, the reporting verbs it looks for")
         self.lexicon = Lexicon.build({name: self.options.get(name, []) for name in LISTS})
@@ -224,8 +221,8 @@ class AttributionMatcher(Matcher):
             if words:
                 yield 0, (0, size), list(zip(starts, words, strict=True))
             return
-        sentence_starts = getattr(sentences, "starts", None) or array("q", (first for first, _ in sentences))
-        numbers = array("q", (max(bisect_right(sentence_starts, cue) - 1, 0) for cue in starts))
+        sentence_starts = getattr(sentences, "starts", None) or array("q", (start for start, _ in sentences))
+        numbers = array("q", (max(bisect_right(sentence_starts, start) - 1, 0) for start in starts))
         order: Iterable[int] = range(len(words))
         if any(numbers[index] > numbers[index + 1] for index in range(len(numbers) - 1)):
             order = sorted(order, key=numbers.__getitem__)  # stable: found order within a sentence

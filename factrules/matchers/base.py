@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import regex
-from mypy_extensions import mypyc_attr
 
 from factrules.document import fold
 from factrules.matchers.regex_limits import check_expansion
@@ -58,7 +57,6 @@ class Match:
     message: str | None = None
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)  # plugins subclass it (factrules.compiled)
 class Matcher:
     """Base class of matcher kinds.
 
@@ -88,7 +86,6 @@ class Matcher:
         return MatcherGroup(matchers)
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
 class MatcherGroup:
     """Runs several matchers of one kind; the default simply runs each in turn.
 

@@ -14,10 +14,8 @@ Each finding's ``data.related`` lists the other places it conflicts with (SARIF 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
-
-from mypy_extensions import mypyc_attr
 
 from factrules.matchers.base import Match, Matcher, RuleError
 from factrules.matchers.consistency_dates import date_matches
@@ -32,7 +30,6 @@ CHECKS = ("dates", "figures", "spelling")
 _WORD_LIST = {"type": "array", "items": {"type": "string", "minLength": 1, "pattern": r"^[^\s].*$"}}
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
 class ConsistencyMatcher(Matcher):
     """Document-level comparisons; ``options.check`` names which one this rule runs."""
 
@@ -46,26 +43,24 @@ class ConsistencyMatcher(Matcher):
     }
 
     def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
-        Matcher.__init__(self, rule, **kwargs)  # not super(): see factrules.compiled
+        super().__init__(rule, **kwargs)
         check = self.options.get("check")
         if check not in CHECKS:
             raise RuleError(f"a consistency rule needs options.check, one of: {', '.join(CHECKS)}")
         extra = [name for name in ("places", "given_names") if name in self.options]
         if extra and check != "spelling":
             raise RuleError(f"options.{extra[0]} applies to check: spelling only, not to check: {check}")
-        #: which comparison, by name: a compiled method or function held here would not pickle into the
-        #: pack cache
-        self.check: str = check
-        self.lexicon: Lexicon | None = None
+        self.check: Callable[[Any], Iterable[Match]]
         if check == "spelling":
             places = tuple(self.options.get("places", ()))
             given = tuple(self.options.get("given_names", ()))
             self.lexicon = Lexicon(places, given)
+            self.check = self._spelling
+        else:
+            self.check = figure_matches if check == "figures" else date_matches
+
+    def _spelling(self, document: Any) -> Iterable[Match]:
+        return spelling_matches(document, self.lexicon)
 
     def find(self, document, prior: Sequence[Any] = ()) -> Iterable[Match]:
-        if self.lexicon is not None:
-            yield from spelling_matches(document, self.lexicon)
-        elif self.check == "figures":
-            yield from figure_matches(document)
-        else:
-            yield from date_matches(document)
+        yield from self.check(document)

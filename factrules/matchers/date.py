@@ -26,7 +26,6 @@ from typing import Any, ClassVar
 
 import ahocorasick
 import regex
-from mypy_extensions import mypyc_attr
 
 from factrules import dates_resolve as cal
 from factrules import rxcache
@@ -363,7 +362,6 @@ class Resolution:
     approximate: bool = False
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
 class DateMatcher(Matcher):
     """Relative and vague dates; ``options.families`` picks which this rule reports."""
 
@@ -383,7 +381,7 @@ class DateMatcher(Matcher):
     }
 
     def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
-        Matcher.__init__(self, rule, **kwargs)  # not super(): see factrules.compiled
+        super().__init__(rule, **kwargs)
         families = self.options.get("families", list(FAMILIES))
         unknown = [f for f in families if f not in FAMILIES]
         if unknown:
@@ -422,7 +420,6 @@ class DateMatcher(Matcher):
         return Match(start, end, data=data, message=self.messages["resolved"])
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
 class DateGroup(MatcherGroup):
     """One scan of the candidate regex for every date rule; each rule keeps the families it reports."""
 

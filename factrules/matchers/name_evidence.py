@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from mypy_extensions import mypyc_attr
-
 from factrules import lexicons
 
 #: Endings of one stem in another part of speech or number ("Minister"/"Ministry", "Democrat"/"Democratic",
@@ -48,7 +46,6 @@ class Form:
     ordinary: bool = False  # the word also appears in lower case in the document
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)  # pickled with its pack
 class Lexicon:
     """The word lists a spelling check consults; a pack adds places and given names through its options.
 

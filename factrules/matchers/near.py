@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import regex
-from mypy_extensions import mypyc_attr
 
 from factrules import rxcache
 from factrules.keywords import PhraseIndex, StartIndex
@@ -36,8 +35,8 @@ def _term_hits(terms: regex.Pattern[str], starts: Iterable[int] | None, text: st
                timeout: float) -> Iterable[tuple[int, int]]:
     """The spans of ``terms.finditer(text)``, matched only at the candidate ``starts`` when there are some."""
     if starts is None:
-        for found in terms.finditer(text, timeout=timeout):
-            yield found.span()
+        for hit in terms.finditer(text, timeout=timeout):
+            yield hit.span()
         return
     covered = 0
     for start in starts:
@@ -59,12 +58,11 @@ def _indexed_hits(found: Iterable[tuple[int, int, str]]) -> Iterable[tuple[int, 
             yield start, end
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
 class NearMatcher(Matcher):
     kind = "near"
 
     def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
-        Matcher.__init__(self, rule, **kwargs)  # not super(): see factrules.compiled
+        super().__init__(rule, **kwargs)
         self.first = _term_regex(rule.get("a"), "a")
         self.second = _term_regex(rule.get("b"), "b")
         #: where a ``b`` term can begin: the first words of the terms (found in one Aho–Corasick pass)

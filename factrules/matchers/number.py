@@ -30,7 +30,6 @@ from typing import Any
 
 import ahocorasick
 import regex
-from mypy_extensions import mypyc_attr
 
 from factrules import rxcache
 from factrules.acscan import iter_text
@@ -540,8 +539,8 @@ class _Candidate:
     __slots__ = ("hit", "start", "end", "kind", "low", "high", "value", "digits", "vague_name", "pre_text",
                  "num_text", "unit", "unit_noun", "matched")
 
-    def __init__(self, hit: regex.Match[str] | re.Match[str]) -> None:
-        self.hit: Any = hit  # a regex or re match; None once read
+    def __init__(self, hit: regex.Match[str]) -> None:
+        self.hit = hit
         self.start, self.end = hit.span()
         self.kind = "exact"
         self.low: float | None = None
@@ -556,8 +555,6 @@ class _Candidate:
         self.unit: str | None = None
         #: the unit of time in "less than a month", counted as the noun
         self.unit_noun: str | None = None
-        #: the hit's text, kept once the hit itself is let go
-        self.matched = ""
 
 
 def _interval(candidate: _Candidate, text: str) -> bool:
@@ -733,11 +730,10 @@ def _vague(candidate: _Candidate, vague: str, pre: str | None) -> bool:
         scale = _PLURAL_SCALE[text.split()[-1]][0] / 2
         low, high = (20 * scale, 100 * scale - 1) if text.startswith("tens") else (200 * scale, 1000 * scale - 1)
     elif name == "few-scale":
-        multiple = SCALES[text.split()[-1]]
-        low, high = ((2 * multiple, 5 * multiple) if text.startswith(("a few", "a couple"))
-                     else (2 * multiple, 10 * multiple - 1))
+        scale = SCALES[text.split()[-1]]
+        low, high = (2 * scale, 5 * scale) if text.startswith(("a few", "a couple")) else (2 * scale, 10 * scale - 1)
         if text.startswith("a couple"):
-            high = 3 * multiple
+            high = 3 * scale
     elif name == "plural-scale":
         low, high = _PLURAL_SCALE[text.split()[0]]
         high = _PLURAL_SCALE[text.split()[-1]][1]
@@ -850,7 +846,7 @@ def _event(text: str, quantity_start: int, noun_end: int, sentence: tuple[int, i
     ``cues`` (``_event_cue_starts(lowered)``) skips that search too where no cue starts in the span: every
     place the stems match is a cue's start (a bisection for a regex search over some 200 characters).
     """
-    best: tuple[int, str | None] | None = None
+    best: tuple[int, str] | None = None
     search_start = max(sentence[0], quantity_start - 60)
     search_end = min(sentence[1], stop, noun_end + 110)  # 12 words at most
     if cues is not None:
@@ -1218,7 +1214,7 @@ def _plain_number_words(lowered: str, start: int, end: int) -> bool:
 
 
 def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = None,
-          word_starts: list[int] | None = None) -> Iterable[regex.Match[str] | re.Match[str]]:
+          word_starts: list[int] | None = None) -> Iterable[regex.Match[str]]:
     """The matches of ``SCAN`` in ``text``, found from the prefilter's hits instead of at every position.
 
     For each core hit, the full pattern is tried (anchored) at the start of each of the five words before it
@@ -1300,7 +1296,7 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
         return last_quantities
     lower = text.lower()
     lowered: str | None = lower
-    if len(lower) != len(text) or _holds_any(text, _FOLD_TRAPS):
+    if len(lowered) != len(text) or _holds_any(text, _FOLD_TRAPS):
         lowered = None
         exact = True  # the quick test for event words reads the lower-cased text
     cues: Sequence[int] = ()
@@ -1357,7 +1353,6 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
     return quantities
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
 class NumberMatcher(Matcher):
     """Reports the quantities of the classes (and units) a rule names in ``options``."""
 
@@ -1372,7 +1367,7 @@ class NumberMatcher(Matcher):
     }
 
     def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
-        Matcher.__init__(self, rule, **kwargs)  # not super(): see factrules.compiled
+        super().__init__(rule, **kwargs)
         classes = self.options.get("classes", ["bound", "approximate", "range", "vague", "unknown"])
         units = self.options.get("units", list(UNITS))
         if not set(classes) <= set(CLASSES) or not set(units) <= set(UNITS):
@@ -1393,7 +1388,6 @@ class NumberMatcher(Matcher):
         return NumberGroup(matchers)
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
 class NumberGroup(MatcherGroup):
     """Every number rule reads the same cached scan of the document."""
 

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import regex
-from mypy_extensions import mypyc_attr
 
 from factrules.keywords import KeywordIndex, WordStarts
 from factrules.matchers.base import (
@@ -42,12 +41,11 @@ USE_LITERAL_STARTS = True
 LITERAL_STARTS_MIN_RULES = 100
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
 class PatternMatcher(Matcher):
     kind = "pattern"
 
     def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
-        Matcher.__init__(self, rule, **kwargs)  # not super(): see factrules.compiled
+        super().__init__(rule, **kwargs)
         patterns = rule.get("pattern")
         if isinstance(patterns, (str, dict)):
             patterns = [patterns]
@@ -109,7 +107,7 @@ class PatternMatcher(Matcher):
                 continue  # none of this pattern's prefilter words is in the document
             group = self.report_groups[index]
             words = self.literal_starts[index] if starts is not None else None
-            if words is not None and starts is not None:
+            if words is not None:
                 places = _places(words, starts)
                 for start, end in where if where is not None else whole:
                     remaining = deadline - time.perf_counter()
@@ -146,12 +144,11 @@ class PatternMatcher(Matcher):
         return PatternGroup(matchers)
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
 class PatternGroup(MatcherGroup):
     """Pattern rules sharing one keyword pass for their prefilters; a timeout costs only its own rule."""
 
     def __init__(self, matchers: Sequence[Matcher]) -> None:
-        MatcherGroup.__init__(self, matchers)  # not super(): see factrules.compiled
+        super().__init__(matchers)
         self.index = KeywordIndex(k for m in matchers for k in getattr(m, "keywords", ()))
         self.starts = WordStarts(word for m in matchers for words in getattr(m, "literal_starts", ()) if words
                                  for word in words)
@@ -201,7 +198,7 @@ class PatternGroup(MatcherGroup):
                 numbers = {n for n in numbers if n in gated or n not in self._gated}
         return [self.matchers[number] for number in sorted(numbers)]
 
-    def find(self, document, prior=()) -> Iterable[tuple[Matcher, Any]]:  # a Match, or the RuleTimeout
+    def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match | RuleTimeout]]:
         hits = self.index.hits(document) if self.index.keywords else None
         use_starts = USE_LITERAL_STARTS and len(self.matchers) >= LITERAL_STARTS_MIN_RULES and self.starts.usable
         starts = self.starts.positions(document) if use_starts else None
@@ -231,11 +228,11 @@ class PatternGroup(MatcherGroup):
                 if not any(w is None or w for w in windows):
                     continue
             try:
-                matches = matcher.find_in(document, windows, starts)
+                found = matcher.find_in(document, windows, starts)
             except RuleTimeout as timeout:
                 yield matcher, timeout
                 continue
-            for match in matches:
+            for match in found:
                 yield matcher, match
 
 

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import regex
-from mypy_extensions import mypyc_attr
 
 from factrules.document import fold
 from factrules.keywords import PhraseIndex, StartIndex
@@ -73,7 +72,6 @@ def alternation_source(phrases: Sequence[str], *, ignorecase: bool) -> str:
     return build(root)
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)  # pickled with its pack
 class _Alternation:
     """The whole alternation of a pass, built and compiled on first use.
 
@@ -100,12 +98,11 @@ class _Alternation:
         return self.compiled.finditer(*args, **kwargs)
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
 class PhraseMatcher(Matcher):
     kind = "phrase"
 
     def __init__(self, rule: dict[str, Any], **kwargs: Any) -> None:
-        Matcher.__init__(self, rule, **kwargs)  # not super(): see factrules.compiled
+        super().__init__(rule, **kwargs)
         phrases = rule.get("phrases") or []
         if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
             raise RuleError("a phrase rule needs a non-empty list of non-empty 'phrases'")
@@ -121,12 +118,11 @@ class PhraseMatcher(Matcher):
         return PhraseGroup(matchers)
 
 
-@mypyc_attr(allow_interpreted_subclasses=True)
 class PhraseGroup(MatcherGroup):
     """One overlapped scan per case mode for every phrase of every rule in the group."""
 
     def __init__(self, matchers: Sequence[Matcher]) -> None:
-        MatcherGroup.__init__(self, matchers)  # not super(): see factrules.compiled
+        super().__init__(matchers)
         self._passes: list[tuple[_Alternation, dict[str, list[PhraseMatcher]], bool, StartIndex]] = []
         #: per pass, the phrases by first word, and the alternations of the phrases that can start at a place
         #: (by the first words found there), compiled on first use: a house style guide's thousands of phrases
@@ -184,15 +180,15 @@ class PhraseGroup(MatcherGroup):
                         yield matcher, Match(start, end)
                 continue
             narrow = USE_FIRST_WORDS and len(owners) >= NARROW_FROM
-            places: Any = start_index.starts_with_words(document) if narrow else start_index.starts(document)
+            places = start_index.starts_with_words(document) if narrow else start_index.starts(document)
             if places is None:
                 hits: Iterable[regex.Match[str] | None] = compiled.finditer(text, overlapped=True)
             elif not narrow:
-                hits = (compiled.match(text, place) for place in places)
+                hits = (compiled.match(text, start) for start in places)
             else:
                 # an overlapped scan tries every position; only these can begin a phrase, and there only the
                 # phrases whose first word is there: the longest of them is what the whole alternation matches
-                hits = (self._alternation(number, words).match(text, place) for place, words in places)
+                hits = (self._alternation(number, words).match(text, start) for start, words in places)
             for hit in hits:
                 if hit is None:
                     continue
