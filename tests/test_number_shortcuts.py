@@ -222,6 +222,15 @@ def test_words_and_cues_in_one_pass(words: list[str], joiner: str) -> None:
     assert list(cues) == list(number._event_cue_starts(lowered))
 
 
+#: what separates the words of the ``re``-twin tests: spaces of every kind ``\s`` knows, and none
+ASCII_JOINERS = [" ", "  ", "\n", "\t", "\x0b", "\x1c", "", "-", ", "]
+
+
+def _joined(words: list[str], joiners: list[str]) -> str:
+    """``words`` joined by ``joiners`` in turn (one after each word, the last included)."""
+    return "".join(word + joiners[index % len(joiners)] for index, word in enumerate(words))
+
+
 ASCII_WORDS = [word for word in WORDS if word.isascii() and "$" not in word] + [
     "TWO", "Hundred", "MLN", "Dlrs", "PCT", "To", "OR", "So", "Odd", "PLUS", "5m", "euros", "3M", "7p", "p.",
     "1.5.2", "10:30", "#3", "@4", "+5", "x_9", "1,0005", "12.34.56", "thousand", "and", "fifty", "seventy-two",
@@ -231,11 +240,11 @@ ASCII_WORDS = [word for word in WORDS if word.isascii() and "$" not in word] + [
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(ASCII_WORDS), max_size=30),
-       st.lists(st.sampled_from([" ", "  ", "\n", "\t", "\x0b", "\x1c", "", "-", ", "]), min_size=1, max_size=4))
+       st.lists(st.sampled_from(ASCII_JOINERS), min_size=1, max_size=4))
 def test_ascii_bare_number_is_the_bare_number(words: list[str], joiners: list[str]) -> None:
     """On ASCII text with no "$", the ``re`` twin over the lower-cased text matches where ``_BARE_NUMBER``
     matches over the text, with the same span and the same ``more``, at every letter and digit."""
-    text = "".join(word + joiners[index % len(joiners)] for index, word in enumerate(words))
+    text = _joined(words, joiners)
     lowered = text.lower()
     for position, char in enumerate(text):
         if not char.isalnum():
@@ -271,11 +280,11 @@ SCAN_WORDS = ASCII_WORDS + [
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(SCAN_WORDS), max_size=25),
-       st.lists(st.sampled_from([" ", "  ", "\n", "\t", "\x0b", "\x1c", "", "-", ", "]), min_size=1, max_size=4))
+       st.lists(st.sampled_from(ASCII_JOINERS), min_size=1, max_size=4))
 def test_ascii_scan_is_scan(words: list[str], joiners: list[str]) -> None:
     """On ASCII text with no "$", ``_ASCII_SCAN`` matches where ``SCAN`` matches, with the same groups, at
     every letter and digit."""
-    text = "".join(word + joiners[index % len(joiners)] for index, word in enumerate(words))
+    text = _joined(words, joiners)
     for position, char in enumerate(text):
         if not char.isalnum():
             continue
@@ -351,7 +360,7 @@ def test_phone_shape_is_in_every_phone_number() -> None:
 @given(st.lists(st.sampled_from(WORDS), max_size=12), st.lists(st.sampled_from(JOINERS), min_size=1, max_size=12))
 def test_range_may_open_on_ascii_is_the_regex_answer(words: list[str], joiners: list[str]) -> None:
     """``_range_may_open`` over lower-cased ASCII text with no "$" (the ``re`` twins) answers as over the text."""
-    text = "".join(word + joiners[index % len(joiners)] for index, word in enumerate(words))
+    text = _joined(words, joiners)
     lowered = text.lower()
     if not (lowered.isascii() and "$" not in lowered and len(lowered) == len(text)):
         return
