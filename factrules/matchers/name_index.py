@@ -44,6 +44,28 @@ _NAME = rxcache.compile(
     """,
     regex.VERBOSE,
 )
+#: ``_NAME`` for ASCII text, in ``re``: the same runs and particles, two to three times faster on wire copy.  In
+#: ASCII ``\p{Lu}`` is ``[A-Z]``, ``\p{L}`` ``[A-Za-z]``, ``\p{N}`` ``[0-9]`` and ``\p{M}`` nothing.  The pattern
+#: starts at its capital (``re`` then skips to the next capital in C) and checks the character before it from
+#: there; ``re`` looks behind only a fixed width, so the particle is found by two look-behinds, one per width
+#: (``lead``: "al-", "el ", "ez-"; ``lead4``: "adh-", "ash-"), each first asking cheaply for a word of that
+#: length before the capital; the optional parts are branches with an empty last choice, which ``re`` tries
+#: without the cost of a repeat.  ``findall`` gives (run, lead, lead4); ``distinct_names`` joins the leads (at
+#: most one is set).  A test compares the two patterns' matches on generated ASCII text.
+_ASCII_LEAD_GUARD = r"(?<=(?<![A-Za-z0-9'\-])[A-Za-z]{%d}%s[A-Z])"
+_ASCII_NAME = rxcache.compile_re(
+    r"(?P<run>[A-Z](?<![A-Za-z0-9'][A-Z])"
+    r"(?:" + _ASCII_LEAD_GUARD % (2, r"[\ \-]") + r"(?<=(?P<lead>(?i:al|el)[\ \-]|(?i:"
+    + "|".join(word for word in _PARTICLE_ALTERNATION.split("|") if len(word) == 2) + r")-)[A-Z])"
+    r"|" + _ASCII_LEAD_GUARD % (3, "-") + r"(?<=(?P<lead4>(?i:"
+    + "|".join(word for word in _PARTICLE_ALTERNATION.split("|") if len(word) == 3) + r")-)[A-Z])"
+    r"|)"
+    r"[A-Za-z']*(?:-[A-Za-z][A-Za-z]*)*"
+    r"(?:(?:[\ ]+|[\ ]*\n[\ ]*)(?=[A-Zabdeiluv])(?:(?:" + _CONNECTOR_ALTERNATION + r")(?:[\ ]+|[\ ]*\n[\ ]*)|)"
+    r"(?:(?i:al|el)[\ \-]|(?i:" + _PARTICLE_ALTERNATION + r")-|)"
+    r"[A-Z][A-Za-z']*(?:-[A-Za-z][A-Za-z]*)*)*"
+    r"(?![A-Za-z]))"
+)
 _TOKEN = rxcache.compile(
     r"(?:(?P<particle>(?i:al|el)(?=[ \-‐]\p{Lu})|(?i:"
     + _PARTICLE_ALTERNATION
@@ -252,6 +274,10 @@ def distinct_names(text: str) -> set[tuple[str, str]]:
 
     ``lead + run`` is the name ``raw_runs`` tokenises at each place the pair occurs.
     """
+    if text.isascii():  # most copy: the ``re`` twin, whose hits are (run, lead, lead4)
+        hits = set(_ASCII_NAME.findall(text)) if len(text) < STREAM_NAMES_FROM else \
+            set(map(_GROUPS, _ASCII_NAME.finditer(text)))
+        return {(lead or lead4, run) for run, lead, lead4 in hits}
     if len(text) < STREAM_NAMES_FROM:
         return set(_NAME.findall(text))  # one call: the quickest for a story
     return set(map(_GROUPS, _NAME.finditer(text)))  # a huge draft: no list of every hit
