@@ -96,6 +96,12 @@ def _regex_hits(text: str) -> list[tuple[tuple[int, int], tuple[str, str]]]:
     return [(hit.span(), (hit.group("lead") or "", hit.group("run"))) for hit in name_index._NAME.finditer(text)]
 
 
+def _regex_spans(text: str) -> list[tuple[int, int]]:
+    """What ``raw_runs`` tokenised before the twin: each ``_NAME`` hit from its particle when it has one."""
+    return [(hit.start("lead") if hit.group("lead") else hit.start(), hit.end())
+            for hit in name_index._NAME.finditer(text)]
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(TWIN_WORDS), max_size=30),
        st.lists(st.sampled_from(TWIN_JOINERS), min_size=1, max_size=5))
@@ -103,6 +109,7 @@ def test_the_ascii_twin_finds_the_runs_and_particles_of_the_regex_scan(words: li
     text = _twin_text(words, joiners)
     assert _twin_hits(text) == _regex_hits(text)
     assert name_index.distinct_names(text) == set(name_index._NAME.findall(text))
+    assert list(name_index.name_spans(text)) == _regex_spans(text)
 
 
 @pytest.mark.parametrize(
@@ -117,6 +124,7 @@ def test_the_ascii_twin_finds_the_runs_and_particles_of_the_regex_scan(words: li
 def test_the_ascii_twin_on_written_sentences(text: str) -> None:
     assert text.isascii()
     assert _twin_hits(text) == _regex_hits(text)
+    assert list(name_index.name_spans(text)) == _regex_spans(text)
     assert any(lead for _, (lead, _) in _twin_hits(text))  # the particles are found, not only the runs
 
 

@@ -9,6 +9,7 @@ by edit distance.  The document is scanned once; names repeat, so a name's token
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import methodcaller
@@ -249,15 +250,27 @@ _GROUPS = methodcaller("groups", "")
 RawToken = tuple[int, tuple[Any, ...]]
 
 
+def name_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each name ``_NAME`` finds, from its leading particle when it has one; ASCII text is
+    read with the ``re`` twin (``_ASCII_NAME``), whose particle is one of two groups."""
+    if text.isascii():
+        for hit in _ASCII_NAME.finditer(text):
+            start = hit.start(2)  # "lead", or -1
+            if start < 0:
+                start = hit.start(3)  # "lead4", or -1
+            yield (start if start >= 0 else hit.start()), hit.end()
+        return
+    for hit in _NAME.finditer(text):
+        start = hit.start(1)  # the leading particle's, or -1 with none
+        yield (start if start >= 0 else hit.start()), hit.end()
+
+
 def raw_runs(text: str) -> list[list[RawToken]]:
     """Runs of name tokens as cached tuples; capitalised function words ("The", "In") split a run."""
     runs: list[list[RawToken]] = []
-    for hit in _NAME.finditer(text):
-        start = hit.start(1)  # the leading particle's, or -1 with none
-        if start < 0:
-            start = hit.start()
+    for start, end in name_spans(text):
         run: list[RawToken] = []
-        for token in _name_tokens(text[start : hit.end()]):
+        for token in _name_tokens(text[start:end]):
             if token[4] in _NOT_NAMES and not token[5]:  # (start, end, key, spelling, bare, particle, connector)
                 if run:
                     runs.append(run)
