@@ -78,9 +78,12 @@ TWIN_WORDS = [
     "Abu-Faris", "Port-au-Prince", "Lagos-based", "al", "Al", "AL", "el", "El", "ez", "Ez", "adh", "Adh", "ash",
     "ASH", "dh", "as", "ad", "ut", "bin", "ibn", "della", "de", "van", "von", "der", "abd", "said", "and", "in",
     "3", "42nd", "x9", "it's", "'", "re", "Re", "Bo", "dhow",
+    # past ASCII, what the twin reads too: the curly apostrophe, U+2010 HYPHEN and typeset punctuation
+    "Karim’s", "O’Malley", "al‐", "el‐", "Adh‐", "“Omar”", "—", "Zayid…", "£3", "«Qamar»",
 ]
 #: what stands between them: spaces, newlines, hyphens (a particle's), punctuation, nothing
-TWIN_JOINERS = [" ", " ", "  ", "\n", " \n ", "\n\n", "-", "--", "'", ". ", ", ", "(", ") ", "", "\t", "/"]
+TWIN_JOINERS = [" ", " ", "  ", "\n", " \n ", "\n\n", "-", "--", "'", ". ", ", ", "(", ") ", "", "\t", "/",
+                "’", "‐", "\u00a0", " — ", "“", "”"]
 
 
 def _twin_text(words: list[str], joiners: list[str]) -> str:
@@ -107,6 +110,7 @@ def _regex_spans(text: str) -> list[tuple[int, int]]:
        st.lists(st.sampled_from(TWIN_JOINERS), min_size=1, max_size=5))
 def test_the_ascii_twin_finds_the_runs_and_particles_of_the_regex_scan(words: list[str], joiners: list[str]) -> None:
     text = _twin_text(words, joiners)
+    assert name_index._twin_reads(text)
     assert _twin_hits(text) == _regex_hits(text)
     assert name_index.distinct_names(text) == set(name_index._NAME.findall(text))
     assert list(name_index.name_spans(text)) == _regex_spans(text)
@@ -119,13 +123,26 @@ def test_the_ascii_twin_finds_the_runs_and_particles_of_the_regex_scan(words: li
         "Pilgrims came from ash-Shuruq, adh-Dhafra and x adh-Dhafra; a dh-Zayid sign and regional-Hamdan.",
         "AL-Hamdan, El Farouk (el Farouk) and 3al-Hamdan met Ahmed bin\nKarim and Maria della  Rosa.",
         "Ahmed ibn Karim's O'Malley-Faris said the Lagos-based Abu-Faris Port-au-Prince office closed, said el-Faris.",
+        "“We met al‐Hamdan,” said Omar al-Hamdan’s aide — Maria della Rosa’s office — at £3 a head…",
     ],
 )
 def test_the_ascii_twin_on_written_sentences(text: str) -> None:
-    assert text.isascii()
+    assert name_index._twin_reads(text)
     assert _twin_hits(text) == _regex_hits(text)
     assert list(name_index.name_spans(text)) == _regex_spans(text)
     assert any(lead for _, (lead, _) in _twin_hits(text))  # the particles are found, not only the runs
+
+
+def test_the_twin_reads_only_punctuation_past_ascii() -> None:
+    """Past ASCII the twin knows the curly apostrophe and U+2010, which ``_NAME`` names, and characters that
+    are no letter, mark or digit to ``regex`` (so every class of ``_NAME`` reads them as ASCII punctuation)."""
+    import regex
+
+    for char in name_index.TWIN_PUNCTUATION:
+        assert regex.match(r"[\p{L}\p{M}\p{N}'’‐-]", char) is None, repr(char)
+        assert name_index._twin_reads(f"Omar{char}Karim")
+    for text in ("Zoë Ñúñez met Omar.", "Omar ſaid", "Omar ﬁled", "Kelvin \u212a", "İstanbul", "x²", "Omar\u0301"):
+        assert not name_index._twin_reads(text)
 
 
 def test_the_ascii_twin_knows_every_particle_length() -> None:
@@ -133,7 +150,7 @@ def test_the_ascii_twin_knows_every_particle_length() -> None:
     assert {len(particle) for particle in name_index.PARTICLES} <= {2, 3}
 
 
-def test_a_text_that_is_not_ascii_keeps_the_regex_scan() -> None:
+def test_a_text_with_letters_past_ascii_keeps_the_regex_scan() -> None:
     text = "Crowds loyal to al‐Hamdan met Zoë Ñúñez and Omar al-Hamdan."
     assert name_index.distinct_names(text) == set(name_index._NAME.findall(text))
     assert ("al‐", "Hamdan") in name_index.distinct_names(text)
