@@ -18,6 +18,7 @@ from itertools import accumulate
 import ahocorasick
 import regex
 
+from factrules import rxcache
 from factrules.acscan import iter_range, iter_text
 from factrules.document import SPACED_ATTRIBUTE, Document, fold
 from factrules.matchers.base import phrase_key
@@ -26,9 +27,9 @@ from factrules.segment import SPACE_CHARS
 #: characters of text ``StartIndex`` lists the places of at a time
 CHUNK = 1 << 18
 _TO_SPACE = str.maketrans(dict.fromkeys(SPACE_CHARS, " "))
-_RUNS = re.compile("  +")
+_RUNS = rxcache.compile_re("  +")
 #: the same runs found in the folded text, before its whitespace is made spaces (``Spaced._build``)
-_SPACE_RUNS = re.compile("[" + re.escape(SPACE_CHARS) + "]{2,}")
+_SPACE_RUNS = rxcache.compile_re("[" + re.escape(SPACE_CHARS) + "]{2,}")
 _REGEX_WORD = regex.compile(r"\w")
 #: character -> whether the ``regex`` module's ``\w`` matches it (the phrase boundaries ``(?<!\w)``, ``(?!\w)``)
 _REGEX_WORD_CACHE: dict[str, bool] = {}

@@ -221,7 +221,7 @@ _MONTH_WORDS = frozenset(
     ) for head in heads for tail in tails
 )
 #: The ASCII word a text ends with, before an optional "." and spaces
-_TAIL_WORD = re.compile(r"([A-Za-z]+)\.?\s*\Z")
+_TAIL_WORD = rxcache.compile_re(r"([A-Za-z]+)\.?\s*\Z")
 
 
 def _tail_word(before: str) -> str | None:
@@ -245,7 +245,7 @@ _AT_BEFORE = rxcache.compile(r"\bat\s+$", regex.IGNORECASE)
 _PHONE = rxcache.compile(r"(?:\+\d{1,3}[\s.-]?)?\(?\d{2,5}\)?[\s.-]\d{3,4}[\s.-]?\d{3,4}")
 #: What every ``_PHONE`` match holds ("12 3456"), in ``re`` over ASCII text (where ``re``'s spaces include
 #: ``regex``'s): most figures have none near them, and one search here spares the costlier ``_PHONE`` scan
-_PHONE_SHAPE = re.compile(r"[0-9]\)?[\s.-][0-9]{3}")
+_PHONE_SHAPE = rxcache.compile_re(r"[0-9]\)?[\s.-][0-9]{3}")
 _CURRENCY_SIGN = rxcache.compile(r"[$£€¥₹₽]")
 _PENCE = rxcache.compile(r"\dp$")
 _SCALE_WORD = rxcache.compile(r"\b(?:" + "|".join(SCALES) + r"|dozen|bn|mn|m|k|tn|mln|bln)\b", regex.IGNORECASE)
@@ -304,16 +304,19 @@ _EVENT_REGEX = rxcache.compile(
 )
 
 
+_EVENT_SHAPE = rxcache.compile_re(r"([a-z]+)(\??)((?:\\s\+[a-z]+)*)")
+
+
 def _event_stems() -> re.Pattern[str] | None:
     """The letters every ``_EVENT_REGEX`` hit starts with, lower-cased (``None``: an alternative has no plain start)."""
     stems = set()
     for source in _EVENTS.values():
         for alternative in source.split("|"):
-            shape = re.fullmatch(r"([a-z]+)(\??)((?:\\s\+[a-z]+)*)", alternative)
+            shape = _EVENT_SHAPE.fullmatch(alternative)
             if not shape:
                 return None
             stems.add(shape.group(1)[:-1] if shape.group(2) else shape.group(1))
-    return re.compile("|".join(sorted(stems)))
+    return rxcache.compile_re("|".join(sorted(stems)))
 
 
 #: A quick test before ``_EVENT_REGEX``: where none of these occurs in the lower-cased text, it finds nothing.
@@ -361,7 +364,7 @@ def _event_cue_starts(lowered: str) -> Sequence[int]:
 
 #: ``regex``'s ``\S+``, in ``re`` (a third of the cost to start a search): ``re`` also counts \x1c-\x1f as
 #: spaces and ``regex`` does not, so the class takes them back (a test compares the two at every space)
-_WORD_SPLIT = re.compile(r"[\S\x1c-\x1f]+")
+_WORD_SPLIT = rxcache.compile_re(r"[\S\x1c-\x1f]+")
 _CLAUSE_BREAK = rxcache.compile(r"[,;:]|\b(?:and|but|while|whereas)\b", regex.IGNORECASE)
 _INITIALS = rxcache.compile(r"(?:\p{L}\.)+")
 _WORD = rxcache.compile(r"\p{L}[\p{L}'’-]*")
@@ -907,7 +910,7 @@ _CORE_WORDS = sorted(
 )
 #: The prefilter, run over lower-cased text with the standard library's ``re`` (a trie of literals is
 #: several times faster there than ``regex`` with IGNORECASE).  Every quantity contains one of its hits.
-_CORE = re.compile(r"\b(?:" + _trie(_CORE_WORDS) + r"\b|\d[\d,.]*)|[$£€¥₹₽]\s?\d[\d,.]*")
+_CORE = rxcache.compile_re(r"\b(?:" + _trie(_CORE_WORDS) + r"\b|\d[\d,.]*)|[$£€¥₹₽]\s?\d[\d,.]*")
 #: First words of what may come before a core word within a quantity ("as many as", "between", "an unknown").
 _LEAD_WORDS = frozenset(
     {phrase.split()[0] for phrase in _BEFORE_KIND} | {"between", "from", "a", "an", "half", "tens", "hundreds",
@@ -950,7 +953,7 @@ _CORE_AUTOMATON = ahocorasick.Automaton()
 for _word in _CORE_WORDS:
     _CORE_AUTOMATON.add_word(_word, len(_word) - 1)
 _CORE_AUTOMATON.make_automaton()
-_DIGIT_RUN = re.compile(r"[\d$£€¥₹₽]+")
+_DIGIT_RUN = rxcache.compile_re(r"[\d$£€¥₹₽]+")
 #: An ASCII text as bytes for ``_ascii_digit_starts``: a digit to "d", anything else to a space
 _ASCII_RUN_TABLE = bytes(ord("d") if code in b"0123456789" else ord(" ") for code in range(256))
 #: characters of ASCII text searched per piece by ``_ascii_digit_starts`` (three copies of a piece are made)
@@ -1107,7 +1110,7 @@ def _may_open(lead: str, following: str, spaced: bool) -> bool:
 #: After a range's low end: a unit, then "and" or "to" (``SCAN``'s ``between`` branch)
 _RANGE_JOIN = rxcache.compile(rf"(?:\s*(?:{_RANGE_UNIT}))?\s+(?:and|to)\s", regex.IGNORECASE)
 #: ``_RANGE_JOIN`` for lower-cased ASCII text with no "$", in ``re`` (as ``_ASCII_BARE_NUMBER``)
-_ASCII_RANGE_JOIN = re.compile(rf"(?:{ASCII_SPACE}*(?:{_RANGE_UNIT}))?{ASCII_SPACE}+(?:and|to){ASCII_SPACE}")
+_ASCII_RANGE_JOIN = rxcache.compile_re(rf"(?:{ASCII_SPACE}*(?:{_RANGE_UNIT}))?{ASCII_SPACE}+(?:and|to){ASCII_SPACE}")
 _RANGE_LEADS = frozenset({"between", "from"})
 
 
