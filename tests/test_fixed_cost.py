@@ -44,3 +44,73 @@ def test_a_long_run_without_a_cue_word_is_still_noted_as_cut() -> None:
     reference.sentences  # noqa: B018 - what the full pass read
     assert [e["kind"] for e in errors] == ["long-sentence"]
     assert errors == reference.notes
+
+
+# -- numbers: a text with no core word, digit or currency sign has no quantity --------------------------------
+
+FIGURELESS = [
+    "The bakery on the corner opened early and its bread ran out by noon.",
+    "Officials met on Tuesday; nothing was decided, said a spokeswoman.",
+    "“We are not worried,” the mayor told reporters at the town hall.",
+]
+WITH_FIGURES = [
+    "Police said 12 people were hurt when the stand fell.",
+    "Several hundred fans waited outside, and dozens were turned away.",
+    "The fire killed at least three people, according to the brigade.",
+    "It cost £4 mln, up from about $3.5 mln.",
+]
+
+
+def test_a_text_without_a_figure_skips_the_number_scan_and_the_full_pattern_agrees(monkeypatch) -> None:
+    from factrules.matchers import number
+
+    for text in FIGURELESS:
+        assert list(number.SCAN.finditer(text)) == []  # the full pattern, at every position
+    with monkeypatch.context() as patched:
+        patched.setattr(number, "_hits", _must_not_run)
+        for text in FIGURELESS:
+            assert number.scan(Document(path="d", text=text), exact=False) == []
+
+
+def test_a_text_with_figures_is_scanned_as_before(monkeypatch) -> None:
+    from factrules.matchers import number
+
+    for text in WITH_FIGURES:
+        kept = number.scan(Document(path="d", text=text), exact=False)
+        every = number.scan(Document(path="d", text=text), exact=True)
+        # what the eventless scan keeps is what the full scan finds, less exact figures with no event
+        assert kept == [q for q in every if q in kept]
+        assert all(q.kind != "exact" or q.event for q in kept)
+    assert number.scan(Document(path="d", text=WITH_FIGURES[0]), exact=True)
+
+
+def _must_not_run(*args, **kwargs):
+    raise AssertionError("the full scan ran")
+
+
+# -- pattern rules: a document holding none of their prefilter words visits none ------------------------------
+
+def test_pattern_group_without_a_prefilter_word_returns_before_choosing_rules(monkeypatch) -> None:
+    from factrules.matchers.pattern import PatternGroup
+
+    (group,) = [g for g in engine()._stages["sentence"] if isinstance(g, PatternGroup)]
+    document = Document(path="d", text="The company sold its unit to a rival from the next town.\n")
+    assert group.index.hits(document) == {}
+    full = [(m.rule["id"], x.start, x.end) for m in group.matchers for x in m.find_in(document, None)]
+    assert full == []  # every rule run over the whole text, no prefilter: nothing either
+    with monkeypatch.context() as patched:
+        patched.setattr(group, "_visited", _must_not_run)
+        assert list(group.find(document)) == []
+
+
+# -- weekday consistency: copy with fewer than two different weekdays has no mention to compare ---------------
+
+def test_weekday_consistency_without_two_weekdays_reads_no_mention(monkeypatch) -> None:
+    from factrules.matchers import consistency_dates
+
+    for text in (FIGURELESS[0], FIGURELESS[1], "The vote is on Friday. Friday's vote was close."):
+        with monkeypatch.context() as patched:
+            patched.setattr(consistency_dates, "_PATTERNS", None)  # any search for a mention would fail
+            assert consistency_dates._mentions(Document(path="d", text=text)) == []
+    both = Document(path="d", text="The vote is on Friday. Thursday's vote was close.")
+    assert [m.weekday for m in consistency_dates._mentions(both)] == [4, 3]

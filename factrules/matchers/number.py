@@ -1303,6 +1303,11 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
     word_starts = None
     if not exact:  # then ``lowered`` is the lower-cased text
         word_starts, cues = _word_and_cue_starts(lower)
+        if not word_starts and _DIGIT_RUN.search(lower) is None:
+            # ``_CORE`` matches only at a core word, a digit or a currency sign (``_core_starts``): with none in
+            # the text there is no hit, and no quantity (a short story with no figure, a title, a caption)
+            _last = (document, text, exact, [])
+            return _last[3]
     candidates: list[_Candidate] = []
     for hit in _hits(text, lower, None if exact else cues, word_starts):
         if not exact and hit.lastgroup == "num" and hit.start("num") == hit.start():
@@ -1391,8 +1396,15 @@ class NumberMatcher(Matcher):
 class NumberGroup(MatcherGroup):
     """Every number rule reads the same cached scan of the document."""
 
+    def __init__(self, matchers: Sequence[Matcher]) -> None:
+        super().__init__(matchers)
+        #: whether a rule reports exact figures (then the scan keeps them all): known once, not per document
+        self.exact = any("exact" in m.classes for m in self.matchers)  # type: ignore[attr-defined]
+
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match]]:
-        quantities = scan(document, exact=any("exact" in m.classes for m in self.matchers))  # type: ignore[attr-defined]
+        quantities = scan(document, exact=self.exact)
+        if not quantities:
+            return
         for matcher in self.matchers:
             assert isinstance(matcher, NumberMatcher)
             for quantity in quantities:
