@@ -204,12 +204,15 @@ class Engine:
         deadline = time.perf_counter() + budget
         #: rules not run, or cut short, because the document's time budget ran out
         unfinished: list[str] = []
+        clock, run_group = time.perf_counter, self._run_group
         for stage in ("sentence", "document"):
-            for group in self._stages.get(stage, []):
-                if time.perf_counter() > deadline:
+            for group in self._stages.get(stage, ()):
+                if clock() > deadline:
                     unfinished.extend(self._rule_of[id(m)].full_id for m in group.matchers)
                     continue
-                findings.extend(self._run_group(group, document, findings, errors, deadline, unfinished))
+                found = run_group(group, document, findings, errors, deadline, unfinished)
+                if found:  # most groups on most documents find nothing
+                    findings.extend(found)
             if stage == "sentence":
                 # only the phrase, pattern and near passes read the spaced copy (made again if a
                 # document-stage plugin asks): the document stage, with every finding held, does without it
@@ -222,9 +225,13 @@ class Engine:
         # and they must not keep a (possibly huge) document alive after it
         if self._sentences[0] is document:
             self._sentences = (None, {}, {})
-        findings = _sorted_unique(findings)
-        assign_fingerprints(findings)
-        errors.extend(document.notes)
+        if findings:
+            findings = _sorted_unique(findings)
+            assign_fingerprints(findings)
+        else:
+            findings = []  # a new list, as sorting gave (a hook may have returned a tuple, or its own list)
+        if document.notes:
+            errors.extend(document.notes)
         if unfinished:
             errors.append(_budget_error(document, budget, unfinished))
         return findings, errors

@@ -114,3 +114,57 @@ def test_weekday_consistency_without_two_weekdays_reads_no_mention(monkeypatch) 
             assert consistency_dates._mentions(Document(path="d", text=text)) == []
     both = Document(path="d", text="The vote is on Friday. Thursday's vote was close.")
     assert [m.weekday for m in consistency_dates._mentions(both)] == [4, 3]
+
+
+# -- near: a text holding none of the words every ``b`` term holds is done before any setup -------------------
+
+NEAR_TEXTS = [
+    "The council met on time and voted to approve the budget.",
+    "Officials denied that the group was behind the attack.",
+    "She denied any involvement, her lawyer said.",
+]
+
+
+def test_near_returns_early_only_when_no_b_term_can_be_in_the_text(monkeypatch) -> None:
+    from factrules.matchers import near as near_module
+
+    matchers = [r.matcher for r in engine().rules if isinstance(r.matcher, near_module.NearMatcher)]
+    assert matchers
+    for matcher in matchers:
+        for text in NEAR_TEXTS:
+            document = Document(path="d", text=text)
+            absent = matcher.second_index.absent(document)
+            if absent:
+                assert list(matcher.second_index.matches(document)) == []
+                assert matcher.second.search(text) is None  # the term regex itself, over the whole text
+            quick = [(x.start, x.end) for x in matcher.find(document)]
+            with monkeypatch.context() as patched:
+                patched.setattr(near_module, "USE_TERM_INDEX", False)
+                assert [(x.start, x.end) for x in matcher.find(Document(path="d", text=text))] == quick
+    assert any(m.second_index.absent(Document(path="d", text=NEAR_TEXTS[0])) for m in matchers)
+    assert not any(m.second_index.absent(Document(path="d", text=NEAR_TEXTS[1])) for m in matchers)
+
+
+# -- spelling: a document whose names hold no token to compare cannot vary ------------------------------------
+
+def test_spelling_gate_without_a_comparable_token_agrees_with_the_full_index() -> None:
+    from factrules.matchers.consistency_spelling import indexed_groups
+    from factrules.matchers.name_evidence import Lexicon
+    from factrules.matchers.spelling_gate import could_vary
+
+    lexicon = Lexicon((), ())
+    for text in ("The company sold its unit.", "The BBC and the UN met.", "In the end, it rained.",
+                 "Maria Okonkwo spoke. Later, Maria Okonkow left.", "Anna Smith met Anna Smyth."):
+        if not could_vary(text, lexicon):
+            assert indexed_groups(text, lexicon) == [], text
+    assert could_vary("Maria Okonkwo spoke. Later, Maria Okonkow left.", lexicon)
+    assert not could_vary("The company sold its unit.", lexicon)
+
+
+# -- the engine: a check with no finding still gives a new list --------------------------------------------------
+
+def test_a_check_without_findings_gives_a_list_even_when_a_hook_gives_a_tuple(monkeypatch) -> None:
+    checker = build_engine(Options(), Config())
+    monkeypatch.setattr(checker.registry, "post_process", lambda document, findings: ())
+    findings, errors = checker.check(Document(path="d", text="The company sold its unit.\n"))
+    assert findings == [] and isinstance(findings, list) and errors == []

@@ -329,7 +329,10 @@ def _holds_any(text: str, chars: str) -> bool:
     """Does ``text`` hold any of ``chars``?  One ``in`` per character: each is a C search (at once false
     for a character wider than any of the text's), several times faster than a regex character class,
     which tests every character of the text in turn."""
-    return any(char in text for char in chars)
+    for char in chars:  # a loop, not ``any`` over a generator: most texts hold none, and it is asked per story
+        if char in text:
+            return True
+    return False
 
 _NOUN_EVENT = {"dead": "killed", "wounded": "wounded", "injured": "wounded", "death": "killed",
                "fatality": "killed", "casualty": "casualties", "body": "killed"}
@@ -1296,7 +1299,7 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
         return last_quantities
     lower = text.lower()
     lowered: str | None = lower
-    if len(lowered) != len(text) or _holds_any(text, _FOLD_TRAPS):
+    if len(lowered) != len(text) or not text.isascii() and _holds_any(text, _FOLD_TRAPS):  # the traps: not ASCII
         lowered = None
         exact = True  # the quick test for event words reads the lower-cased text
     cues: Sequence[int] = ()
