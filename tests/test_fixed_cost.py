@@ -164,7 +164,55 @@ def test_spelling_gate_without_a_comparable_token_agrees_with_the_full_index() -
 # -- the engine: a check with no finding still gives a new list --------------------------------------------------
 
 def test_a_check_without_findings_gives_a_list_even_when_a_hook_gives_a_tuple(monkeypatch) -> None:
-    checker = build_engine(Options(), Config())
+    checker = engine()
     monkeypatch.setattr(checker.registry, "post_process", lambda document, findings: ())
     findings, errors = checker.check(Document(path="d", text="The company sold its unit.\n"))
     assert findings == [] and isinstance(findings, list) and errors == []
+
+
+# -- the engine asks each group for its first pair itself: the same findings and errors as ``_run_group`` -----
+
+class _Scripted:
+    """A group that yields ``pairs`` and then raises ``error`` (if any), as a matcher kind's group might."""
+
+    def __init__(self, matchers: list, pairs: list, error: Exception | None = None) -> None:
+        self.matchers, self.pairs, self.error = matchers, pairs, error
+
+    def find(self, document, prior=()):
+        yield from self.pairs
+        if self.error is not None:
+            raise self.error
+
+
+def test_first_pair_in_the_engine_gives_what_the_whole_group_run_gives() -> None:
+    import pytest
+
+    from factrules.engine import RuleCrash
+    from factrules.matchers.base import Match, RuleTimeout
+
+    shared = engine()
+    checker = Engine(shared.packs, shared.registry, shared.settings)  # its own: its groups are replaced below
+    rule = checker.rules[0]
+    text = "The company sold its unit. Its rival bought it.\n"
+    pair = (rule.matcher, Match(4, 11))
+    scripts = [
+        [],
+        [pair],
+        [pair, (rule.matcher, Match(16, 20))],
+        [pair, (rule.matcher, RuleTimeout("one rule ran out of time"))],
+    ]
+    for pairs in scripts:
+        for error in (None, RuleTimeout("out of time")):
+            checker._stages = {"sentence": [_Scripted([rule.matcher], pairs, error)], "document": []}
+            findings, errors = checker.check(Document(path="d", text=text))
+            slow_errors: list = []
+            slow = checker._run_group(_Scripted([rule.matcher], pairs, error), Document(path="d", text=text), [],
+                                      slow_errors)
+            assert [(f.start, f.end, f.rule) for f in findings] == [(f.start, f.end, f.rule) for f in slow]
+            assert [e["message"] for e in errors] == [e["message"] for e in slow_errors]
+    checker._stages = {"sentence": [_Scripted([rule.matcher], [], ValueError("a bug"))], "document": []}
+    with pytest.raises(RuleCrash, match="a bug"):
+        checker.check(Document(path="d", text=text))
+    checker._stages = {"sentence": [_Scripted([rule.matcher], [pair], ValueError("a bug"))], "document": []}
+    with pytest.raises(RuleCrash, match="a bug"):
+        checker.check(Document(path="d", text=text))
