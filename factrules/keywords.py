@@ -184,6 +184,10 @@ class PhraseIndex:
             # no phrase can be in the text: a few substring tests in C instead of the pass (and the spaced copy)
             return iter(())
         if self.spaced_required is not None and not _holds_any(folded, self.spaced_required):
+            if len(folded) <= CHUNK and next(self._automaton.iter(folded), None) is None:
+                # no phrase anywhere (most short copy): the automaton's first step says so, without the setup
+                # of a pass; only for a text of one piece, which the automaton's own copy of it keeps small
+                return iter(())
             return self._matches(document.text, folded, None)
         found = spaced(document)
         if found is None:

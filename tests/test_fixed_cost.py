@@ -216,3 +216,22 @@ def test_first_pair_in_the_engine_gives_what_the_whole_group_run_gives() -> None
     checker._stages = {"sentence": [_Scripted([rule.matcher], [pair], ValueError("a bug"))], "document": []}
     with pytest.raises(RuleCrash, match="a bug"):
         checker.check(Document(path="d", text=text))
+
+
+# -- phrases: a short text where the automaton's first step finds nothing has no phrase -----------------------
+
+def test_phrase_index_quick_nothing_agrees_with_the_full_pass() -> None:
+    from factrules.document import fold
+    from factrules.matchers.phrase import PhraseGroup
+
+    (group,) = [g for g in engine()._stages["sentence"] if isinstance(g, PhraseGroup)]
+    indexes = [index for index in group._indexes if index is not None and index.usable]
+    assert indexes
+    for text in ("The company sold its unit.\n", "Prices will probably rise, and perhaps soon.",
+                 "It is likely that the deal, reportedly worth less, closes.", "Nothing to hedge here at all."):
+        document = Document(path="d", text=text)
+        for index in indexes:
+            quick = list(index.matches(document))
+            full = list(index._matches(text, fold(text), None))  # the pass itself, with no shortcut
+            assert quick == full, text
+    assert list(indexes[0].matches(Document(path="d", text="Prices will probably rise.")))
