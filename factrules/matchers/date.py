@@ -425,16 +425,19 @@ class DateGroup(MatcherGroup):
     """One scan of the candidate regex for every date rule; each rule keeps the families it reports."""
 
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match]]:
-        matchers = [m for m in self.matchers if isinstance(m, DateMatcher)]
-        if not matchers:
-            return
-        text = document.text
-        day = document.metadata.get("date")
-        if isinstance(day, dt.datetime):
-            day = day.date()
-        if not isinstance(day, dt.date):
-            day = None
-        for hit in candidates(lowered(text)):
+        matchers: list[DateMatcher] | None = None
+        day = None
+        # the rules and the article's date are read at the first candidate: most short copy has none
+        for hit in candidates(lowered(document.text)):
+            if matchers is None:
+                matchers = [m for m in self.matchers if isinstance(m, DateMatcher)]
+                day = document.metadata.get("date")
+                if isinstance(day, dt.datetime):
+                    day = day.date()
+                if not isinstance(day, dt.date):
+                    day = None
+            if not matchers:
+                return
             resolutions: dict[bool, Resolution | None] = {}
             for matcher in matchers:
                 flag = matcher.same_weekday_today

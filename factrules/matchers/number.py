@@ -332,7 +332,10 @@ def _holds_any(text: str, chars: str) -> bool:
     """Does ``text`` hold any of ``chars``?  One ``in`` per character: each is a C search (at once false
     for a character wider than any of the text's), several times faster than a regex character class,
     which tests every character of the text in turn."""
-    return any(char in text for char in chars)
+    for char in chars:  # a loop, not ``any`` over a generator: most texts hold none, and it is asked per story
+        if char in text:
+            return True
+    return False
 
 _NOUN_EVENT = {"dead": "killed", "wounded": "wounded", "injured": "wounded", "death": "killed",
                "fatality": "killed", "casualty": "casualties", "body": "killed"}
@@ -1299,13 +1302,18 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
         return last_quantities
     lower = text.lower()
     lowered: str | None = lower
-    if len(lowered) != len(text) or _holds_any(text, _FOLD_TRAPS):
+    if len(lowered) != len(text) or not text.isascii() and _holds_any(text, _FOLD_TRAPS):  # the traps: not ASCII
         lowered = None
         exact = True  # the quick test for event words reads the lower-cased text
     cues: Sequence[int] = ()
     word_starts = None
     if not exact:  # then ``lowered`` is the lower-cased text
         word_starts, cues = _word_and_cue_starts(lower)
+        if not word_starts and _DIGIT_RUN.search(lower) is None:
+            # ``_CORE`` matches only at a core word, a digit or a currency sign (``_core_starts``): with none in
+            # the text there is no hit, and no quantity (a short story with no figure, a title, a caption)
+            _last = (document, text, exact, [])
+            return _last[3]
     candidates: list[_Candidate] = []
     for hit in _hits(text, lower, None if exact else cues, word_starts):
         if not exact and hit.lastgroup == "num" and hit.start("num") == hit.start():
@@ -1394,8 +1402,15 @@ class NumberMatcher(Matcher):
 class NumberGroup(MatcherGroup):
     """Every number rule reads the same cached scan of the document."""
 
+    def __init__(self, matchers: Sequence[Matcher]) -> None:
+        super().__init__(matchers)
+        #: whether a rule reports exact figures (then the scan keeps them all): known once, not per document
+        self.exact = any("exact" in m.classes for m in self.matchers)  # type: ignore[attr-defined]
+
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match]]:
-        quantities = scan(document, exact=any("exact" in m.classes for m in self.matchers))  # type: ignore[attr-defined]
+        quantities = scan(document, exact=self.exact)
+        if not quantities:
+            return
         for matcher in self.matchers:
             assert isinstance(matcher, NumberMatcher)
             for quantity in quantities:
