@@ -40,6 +40,7 @@ from factrules.attribution import (
     tokenize,
 )
 from factrules.matchers.base import Match, Matcher, RuleError
+from factrules.segment import MAX_SENTENCE
 
 #: The kind of a clause not analysed because no vague word is near it (see ``AttributionMatcher._worth``).
 ATTRIBUTED = "attributed"
@@ -216,6 +217,10 @@ class AttributionMatcher(Matcher):
                 continue
             starts.append(start)
             words.append(word)
+        if not words and size <= MAX_SENTENCE:
+            # no cue, no clause: and the sentences need not be found (as they would be below, for nothing)
+            # when none can be long enough for finding them to add the document's "long-sentence" note
+            return
         sentences = document.sentences
         if not sentences:  # ``sentence_at`` reads the whole text as one sentence
             if words:

@@ -107,6 +107,8 @@ def _mentions(document: Any) -> list[_Mention]:
     text = document.text
     found: dict[int, _Mention] = {}
     windows = _windows(text) if names_two_weekdays(document) else []
+    if not windows:
+        return []  # most copy: no two different weekdays
     hits = (hit for start, end in windows for pattern in _PATTERNS for hit in pattern.finditer(text, start, end))
     for hit in hits:
         event = _event(hit)

@@ -8,7 +8,6 @@ by edit distance.  The document is scanned once; names repeat, so a name's token
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,7 +76,7 @@ _ASCII_NAME = rxcache.compile_re(
 #: characters past ASCII that the twin reads as ``_NAME`` does: none is a letter, mark or digit (a test checks
 #: each against ``regex``), and none is the curly apostrophe or U+2010, which the twin names itself
 TWIN_PUNCTUATION = "‘“”„‹›«»–—―‑‒…•·′″\u00a0\u2009\u202f\u2007£€¥¢°§¶†‡©®™"
-_BEYOND_TWIN = re.compile("[^\x00-\x7f’‐" + TWIN_PUNCTUATION + "]")
+_BEYOND_TWIN = rxcache.compile_re("[^\x00-\x7f’‐" + TWIN_PUNCTUATION + "]")
 
 
 def _twin_reads(text: str) -> bool:

@@ -200,6 +200,8 @@ class PatternGroup(MatcherGroup):
 
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match | RuleTimeout]]:
         hits = self.index.hits(document) if self.index.keywords else None
+        if hits is not None and not hits and not self._unfiltered:
+            return  # ``_visited`` would give no rule: each is gated by prefilter words, and none is present
         use_starts = USE_LITERAL_STARTS and len(self.matchers) >= LITERAL_STARTS_MIN_RULES and self.starts.usable
         starts = self.starts.positions(document) if use_starts else None
         #: (keyword, window kind) -> the numbers of the spans holding it: rules share keywords ("said"), located once
