@@ -275,3 +275,45 @@ def test_folded_tokens_are_those_of_the_folded_stretch(text: str) -> None:
         if len(expected) != len(tokens.text):
             expected = [t.lower().replace("’", "'") for t in tokens.text]
         assert tokens.low == expected
+
+
+@pytest.mark.parametrize(("words", "text"), [
+    (None, "Some analysts' notes, they said; xanalyst said sources_ and o'some analyst sources told officials"),
+    (None, "Officially, the official-sources said so; others'd say otherwise, most of the people said"),
+    (["workers", "co-workers", "analysts"], "His co-workers said, and workers said; analysts-workers co-workers"),
+])
+def test_trigger_places_from_the_cue_pass_answer_as_the_window_search(words: list[str] | None, text: str) -> None:
+    """``_Places.within`` (the trigger words found once, in the cue pass) gives what ``_WordPlaces.within`` (a
+    pass over the window) gives, for every window: boundaries before the window, a word cut by its end, and
+    words found out of order inside a hyphenated word."""
+    from factrules.matchers.attribution import _WordPlaces
+
+    if words is None:
+        found = matcher()
+    else:
+        found = AttributionMatcher({"id": "t", "kind": "attribution", "options": {"verbs": ["said"],
+                                                                                   "group_nouns": words}})
+    folded = text.lower()
+    _, _, places = found._scan(folded)
+    reference = _WordPlaces(found.triggers)
+    assert places  # the texts hold trigger words
+    for start in range(len(folded)):
+        for end in range(start, len(folded) + 1):
+            assert places.within(start, end) == reference.within(folded, start, end), (start, end)
+
+
+@pytest.mark.parametrize("text", [
+    "The mill will close, the company said. It said so again.",         # no trigger word, no template: returns early
+    "The mill will close, the company said. There are rumours it will.",  # a template with no trigger word
+    "The mill will close, the company said. Analysts said it would.",     # a trigger word
+])
+def test_a_draft_without_trigger_words_or_templates_gives_what_reading_every_clause_gives(text: str) -> None:
+    """The early return of ``find`` (no trigger word and no template anchor in the draft) agrees with the
+    sentence-by-sentence path that reads every clause (the one taken when folding changes the text's length)."""
+    from factrules.document import Document
+
+    fast = [(m.start, m.end, m.data) for m in matcher().find(Document(path="t", text=text, metadata={}))]
+    slow_document = Document(path="t", text=text, metadata={})
+    slow_document.__dict__["folded"] = None  # as for a draft holding "İ": every clause read, none skipped
+    slow = [(m.start, m.end, m.data) for m in matcher().find(slow_document)]
+    assert fast == slow
