@@ -207,29 +207,40 @@ _CANDIDATE_WORDS = frozenset(
 )
 
 
+#: Going back through a reversed stretch: the separators (spaces, hyphens) before a word, then the word.
+_BACK_STEP = re.compile(r"[\s-]*([^\W_]*)")
+#: A word and the hyphens and letters joined to it (``[^\W_]`` is ``str.isalnum``).
+_WORD_REST = re.compile(r"(?:[^\W_]|-)*")
+
+
 def _run_start(low: str, at: int, floor: int) -> int:
     """The start of the run of candidate words that ends at the key at ``at`` (no further back than ``floor``).
 
     Inside a candidate, words are whole words of ``_CANDIDATE_WORDS`` or digits, split only by spaces or
     hyphens; so a candidate that reaches the key cannot start before the nearest word or separator that is
     not one of those, and the regex need not be tried at any word before it.
+
+    The run is read a word at a time, one C-level match of ``_BACK_STEP`` on the reversed stretch per word
+    (separators and word together), not a character at a time (``tests/test_dates.py`` keeps that loop and
+    holds this one to it).
     """
-    start = at
-    while start > floor:
-        cut = start
-        while cut > floor and (low[cut - 1].isspace() or low[cut - 1] == "-"):
-            cut -= 1
-        if cut == start or cut == floor:
-            return start if cut == start else floor
-        word_start = cut
-        while word_start > floor and low[word_start - 1].isalnum():
-            word_start -= 1
-        if word_start == floor:
+    back = low[floor:at][::-1]  # offset ``i`` in ``back`` is ``at - i`` in ``low``
+    size = len(back)
+    position = 0
+    while position < size:
+        step = _BACK_STEP.match(back, position)
+        cut = step.start(1)
+        if cut == position:
+            return at - position  # no separator before this word: the run starts at it
+        if cut == size:
             return floor
-        word = low[word_start:cut]
+        end = step.end()
+        if end == size:
+            return floor
+        word = low[at - end:at - cut]
         if word not in _CANDIDATE_WORDS and not word.isdigit():
-            return start
-        start = word_start
+            return at - position
+        position = end
     return floor
 
 
@@ -246,9 +257,7 @@ def candidates(low: str) -> Iterator[re.Match[str]]:
     for at in _key_hits(low):
         if at < done:
             continue
-        stop = min(length, at + _LOOKAHEAD)
-        while stop < length and (low[stop].isalnum() or low[stop] == "-"):
-            stop += 1  # never cut a word: "last week|end" must not match "last week"
+        stop = _WORD_REST.match(low, min(length, at + _LOOKAHEAD)).end()  # "last week|end" is not "last week"
         skip_to = 0
         floor = max(done, at - _LOOKBACK)
         for word in _WORD_START.finditer(low, _run_start(low, at, floor), stop):
