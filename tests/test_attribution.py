@@ -317,3 +317,29 @@ def test_a_draft_without_trigger_words_or_templates_gives_what_reading_every_cla
     slow_document.__dict__["folded"] = None  # as for a draft holding "İ": every clause read, none skipped
     slow = [(m.start, m.end, m.data) for m in matcher().find(slow_document)]
     assert fast == slow
+
+
+@pytest.mark.parametrize("text", [
+    "There is growing speculation, it is widely reported, and I’m told research has shown that amid rumours "
+    "studies suggest so; it is understood.",
+    "Amid claims and amid reports there have been fears: it was alleged, it is rumoured, widely praised.",
+    "It is also now widely expected; there are some ſpeculation and concerns that studies show it.",
+    "It is reportedly so, and it was claimedly true; studies have shownly more, amid rumoursome talk.",
+])
+def test_templates_searched_by_their_anchors_find_what_all_templates_find(text: str) -> None:
+    """``_no_source_in`` (only the templates whose anchor stands in the window) finds in every window what
+    the full ``no_source`` pattern finds there, words cut by the window's end and non-ASCII windows included."""
+    found = matcher()
+    folded = text.lower().replace("’", "'")
+    starts, words, _ = found._scan(folded)
+    cues = list(zip(starts, words, strict=True))
+    assert found.no_source is not None and cues
+    narrowed = 0
+    for start in range(len(text)):
+        for end in range(start, len(text) + 1):
+            pattern = found._no_source_in(folded, start, end, cues)
+            expected = [hit.span() for hit in found.no_source.finditer(text, start, end)]
+            assert ([] if pattern is None else [hit.span() for hit in pattern.finditer(text, start, end)]) == \
+                expected, (start, end)
+            narrowed += pattern is not found.no_source
+    assert narrowed  # the narrowed patterns were used
