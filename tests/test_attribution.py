@@ -343,3 +343,31 @@ def test_templates_searched_by_their_anchors_find_what_all_templates_find(text: 
                 expected, (start, end)
             narrowed += pattern is not found.no_source
     assert narrowed  # the narrowed patterns were used
+
+
+@pytest.mark.parametrize("pronouns", [False, True])
+def test_worth_reading_answers_as_the_window_search(pronouns: bool) -> None:
+    """``_worth`` (widest window first, trigger places from the cue pass) answers as searching the clause's own
+    window for trigger words (and pronouns, when one may refer back) does, for every cue of every sentence."""
+    from factrules.matchers.attribution import _WordPlaces
+
+    text = ("Shares fell, the company said. Some of the oil in storage, which the company said was sold, fell. "
+            "Officials from the ministry, speaking in the capital on a long, hot Tuesday afternoon, said so. "
+            "He said it would. Smith, a trader, said they expected more, and analysts told reporters as much.")
+    found = matcher()
+    folded = text.lower()
+    starts, words, places = found._scan(folded)
+    triggers, pronoun_words = _WordPlaces(found.triggers), _WordPlaces(found.pronoun_triggers)
+    from factrules.document import Document
+
+    document_spans = list(Document(path="t", text=text, metadata={}).sentences)
+    assert len(document_spans) == 5
+    checked = 0
+    for offset, word in zip(starts, words, strict=True):
+        span = next(s for s in document_spans if s[0] <= offset < s[1])
+        back = 80 if folded[max(span[0], offset - 3):offset].rstrip().endswith(",") else 40
+        window = (max(span[0], offset - back), min(span[1], offset + len(word) + 30))
+        expected = triggers.within(folded, *window) or pronouns and pronoun_words.within(folded, *window)
+        assert found._worth(folded, places, span, (offset, word), pronouns) == expected, (offset, word)
+        checked += expected
+    assert checked  # some clauses are worth reading

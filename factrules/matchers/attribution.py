@@ -387,13 +387,15 @@ class AttributionMatcher(Matcher):
         """Is a word that can make a source unverified within a few words of this cue (a clause word)?  Most
         reporting clauses ("the company said", "Smith said") have none, and need not be tokenised at all."""
         offset, word = cue
-        after = offset + len(word)
+        end = min(span[1], offset + len(word) + 30)
+        if not pronouns and not places.within(max(span[0], offset - 80), end):
+            return False  # no trigger word even in the widest window (and a window within it holds fewer)
         # the subject is the few words before the verb, or before a parenthetical that ends in a comma
         back = 80 if folded[max(span[0], offset - 3):offset].rstrip().endswith(",") else 40
-        window = (max(span[0], offset - back), min(span[1], after + 30))
-        if places.within(*window):
+        start = max(span[0], offset - back)
+        if places.within(start, end):
             return True
-        return pronouns and self._pronoun.within(folded, *window)
+        return pronouns and self._pronoun.within(folded, start, end)
 
     def _resolve(self, found: Source, records: list[tuple[int, Source]], number: int) -> None:
         """Give a pronoun (or "the aide") the kind of the latest earlier source it can refer to."""
