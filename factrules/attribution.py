@@ -219,7 +219,7 @@ class Analyzer:
                 break
             if word in lex.boundaries or word in lex.verbs or word in lex.auxiliaries:
                 break
-            if any(char.isdigit() for char in word):
+            if not word.isalpha() and any(char.isdigit() for char in word):  # a letter is never a digit
                 break
             if index < end - 1 and word.endswith(("ing", "ed")) and text[index].islower() and word not in DETERMINERS:
                 break  # "letting people tell": a verb before the noun, not a modifier of it

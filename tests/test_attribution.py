@@ -371,3 +371,23 @@ def test_worth_reading_answers_as_the_window_search(pronouns: bool) -> None:
         assert found._worth(folded, places, span, (offset, word), pronouns) == expected, (offset, word)
         checked += expected
     assert checked  # some clauses are worth reading
+
+
+def test_cues_are_grouped_by_sentence_in_order_found() -> None:
+    """``_cues`` hands each sentence its cues in the order found, sentences in order, also when the cues come
+    out of order (a longer word found after a shorter one inside it)."""
+    from array import array
+    from bisect import bisect_right
+
+    from factrules.document import Document
+
+    text = "Analysts said so. Traders said no. Dealers told us. Brokers said yes."
+    document = Document(path="t", text=text, metadata={})
+    sentences = list(document.sentences)
+    starts = array("q", [9, 27, 0, 44, 60, 18, 61])
+    words = ["said", "said", "analysts", "told", "said", "traders", "aid"]
+    number_of = [max(bisect_right([s for s, _ in sentences], at) - 1, 0) for at in starts]
+    expected = [(number, sentences[number], [(at, word) for at, word, n in zip(starts, words, number_of, strict=True)
+                                             if n == number])
+                for number in sorted(set(number_of))]
+    assert list(AttributionMatcher._cues(document, starts, words)) == expected
