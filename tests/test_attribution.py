@@ -391,3 +391,24 @@ def test_cues_are_grouped_by_sentence_in_order_found() -> None:
                                              if n == number])
                 for number in sorted(set(number_of))]
     assert list(AttributionMatcher._cues(document, starts, words)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The U.S. envoy’s aides, who asked not to be named, said Brown's plan would FAIL, according to Reuters.",
+    "İzmir’s dealers SAID.The lira would fall, they said—again.",
+    "ΟΔΥΣΣΕΑΣ·Β and ΑΣ said so too, it was said by them.",
+    "Analysts said it — “plainly” — twice: co-said, rock&roll, 3.5 percent",
+])
+def test_tokens_read_to_the_cue_then_completed_are_the_whole_tokens(text: str) -> None:
+    """``tokenize(..., whole=False)`` holds the tokens up to the cue's, as the whole tokenising has them, and
+    ``complete`` makes them the whole tokens, for a cue at every word of the sentence."""
+    from factrules.attribution import tokenize
+
+    for pivot in [match.start() for match in regex.finditer(r"(?<!\w)\w", text)]:
+        whole = tokenize(text, 0, len(text), pivot)
+        partial = tokenize(text, 0, len(text), pivot, whole=False)
+        assert partial.pivot == whole.pivot
+        assert partial.text == whole.text[:len(partial.text)] and partial.low == whole.low[:len(partial.low)]
+        assert len(partial.text) == len(partial.low) >= min(len(whole.text), whole.pivot + 1)
+        partial.complete()
+        assert (partial.text, partial.low) == (whole.text, whole.low), pivot

@@ -504,7 +504,7 @@ class AttributionMatcher(Matcher):
         if offset - start > _BEFORE:  # the source phrase is near its verb: read only that far
             start = text.find(" ", offset - _BEFORE, offset) + 1 or offset
         end = min(span[1], offset + len(word) + _AFTER)
-        tokens = tokenize(text, start, end, offset)
+        tokens = tokenize(text, start, end, offset, whole=False)  # the rest only where a branch reads past the verb
         index = tokens.pivot
         if index >= len(tokens):
             return None
@@ -513,6 +513,7 @@ class AttributionMatcher(Matcher):
         all_caps = len(stretch) > 8 and stretch.upper() == stretch
         lex, low = self.lexicon, tokens.low
         if word == "according":
+            tokens.complete()
             if index + 1 < len(low) and low[index + 1] == "to":
                 phrase = self.analyzer.according(tokens, index + 1)
                 if phrase:
@@ -520,6 +521,7 @@ class AttributionMatcher(Matcher):
                                         is_common, opens)
             return None
         if word in lex.passive_verbs:
+            tokens.complete()
             by = next((i for i in range(index + 1, min(index + 5, len(low))) if low[i] == "by"), None)
             if by is not None:
                 phrase = self.analyzer.according(tokens, by)
@@ -541,6 +543,7 @@ class AttributionMatcher(Matcher):
                 if between and self.analyzer.names(tokens.text[between[0]:between[1]]):
                     found.kind = NAMED_PERSON  # "two officials, Otto Kahn and Ida Weiss, said": named after all
             return found
+        tokens.complete()
         phrase = self.analyzer.after(tokens, index)
         if phrase:
             return self._source(tokens, phrase, (index, phrase[1] - 1), offset, tokens.text[index], all_caps,
