@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 import ahocorasick
 import regex
 
-from factrules.acscan import iter_text
+from factrules.acscan import CHUNK, iter_text
 from factrules.attribution import (
     ANONYMOUS,
     NAMED_PERSON,
@@ -254,10 +254,11 @@ class AttributionMatcher(Matcher):
         for word in self.keywords:
             self._automaton.add_word(word, word)
         self._automaton.make_automaton()
-        #: the document's one pass: the cue words and the trigger words, each as (word, is a cue, is a trigger)
+        #: the document's one pass: the cue words and the trigger words, each as (word, its length - 1, is a cue,
+        #: is a trigger)
         self._scanner = ahocorasick.Automaton()
         for word in self.keywords | self.triggers:
-            self._scanner.add_word(word, (word, word in self.keywords, word in self.triggers))
+            self._scanner.add_word(word, (word, len(word) - 1, word in self.keywords, word in self.triggers))
         self._scanner.make_automaton()
 
     # -- the pass --------------------------------------------------------------------------------------------
@@ -272,8 +273,10 @@ class AttributionMatcher(Matcher):
         starts = array("q")
         words: list[str] = []
         places = _Places()
-        for end, (word, cue, trigger) in iter_text(self._scanner, text):
-            start = end - len(word) + 1
+        # the automaton's own iterator where the text fits one piece: no generator step between it and this loop
+        hits = self._scanner.iter(text) if size <= CHUNK else iter_text(self._scanner, text)
+        for end, (word, back, cue, trigger) in hits:
+            start = end - back
             if trigger:
                 places.add(text, start, end + 1)
             if not cue or start and text[start - 1].isalnum() or end + 1 < size and text[end + 1].isalnum():

@@ -29,7 +29,7 @@ import regex
 
 from factrules import dates_resolve as cal
 from factrules import rxcache
-from factrules.acscan import iter_text
+from factrules.acscan import CHUNK, iter_text
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError
 from factrules.numbers_text import parse_number
 
@@ -160,7 +160,8 @@ def _key_hits(low: str) -> list[int]:
     """
     hits: set[int] = set()
     length = len(low)
-    for last, size in iter_text(_KEY_AUTOMATON, low):
+    # the automaton's own iterator where the text fits one piece: no generator step between it and this loop
+    for last, size in _KEY_AUTOMATON.iter(low) if length <= CHUNK else iter_text(_KEY_AUTOMATON, low):
         start, end = last + 1 - size, last + 1
         while start and low[start - 1].isalpha():
             start -= 1
