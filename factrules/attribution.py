@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 NAMED_PERSON = "named-person"
 NAMED_BODY = "named-body"
@@ -148,9 +149,15 @@ class Tokens:
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Character span of tokens ``first`` to ``last`` (inclusive): found again only for a reported clause."""
-        hits = [*TOKEN.finditer(self.source, self.offset, self.split),
-                *TOKEN.finditer(self.source, self.split, self.end)]
-        return hits[first].start(), hits[last].end()
+        return self._token(first).start(), self._token(last).end()
+
+    def _token(self, index: int) -> re.Match[str]:
+        """Token ``index`` found again, by a scan that stops at it (its side of the cue only)."""
+        if index < self.pivot:
+            found = TOKEN.finditer(self.source, self.offset, self.split)
+        else:
+            found, index = TOKEN.finditer(self.source, self.split, self.end), index - self.pivot
+        return next(islice(found, index, None))
 
 
 def _folded_tokens(tokens: list[str], source: str, start: int, end: int, cut: int) -> list[str]:

@@ -402,7 +402,7 @@ def test_cues_are_grouped_by_sentence_in_order_found() -> None:
 def test_tokens_read_to_the_cue_then_completed_are_the_whole_tokens(text: str) -> None:
     """``tokenize(..., whole=False)`` holds the tokens up to the cue's, as the whole tokenising has them, and
     ``complete`` makes them the whole tokens, for a cue at every word of the sentence."""
-    from factrules.attribution import tokenize
+    from factrules.attribution import TOKEN, tokenize
 
     for pivot in [match.start() for match in regex.finditer(r"(?<!\w)\w", text)]:
         whole = tokenize(text, 0, len(text), pivot)
@@ -412,3 +412,7 @@ def test_tokens_read_to_the_cue_then_completed_are_the_whole_tokens(text: str) -
         assert len(partial.text) == len(partial.low) >= min(len(whole.text), whole.pivot + 1)
         partial.complete()
         assert (partial.text, partial.low) == (whole.text, whole.low), pivot
+        found = [*TOKEN.finditer(text, 0, pivot), *TOKEN.finditer(text, pivot)]  # what span() used to read
+        for first in range(len(found)):
+            for last in range(first, len(found)):
+                assert partial.span(first, last) == (found[first].start(), found[last].end())
