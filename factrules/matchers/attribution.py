@@ -169,12 +169,14 @@ class _Places:
     pass per cue over its window.
     """
 
-    __slots__ = ("starts", "spans")
+    __slots__ = ("starts", "ends", "bounded")
 
     def __init__(self) -> None:
+        #: each occurrence's start, end and whether a word boundary follows it, in arrays (not a tuple each:
+        #: a 50 MB draft holds some 500,000 of them)
         self.starts = array("q")
-        #: (start, end, a boundary after it) of each occurrence, in the order of ``starts``
-        self.spans: list[tuple[int, int, bool]] = []
+        self.ends = array("q")
+        self.bounded = bytearray()
 
     def add(self, text: str, start: int, end: int) -> None:
         """Keep the occurrence ``text[start:end]`` if a word starts there (``end`` is past its last letter)."""
@@ -183,25 +185,28 @@ class _Places:
             if before.isalnum() or before in "_'":
                 return
         self.starts.append(start)
-        self.spans.append((start, end, end == len(text) or not (text[end].isalnum() or text[end] == "_")))
+        self.ends.append(end)
+        self.bounded.append(end == len(text) or not (text[end].isalnum() or text[end] == "_"))
 
     def done(self) -> None:
         """Sort the occurrences by start (found by end, they are out of order only inside a hyphenated word)."""
         starts = self.starts
-        if any(starts[index] > starts[index + 1] for index in range(len(starts) - 1)):
-            self.spans.sort()
-            self.starts = array("q", (start for start, _, _ in self.spans))
+        if any(map(gt, starts, islice(starts, 1, None))):
+            order = sorted(range(len(starts)), key=lambda index: (starts[index], self.ends[index]))
+            self.starts = array("q", (starts[index] for index in order))
+            self.ends = array("q", (self.ends[index] for index in order))
+            self.bounded = bytearray(self.bounded[index] for index in order)
 
     def __bool__(self) -> bool:
         return bool(self.starts)
 
     def within(self, start: int, end: int) -> bool:
-        spans = self.spans
-        for index in range(bisect_left(self.starts, start), len(spans)):
-            begin, stop, bounded = spans[index]
-            if begin >= end:
+        starts, ends, bounded = self.starts, self.ends, self.bounded
+        for index in range(bisect_left(starts, start), len(starts)):
+            if starts[index] >= end:
                 return False
-            if stop <= end and (bounded or stop == end):
+            stop = ends[index]
+            if stop <= end and (bounded[index] or stop == end):
                 return True
         return False
 
