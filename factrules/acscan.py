@@ -22,12 +22,17 @@ def iter_text(automaton: Any, text: str, chunk: int = CHUNK) -> Iterator[tuple[i
     Each slice starts ``longest word - 1`` characters before the ends it reports: the automaton's state
     at an end is the longest suffix of what it read that is a prefix of a word, never longer than the
     longest word, so that much lead-in gives the state (and the words ending there) of a pass from the
-    start of the text.
+    start of the text.  A text of one slice gets the automaton's own iterator, with no generator between
+    it and the caller (every story pays for several passes, and each hit for the step through it).
     """
+    if len(text) <= chunk:
+        return automaton.iter(text)  # type: ignore[no-any-return]
+    return _iter_slices(automaton, text, chunk)
+
+
+def _iter_slices(automaton: Any, text: str, chunk: int) -> Iterator[tuple[int, Any]]:
+    """``iter_text`` over a text longer than one slice."""
     size = len(text)
-    if size <= chunk:
-        yield from automaton.iter(text)
-        return
     lead = max(0, automaton.get_stats()["longest_word"] - 1)
     for low in range(0, size, chunk):
         begin = max(0, low - lead)
@@ -39,6 +44,14 @@ def iter_text(automaton: Any, text: str, chunk: int = CHUNK) -> Iterator[tuple[i
 
 def iter_range(automaton: Any, text: str, start: int, stop: int) -> Iterator[tuple[int, Any]]:
     """``automaton.iter(text, start, stop)`` (a pass that begins afresh at ``start``), without the copy of
-    the whole text: the ends are offsets in ``text``."""
-    for end, value in automaton.iter(text[start:stop]):
+    the whole text: the ends are offsets in ``text`` (from the start, the automaton's own iterator: they
+    are already)."""
+    if not start:
+        return automaton.iter(text[:stop])  # type: ignore[no-any-return]
+    return _shifted(automaton.iter(text[start:stop]), start)
+
+
+def _shifted(hits: Iterator[tuple[int, Any]], start: int) -> Iterator[tuple[int, Any]]:
+    """``hits`` with ``start`` added to each end."""
+    for end, value in hits:
         yield end + start, value

@@ -6,7 +6,6 @@ explain command), so neither front-end imports the other.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +61,7 @@ def find_rule(packs: list[Pack], rule_id: str) -> Rule:
         raise UsageError(f"no rule '{rule_id}': no pack '{pack_name}' is loaded (add `{how}`, or list the file "
                          "under `rules:` in .factrules.yaml)")
     ids = [rule.full_id for pack in packs for rule in pack.rules]
+    import difflib  # imported here, not at module load: only this message needs it
     nearest = difflib.get_close_matches(rule_id, ids, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(n) for n in nearest)}?" if nearest else " (see `factrules rules list`)"
     raise UsageError(f"no rule '{rule_id}'{hint}")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import bisect
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from factrules import rxcache, segment
 from factrules.spans import Spans
@@ -20,6 +20,38 @@ from factrules.spans import Spans
 #: where ``keywords.spaced`` keeps a document's spaced copy of its folded text (released with it)
 SPACED_ATTRIBUTE = "_factrules_spaced"
 _LINE_BREAK = rxcache.compile(r"\r\n|\r|\n")
+_T = TypeVar("_T")
+
+
+class cached(Generic[_T]):
+    """``functools.cached_property`` without its lock: computed on first read, kept in the instance's
+    ``__dict__`` (where later reads find it without calling this), dropped by ``Document.release``.
+
+    Python 3.11's ``cached_property`` takes one ``RLock``, shared by every instance, on each first read; a
+    document reads several of these once each, and on a short story that locking was a visible part of the
+    check.  Python 3.12 dropped the lock for the same reason.  Two threads reading one new document may both
+    compute a value: both are equal, and the last one is kept.
+    """
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name: str = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> cached[_T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 def fold(text: str) -> str:
@@ -67,7 +99,7 @@ class Document:
             return at, at
         return self.offsets[start], self.offsets[end - 1] + 1
 
-    @cached_property
+    @cached
     def _line_starts(self) -> array[int]:
         """Where each source line starts: an array, 8 bytes a line, not a list of integer objects.
 
@@ -99,7 +131,7 @@ class Document:
         return source[begin:end].rstrip("\r\n")
 
     # -- segmentation (computed once, on first use) ------------------------
-    @cached_property
+    @cached
     def folded(self) -> str | None:
         """The text lower-cased, curly apostrophes straightened; ``None`` if that would change its length.
 
@@ -118,14 +150,16 @@ class Document:
         The engine calls this once its matchers are done: on a huge draft the folded copy is as large as the
         text, the sentence, paragraph and line lists are larger, and the check is at its fullest after them.
         """
+        cache = self.__dict__
         for name in names or self._RELEASED:
-            self.__dict__.pop(name, None)
+            if name in cache:  # a test, not ``pop(name, None)``: most are not there, and this runs per document
+                del cache[name]
 
-    @cached_property
+    @cached
     def paragraphs(self) -> Spans:
         return Spans(segment.paragraphs(self.text))
 
-    @cached_property
+    @cached
     def sentences(self) -> Spans:
         spans, cut = segment.split_sentences(self.text, self.paragraphs)
         if cut and not any(note["kind"] == "long-sentence" for note in self.notes):  # made again: noted once
@@ -138,11 +172,11 @@ class Document:
         self.notes.append({"path": self.path, "kind": kind, "severity": severity,
                            "message": f"{self.path}: {message}"})
 
-    @cached_property
+    @cached
     def quotes(self) -> Spans:
         return Spans(segment.quotations(self.text, self.paragraphs))
 
-    @cached_property
+    @cached
     def _sentence_starts(self) -> array[int]:
         return self.sentences.starts
 
@@ -154,7 +188,7 @@ class Document:
         index = bisect.bisect_right(self._sentence_starts, offset) - 1
         return sentences[index if index > 0 else 0]
 
-    @cached_property
+    @cached
     def _paragraph_starts(self) -> array[int]:
         return self.paragraphs.starts
 
@@ -165,7 +199,7 @@ class Document:
         index = max(bisect.bisect_right(starts, offset) - 1, 0)
         return self.paragraphs[index]
 
-    @cached_property
+    @cached
     def _quote_starts(self) -> array[int]:
         return self.quotes.starts
 

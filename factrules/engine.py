@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from factrules import rxcache
@@ -74,6 +76,9 @@ def _compile_settings(settings: Settings) -> tuple[Selection | None, frozenset[s
     return (select, frozenset(settings.select or ()), compile_selection(tuple(settings.ignore), "ignore"),
             compile_selection(tuple(settings.enable), "enable"))
 
+
+#: what ``next`` gives for a group with no pair
+_NO_PAIR: Any = object()
 
 _compiled_settings = lru_cache(maxsize=16)(_compile_settings)
 
@@ -204,12 +209,23 @@ class Engine:
         deadline = time.perf_counter() + budget
         #: rules not run, or cut short, because the document's time budget ran out
         unfinished: list[str] = []
+        clock = time.perf_counter
         for stage in ("sentence", "document"):
-            for group in self._stages.get(stage, []):
-                if time.perf_counter() > deadline:
+            for group in self._stages.get(stage, ()):
+                if clock() > deadline:
                     unfinished.extend(self._rule_of[id(m)].full_id for m in group.matchers)
                     continue
-                findings.extend(self._run_group(group, document, findings, errors, deadline, unfinished))
+                # the group's first pair is asked for here: most groups on most documents have none, and are
+                # then done without a call to ``_run_group`` and its bookkeeping (nine groups, every document)
+                try:
+                    pairs = iter(group.find(document, findings))
+                    first = next(pairs, _NO_PAIR)
+                except Exception as error:
+                    self._group_failed(group, document, errors, error)
+                    continue
+                if first is not _NO_PAIR:
+                    findings.extend(self._run_group(group, document, findings, errors, deadline, unfinished,
+                                                    chain((first,), pairs)))
             if stage == "sentence":
                 # only the phrase, pattern and near passes read the spaced copy (made again if a
                 # document-stage plugin asks): the document stage, with every finding held, does without it
@@ -222,32 +238,46 @@ class Engine:
         # and they must not keep a (possibly huge) document alive after it
         if self._sentences[0] is document:
             self._sentences = (None, {}, {})
-        findings = _sorted_unique(findings)
-        assign_fingerprints(findings)
-        errors.extend(document.notes)
+        if findings:
+            findings = _sorted_unique(findings)
+            assign_fingerprints(findings)
+        else:
+            findings = []  # a new list, as sorting gave (a hook may have returned a tuple, or its own list)
+        if document.notes:
+            errors.extend(document.notes)
         if unfinished:
             errors.append(_budget_error(document, budget, unfinished))
         return findings, errors
 
+    def _group_failed(self, group: MatcherGroup, document: Document, errors: list[dict[str, Any]],
+                      error: Exception) -> list[Finding]:
+        """A group's ``find`` raised ``error``: a timeout skips its rules (listed in ``errors``), no finding;
+        anything else is a plugin matcher's bug, raised as a ``RuleCrash`` naming the rules (the caller decides)."""
+        if isinstance(error, RuleTimeout):
+            for matcher in group.matchers:
+                errors.append(_timeout_error(self._rule_of[id(matcher)], document, str(error)))
+            return []
+        raise RuleCrash(document.path, [self._rule_of[id(m)] for m in group.matchers], error) from error
+
     def _run_group(
         self, group: MatcherGroup, document: Document, prior: list[Finding], errors: list[dict[str, Any]],
         deadline: float = float("inf"), unfinished: list[str] | None = None,
+        found_pairs: Iterable[tuple[Matcher, Any]] | None = None,
     ) -> list[Finding]:
-        """One group's findings; past ``deadline`` it stops taking matches and lists its rules in ``unfinished``."""
+        """One group's findings; past ``deadline`` it stops taking matches and lists its rules in ``unfinished``.
+
+        ``found_pairs``: what ``group.find(document, prior)`` gives, when the caller has already called it.
+        """
         pairs: list[tuple[Matcher, Any]] = []
         cut_short = False
         try:
-            for pair in group.find(document, prior):
+            for pair in group.find(document, prior) if found_pairs is None else found_pairs:
                 pairs.append(pair)
                 if time.perf_counter() > deadline:
                     cut_short = True
                     break
-        except RuleTimeout as error:
-            for matcher in group.matchers:
-                errors.append(_timeout_error(self._rule_of[id(matcher)], document, str(error)))
-            return []
-        except Exception as error:  # a plugin matcher's bug: name the rule, let the caller decide
-            raise RuleCrash(document.path, [self._rule_of[id(m)] for m in group.matchers], error) from error
+        except Exception as error:
+            return self._group_failed(group, document, errors, error)
         if not pairs:  # most groups on most documents (and never cut short): none of the bookkeeping below
             return []
         found = []

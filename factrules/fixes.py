@@ -10,7 +10,6 @@ old file or the new one, never half of each.  Nothing outside the suggested span
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ class FilePlan:
     bom: bool
 
     def diff(self) -> str:
+        import difflib  # imported here, not at module load: only a diff needs it
         return "".join(difflib.unified_diff(self.before.splitlines(keepends=True),
                                             self.after.splitlines(keepends=True),
                                             fromfile=f"a/{self.path.lstrip('/')}",

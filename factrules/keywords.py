@@ -18,6 +18,7 @@ from itertools import accumulate
 import ahocorasick
 import regex
 
+from factrules import rxcache
 from factrules.acscan import iter_range, iter_text
 from factrules.document import SPACED_ATTRIBUTE, Document, fold
 from factrules.matchers.base import phrase_key
@@ -26,9 +27,9 @@ from factrules.segment import SPACE_CHARS
 #: characters of text ``StartIndex`` lists the places of at a time
 CHUNK = 1 << 18
 _TO_SPACE = str.maketrans(dict.fromkeys(SPACE_CHARS, " "))
-_RUNS = re.compile("  +")
+_RUNS = rxcache.compile_re("  +")
 #: the same runs found in the folded text, before its whitespace is made spaces (``Spaced._build``)
-_SPACE_RUNS = re.compile("[" + re.escape(SPACE_CHARS) + "]{2,}")
+_SPACE_RUNS = rxcache.compile_re("[" + re.escape(SPACE_CHARS) + "]{2,}")
 _REGEX_WORD = regex.compile(r"\w")
 #: character -> whether the ``regex`` module's ``\w`` matches it (the phrase boundaries ``(?<!\w)``, ``(?!\w)``)
 _REGEX_WORD_CACHE: dict[str, bool] = {}
@@ -165,6 +166,14 @@ class PhraseIndex:
                 self._automaton.add_word(phrase, (phrase, len(phrase)))
             self._automaton.make_automaton()
 
+    def absent(self, document: Document) -> bool:
+        """True when no phrase can be in the text, by a few substring tests of its folded copy (``required``):
+        ``matches`` would give nothing.  False is no proof of a match."""
+        if self.required is None or not self.usable:
+            return False
+        folded = document.folded
+        return folded is not None and not _holds_any(folded, self.required)
+
     def matches(self, document: Document) -> Iterator[tuple[int, int, str]] | None:
         """``(start, end, phrase)`` per place a phrase matches, ascending; ``None`` when the text cannot be folded."""
         if not self.usable:
@@ -172,10 +181,14 @@ class PhraseIndex:
         folded = document.folded
         if folded is None:
             return None
-        if self.required is not None and not any(word in folded for word in self.required):
+        if self.required is not None and not _holds_any(folded, self.required):
             # no phrase can be in the text: a few substring tests in C instead of the pass (and the spaced copy)
             return iter(())
-        if self.spaced_required is not None and not any(word in folded for word in self.spaced_required):
+        if self.spaced_required is not None and not _holds_any(folded, self.spaced_required):
+            if len(folded) <= CHUNK and next(self._automaton.iter(folded), None) is None:
+                # no phrase anywhere (most short copy): the automaton's first step says so, without the setup
+                # of a pass; only for a text of one piece, which the automaton's own copy of it keeps small
+                return iter(())
             return self._matches(document.text, folded, None)
         found = spaced(document)
         if found is None:
@@ -205,6 +218,14 @@ class PhraseIndex:
                         continue
                     yield begin, finish, phrase
                     break
+
+
+def _holds_any(text: str, words: Iterable[str]) -> bool:
+    """Does ``text`` hold one of ``words``?  A loop, not ``any`` over a generator: asked of every story."""
+    for word in words:
+        if word in text:
+            return True
+    return False
 
 
 class KeywordIndex:

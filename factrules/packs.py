@@ -8,7 +8,6 @@ not a Python developer.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +128,7 @@ def unknown_key_message(error: Any) -> tuple[str, str] | None:
     if not unexpected:
         return None
     key = unexpected[0]
+    import difflib  # imported here, not at module load: only this message needs it
     close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(sorted(allowed))})"
     return key, f"unknown key '{key}'{hint}"

@@ -14,7 +14,6 @@ one is a ``SelectorError``, a one-line error (exit 2 in the CLI).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -222,6 +221,7 @@ def nearest_names(selector: str, names: Iterable[str], limit: int = 3) -> list[s
         if char in _GLOB_CHARS:
             stem = selector[:index].rstrip(".")
             break
+    import difflib  # imported here, not at module load: only this message needs it
     close = difflib.get_close_matches(stem, names, n=limit, cutoff=0.6)
     if stem != selector:  # offer the glob with the stem corrected
         close = [name + selector[len(stem):] for name in close]

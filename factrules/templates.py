@@ -10,7 +10,6 @@ rules whose templates use a field beyond ``text`` and ``sentence`` are run).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 
 from factrules.document import Document
 from factrules.engine import Engine, Settings
@@ -45,6 +44,7 @@ def unfilled_fields(rule: Rule, data_keys: set[str]) -> PackError | None:
         unknown = sorted(template_fields(template) - known)
         if unknown:
             fields = ", ".join("{" + name + "}" for name in unknown)
+            import difflib  # imported here, not at module load: only this message needs it
             nearest = difflib.get_close_matches(unknown[0], sorted(known), n=1, cutoff=0.6)
             hint = f" (did you mean {{{nearest[0]}}}?)" if nearest else ""
             return PackError(rule.path, f"{where} uses {fields}, which no match of kind '{rule.kind}' fills: "

@@ -35,3 +35,12 @@ def test_a_range_begins_afresh_and_reports_offsets_in_the_text() -> None:
     text = "they said it; she said so"
     assert list(iter_range(automaton, text, 6, 20)) == list(automaton.iter(text, 6, 20))
     assert list(iter_range(automaton, text, 5, 25)) == list(automaton.iter(text, 5, 25))
+
+
+def test_a_range_from_the_start_and_a_text_of_one_slice_give_the_automatons_own_hits() -> None:
+    automaton = _automaton(["said", "aid", "so"])
+    text = "they said it; she said so"
+    for stop in (0, 4, 9, 21, len(text), len(text) + 5):
+        assert list(iter_range(automaton, text, 0, stop)) == list(automaton.iter(text, 0, stop)), stop
+    assert list(iter_text(automaton, text)) == list(automaton.iter(text))
+    assert list(iter_text(automaton, text, len(text))) == list(iter_text(automaton, text, 4))

@@ -6,6 +6,8 @@ Every sentence here is written for these tests.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factrules.api import check_text
 from factrules.document import Document
@@ -162,6 +164,38 @@ def test_copy_naming_one_weekday_is_not_searched_for_events():
     assert _windows("The vote is on Wednesday. Aides expect WEDNESDAY's vote to be close.") == []
     assert _windows("The vote is on Wednesday. Aides expect Thursday's vote to be close.") != []
     assert consistency("Talks ended on Friday; the summit is on Friday too.") == []
+
+
+#: pieces of made-up copy around weekdays: every case, the long s, words that end in "day" but name none
+DAY_WORDS = ["Monday", "MONDAY", "tuesday", "TuesDay", "Wednesday's", "thursday", "Friday,", "ſaturday", "Sunday.",
+             "sunday", "today", "holiday", "days", "daytime", "the", "vote", "is", "on", "died", "Almeida", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(DAY_WORDS), max_size=25))
+def test_the_weekday_gate_clears_only_copy_the_scan_finds_no_two_weekdays_in(words):
+    from factrules.matchers.consistency_dates import _windows, names_two_weekdays
+
+    text = " ".join(words)
+    document = Document(path="d", text=text)
+    if not names_two_weekdays(document):
+        assert _windows(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "two"),
+    [
+        ("The vote is on Wednesday. Aides expect WEDNESDAY's vote today, a holiday.", False),
+        ("The vote is on Wednesday. Aides expect THURSDAY's vote to be close.", True),
+        ("The vote is on ſunday. Aides expect Monday's vote to be close.", True),  # "ſ" folds to "s"
+        ("Holidays and days off: none today.", False),
+    ],
+)
+def test_the_weekday_gate_on_written_sentences(text, two):
+    from factrules.matchers.consistency_dates import _windows, names_two_weekdays
+
+    assert names_two_weekdays(Document(path="d", text=text)) is two
+    assert bool(_windows(text)) is two
 
 
 def _pack(tmp_path, options: str):

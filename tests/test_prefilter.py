@@ -6,6 +6,8 @@ import itertools
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factrules.api import Options, build_engine
 from factrules.config import Config
@@ -281,3 +283,43 @@ def test_windows_are_the_sentences_and_paragraphs_that_sentence_at_gives() -> No
         for offset in offsets:
             assert _containing(document, "sentence", [offset]) == {document.sentence_at(offset)}
             assert _containing(document, "paragraph", [offset]) == {document.paragraph_at(offset)}
+
+
+#: pieces of made-up copy for the window tests: the keywords "zq" and "yx", sentence ends, paragraph breaks,
+#: runs of spaces, and text before the first sentence
+WINDOW_PIECES = ["Zq said so.", "yx", "zq", "Then it rained.", "Nothing here!", "  ", "\n\n", "\n", " ", "Why?",
+                 "zqx yx.", "(yx)", "—", "Zq", "Mr. Yx left.", "\t"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WINDOW_PIECES), max_size=30), st.sampled_from(["sentence", "paragraph"]),
+       st.sampled_from([("zq",), ("yx",), ("yx", "zq")]))
+def test_windows_read_by_span_number_are_the_windows_of_the_spans(pieces: list[str], scope: str,
+                                                                     words: tuple[str, ...]) -> None:
+    """``_windows`` reads the span arrays by number; ``_windows_from_spans`` merges the spans ``_containing``
+    gives: the same windows, for every mix of keywords, sentence ends, paragraph breaks and spaces."""
+    from factrules.matchers.pattern import _windows, _windows_from_spans
+
+    document = Document(path="w", text=" ".join(pieces))
+    matcher = PatternMatcher({"id": "w", "kind": "pattern", "pattern": r"\bzq\b", "prefilter": list(words),
+                              "scope": scope})
+    hits = KeywordIndex(["zq", "yx"]).hits(document)
+    keywords = [word for word in words if hits.get(word)]
+    expected = _windows_from_spans(document, matcher.window, keywords, hits) if keywords else []
+    assert _windows(document, matcher, words, hits) == expected
+    assert _windows(document, matcher, words, hits, {}) == expected
+
+
+def test_windows_read_by_span_number_at_every_offset_including_before_the_first_span() -> None:
+    from factrules.matchers.pattern import _windows, _windows_from_spans
+
+    text = "\n\n  Lead-in line without a stop\n\nThe mayor said so. Then she left!  \n\nA last one?\n\n"
+    for scope in ("sentence", "paragraph"):
+        matcher = PatternMatcher({"id": "w", "kind": "pattern", "pattern": r"\bzq\b", "prefilter": ["zq"],
+                                  "scope": scope})
+        for document in (Document(path="d", text=text), Document(path="e", text="   "), Document(path="f", text="")):
+            offsets = range(len(document.text) + 1)
+            for chosen in [[offset] for offset in offsets] + [list(offsets), [0, len(document.text)]]:
+                hits = {"zq": chosen}
+                assert _windows(document, matcher, ["zq"], hits) == _windows_from_spans(
+                    document, matcher.window, ["zq"], hits)

@@ -18,7 +18,7 @@ import pytest
 
 #: heavy modules a plain check of a named text file with the text format needs none of
 NOT_FOR_A_PLAIN_CHECK = ("jsonschema", "referencing", "yaml", "pathspec", "rich.console", "importlib.metadata",
-                         "tomllib", "socket", "dateparser", "dateutil",
+                         "tomllib", "socket", "dateparser", "dateutil", "difflib",
                          # the other commands' modules: a command line that names one builds only its parser
                          "factrules.cli.commands.rules", "factrules.cli.commands.serve", "factrules.server.workers")
 #: and ``--version`` needs none of the engine either
@@ -75,3 +75,50 @@ def test_a_warm_run_imports_only_what_it_uses(tmp_path: Path, arguments: tuple[s
     assert code == 0
     unexpected = {name for name in absent if name in modules} - bare_interpreter()
     assert not unexpected, f"imported by `factrules {' '.join(arguments)}`: {sorted(unexpected)}"
+
+
+COMPILES = """\
+import json, re, sys
+from re import _compiler
+from factrules.cli import main
+
+seen = []
+original = _compiler.compile
+
+
+def recording(pattern, flags=0):
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(re.__path__[0]):
+        frame = frame.f_back  # out of re's own frames, to the module that asked
+    seen.append((frame.f_code.co_filename if frame else "?", str(pattern)))
+    return original(pattern, flags)
+
+
+_compiler.compile = recording
+try:
+    main(sys.argv[2:])
+except SystemExit:
+    pass
+with open(sys.argv[1], "w", encoding="utf-8") as handle:
+    json.dump(seen, handle)
+"""
+
+
+def test_a_warm_check_compiles_none_of_factrules_own_standard_library_patterns(tmp_path: Path) -> None:
+    """The modules' fixed ``re`` patterns come compiled from the regex table (``rxcache.compile_re``) on a
+    warm run: each ``re.compile`` at import costs a parse in Python, paid by every pre-commit hook.
+
+    The check's modules are imported before the recording starts only as far as ``factrules.cli``; the
+    matcher modules load during the run, so a module-level ``re.compile`` in any of them is seen."""
+    (tmp_path / "draft.txt").write_text("The mayor reportedly said on Sunday that about 40 people came.\n",
+                                        encoding="utf-8")
+    environment = {**os.environ, "FACTRULES_CACHE_DIR": str(tmp_path / "cache")}
+    environment.pop("FACTRULES_NO_CACHE", None)
+    report = tmp_path / "compiles.json"
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", COMPILES, str(report), "check", "draft.txt", "--fail-on", "never"],
+                       env=environment, cwd=tmp_path, stdout=subprocess.DEVNULL, check=True)
+    package = str(Path(__import__("factrules").__file__).parent)
+    ours = [(Path(file).name, pattern[:60]) for file, pattern in json.loads(report.read_text(encoding="utf-8"))
+            if file.startswith(package)]
+    assert not ours, f"compiled with re.compile on a warm run: {ours}"

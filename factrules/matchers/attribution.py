@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 import ahocorasick
 import regex
 
-from factrules.acscan import CHUNK, iter_text
+from factrules.acscan import iter_text
 from factrules.attribution import (
     ANONYMOUS,
     NAMED_PERSON,
@@ -42,6 +42,7 @@ from factrules.attribution import (
     tokenize,
 )
 from factrules.matchers.base import Match, Matcher, RuleError
+from factrules.segment import MAX_SENTENCE
 
 #: The kind of a clause not analysed because no vague word is near it (see ``AttributionMatcher._worth``).
 ATTRIBUTED = "attributed"
@@ -278,9 +279,7 @@ class AttributionMatcher(Matcher):
         starts = array("q")
         words: list[str] = []
         places = _Places()
-        # the automaton's own iterator where the text fits one piece: no generator step between it and this loop
-        hits = self._scanner.iter(text) if size <= CHUNK else iter_text(self._scanner, text)
-        for end, (word, back, cue, trigger) in hits:
+        for end, (word, back, cue, trigger) in iter_text(self._scanner, text):
             start = end - back
             if trigger:
                 places.add(text, start, end + 1)
@@ -349,9 +348,12 @@ class AttributionMatcher(Matcher):
             sentences = ((number, span, None) for number, span in enumerate(document.sentences))
         else:
             starts, words, places = self._scan(folded)
-            if not places and anchors.isdisjoint(words):
-                # no clause is worth reading (``_worth``): none has a trigger word near it, and a pronoun counts
-                # only after an unverified source, which only a clause or a no-source template can give
+            if not words or not places and anchors.isdisjoint(words):
+                # no cue; or no clause worth reading (``_worth``): none has a trigger word near it, and a pronoun
+                # counts only after an unverified source, which only a clause or a no-source template can give.
+                # The sentences are found only where one can be long enough to add the "long-sentence" note.
+                if len(folded) > MAX_SENTENCE:
+                    document.sentences  # noqa: B018 - found as the full path would find them, for that note
                 return
             sentences = self._cues(document, starts, words)
         last_unverified = -1_000_000

@@ -63,4 +63,4 @@ class ConsistencyMatcher(Matcher):
         return spelling_matches(document, self.lexicon)
 
     def find(self, document, prior: Sequence[Any] = ()) -> Iterable[Match]:
-        yield from self.check(document)
+        return self.check(document)  # each check gives its matches itself: no generator on top of it

@@ -99,9 +99,12 @@ def figure_matches(document: Any) -> Iterable[Match]:
     Figures with the same event, noun and interval are compared once, so a long document with many
     repeated figures costs the square of its distinct figures, not of all of them.
     """
+    quantities = scan(document, exact=False)  # only figures with an event are compared
+    if not quantities:
+        return  # most short copy: no figure at all
     text = document.text
     by_signature: dict[tuple[Any, ...], list[Quantity]] = defaultdict(list)
-    for quantity in scan(document, exact=False):  # only figures with an event are compared
+    for quantity in quantities:
         if quantity.event and quantity.unit == "count" and not _other_count(document, quantity):
             by_signature[_signature(quantity)].append(quantity)
     signatures = list(by_signature)

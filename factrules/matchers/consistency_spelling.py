@@ -15,7 +15,6 @@ occurrences as related locations; when no spelling is in the majority, each spel
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -123,7 +122,7 @@ def used(text: str, word: str) -> bool:
 
 
 #: ``re``'s ``\s`` on a str is ``str.isspace``, the characters ``str.split`` splits on
-_SPACE = re.compile(r"\s")
+_SPACE = rxcache.compile_re(r"\s")
 
 
 def split_words(text: str, chunk: int = 1 << 16) -> Iterator[str]:

@@ -29,7 +29,7 @@ import regex
 
 from factrules import dates_resolve as cal
 from factrules import rxcache
-from factrules.acscan import CHUNK, iter_text
+from factrules.acscan import iter_text
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError
 from factrules.numbers_text import parse_number
 
@@ -115,8 +115,8 @@ CANDIDATES = rxcache.compile_re(  # a big pattern: its compiled code comes from 
     re.VERBOSE,
 )
 
-_MONTH_WORD = re.compile(_MONTH)
-_VAGUE_COUNT_WORDS = re.compile(_VAGUE_COUNT)
+_MONTH_WORD = rxcache.compile_re(_MONTH)
+_VAGUE_COUNT_WORDS = rxcache.compile_re(_VAGUE_COUNT)
 
 #: Every candidate contains one of these words (lower case).  ``candidates`` looks for them with
 #: ``str.find`` (hundreds of MB/s) and runs ``CANDIDATES`` only in a small window around each, so the
@@ -133,7 +133,7 @@ _KEY_WORDS = frozenset(
 ) | frozenset(cal.WEEKDAYS)
 #: "last", "next" and "this" are keys only before the words that need them ("last night", "this morning",
 #: "next March", "last fall"); before a unit or a weekday, that word is a key itself.
-_AFTER_WHICH = re.compile(
+_AFTER_WHICH = rxcache.compile_re(
     rf"(?:\s+(?:past|coming))?\s+(?:night|morning|afternoon|evening|quarter|season|harvest|fiscal|financial|tax"
     rf"|{_SEASON}|{_MONTH})(?![\w-])"
 )
@@ -160,8 +160,7 @@ def _key_hits(low: str) -> list[int]:
     """
     hits: set[int] = set()
     length = len(low)
-    # the automaton's own iterator where the text fits one piece: no generator step between it and this loop
-    for last, size in _KEY_AUTOMATON.iter(low) if length <= CHUNK else iter_text(_KEY_AUTOMATON, low):
+    for last, size in iter_text(_KEY_AUTOMATON, low):
         start, end = last + 1 - size, last + 1
         while start and low[start - 1].isalpha():
             start -= 1
@@ -175,7 +174,7 @@ def _key_hits(low: str) -> list[int]:
     return sorted(hits)
 
 
-_WORD_START = re.compile(r"(?<![\w-])\w+")
+_WORD_START = rxcache.compile_re(r"(?<![\w-])\w+")
 #: The words a candidate can start with (any number too): the regex is tried only at these.
 _FIRST_WORDS = frozenset(
     """in over during within throughout just only about around roughly nearly almost approximately some more less
@@ -190,13 +189,14 @@ _FIRST_WORDS = frozenset(
 #: First words that open a candidate only before one of a few words ("the other day", "the end of",
 #: "of late"): before a key they are everywhere, and trying ``CANDIDATES`` at each was most of its misses.
 _ONLY_BEFORE = {
-    "the": re.compile(r"\s+(?:other|day|start|beginning|end|middle|past|last|previous|preceding|prior|next|coming"
-                      r"|week)"),
-    "of": re.compile(r"\s+late"),
-    "for": re.compile(r"\s+the\s+(?:past|last|previous|next|coming|spring|summer|autumn|winter)"),
+    "the": rxcache.compile_re(
+        r"\s+(?:other|day|start|beginning|end|middle|past|last|previous|preceding|prior|next|coming|week)"
+    ),
+    "of": rxcache.compile_re(r"\s+late"),
+    "for": rxcache.compile_re(r"\s+the\s+(?:past|last|previous|next|coming|spring|summer|autumn|winter)"),
 }
 #: "by", "until", "since"... open only a season ("by the summer", "until late spring").
-_BEFORE_SEASON = re.compile(r"\s+(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?:spring|summer|autumn|winter)")
+_BEFORE_SEASON = rxcache.compile_re(r"\s+(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?:spring|summer|autumn|winter)")
 for _word in ("by", "until", "till", "through", "since"):
     _ONLY_BEFORE[_word] = _BEFORE_SEASON
 
@@ -204,14 +204,14 @@ for _word in ("by", "until", "till", "through", "since"):
 #: Every letter run a candidate can consume is one of these (the letter runs of ``CANDIDATES``' source, each
 #: also without its last letter for an optional "s?"): a superset, so a word not in it cannot be inside one.
 _CANDIDATE_WORDS = frozenset(
-    word for run in re.findall(r"[a-z]+", CANDIDATES.pattern) for word in (run, run[:-1]) if word
+    word for run in rxcache.compile_re(r"[a-z]+").findall(CANDIDATES.pattern) for word in (run, run[:-1]) if word
 )
 
 
 #: Going back through a reversed stretch: the separators (spaces, hyphens) before a word, then the word.
-_BACK_STEP = re.compile(r"[\s-]*([^\W_]*)")
+_BACK_STEP = rxcache.compile_re(r"[\s-]*([^\W_]*)")
 #: A word and the hyphens and letters joined to it (``[^\W_]`` is ``str.isalnum``).
-_WORD_REST = re.compile(r"(?:[^\W_]|-)*")
+_WORD_REST = rxcache.compile_re(r"(?:[^\W_]|-)*")
 
 
 def _run_start(low: str, at: int, floor: int) -> int:
@@ -441,16 +441,19 @@ class DateGroup(MatcherGroup):
     """One scan of the candidate regex for every date rule; each rule keeps the families it reports."""
 
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match]]:
-        matchers = [m for m in self.matchers if isinstance(m, DateMatcher)]
-        if not matchers:
-            return
-        text = document.text
-        day = document.metadata.get("date")
-        if isinstance(day, dt.datetime):
-            day = day.date()
-        if not isinstance(day, dt.date):
-            day = None
-        for hit in candidates(lowered(text)):
+        matchers: list[DateMatcher] | None = None
+        day = None
+        # the rules and the article's date are read at the first candidate: most short copy has none
+        for hit in candidates(lowered(document.text)):
+            if matchers is None:
+                matchers = [m for m in self.matchers if isinstance(m, DateMatcher)]
+                day = document.metadata.get("date")
+                if isinstance(day, dt.datetime):
+                    day = day.date()
+                if not isinstance(day, dt.date):
+                    day = None
+            if not matchers:
+                return
             resolutions: dict[bool, Resolution | None] = {}
             for matcher in matchers:
                 flag = matcher.same_weekday_today

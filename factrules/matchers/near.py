@@ -83,6 +83,8 @@ class NearMatcher(Matcher):
         Lists like "said"/"official" are everywhere, denials are rare: scanning the
         whole text for ``a`` and pairing every ``a`` with every ``b`` was a hot spot.
         """
+        if USE_TERM_INDEX and self.second_index.absent(document):
+            return  # no ``b`` term in the text (most copy): nothing to pair
         text = document.text
         seen: set[tuple[int, int]] = set()
         limit = time_budget(self.timeout, len(text))

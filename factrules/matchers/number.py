@@ -221,7 +221,7 @@ _MONTH_WORDS = frozenset(
     ) for head in heads for tail in tails
 )
 #: The ASCII word a text ends with, before an optional "." and spaces
-_TAIL_WORD = re.compile(r"([A-Za-z]+)\.?\s*\Z")
+_TAIL_WORD = rxcache.compile_re(r"([A-Za-z]+)\.?\s*\Z")
 
 
 def _tail_word(before: str) -> str | None:
@@ -245,7 +245,7 @@ _AT_BEFORE = rxcache.compile(r"\bat\s+$", regex.IGNORECASE)
 _PHONE = rxcache.compile(r"(?:\+\d{1,3}[\s.-]?)?\(?\d{2,5}\)?[\s.-]\d{3,4}[\s.-]?\d{3,4}")
 #: What every ``_PHONE`` match holds ("12 3456"), in ``re`` over ASCII text (where ``re``'s spaces include
 #: ``regex``'s): most figures have none near them, and one search here spares the costlier ``_PHONE`` scan
-_PHONE_SHAPE = re.compile(r"[0-9]\)?[\s.-][0-9]{3}")
+_PHONE_SHAPE = rxcache.compile_re(r"[0-9]\)?[\s.-][0-9]{3}")
 _CURRENCY_SIGN = rxcache.compile(r"[$£€¥₹₽]")
 _PENCE = rxcache.compile(r"\dp$")
 _SCALE_WORD = rxcache.compile(r"\b(?:" + "|".join(SCALES) + r"|dozen|bn|mn|m|k|tn|mln|bln)\b", regex.IGNORECASE)
@@ -304,16 +304,19 @@ _EVENT_REGEX = rxcache.compile(
 )
 
 
+_EVENT_SHAPE = rxcache.compile_re(r"([a-z]+)(\??)((?:\\s\+[a-z]+)*)")
+
+
 def _event_stems() -> re.Pattern[str] | None:
     """The letters every ``_EVENT_REGEX`` hit starts with, lower-cased (``None``: an alternative has no plain start)."""
     stems = set()
     for source in _EVENTS.values():
         for alternative in source.split("|"):
-            shape = re.fullmatch(r"([a-z]+)(\??)((?:\\s\+[a-z]+)*)", alternative)
+            shape = _EVENT_SHAPE.fullmatch(alternative)
             if not shape:
                 return None
             stems.add(shape.group(1)[:-1] if shape.group(2) else shape.group(1))
-    return re.compile("|".join(sorted(stems)))
+    return rxcache.compile_re("|".join(sorted(stems)))
 
 
 #: A quick test before ``_EVENT_REGEX``: where none of these occurs in the lower-cased text, it finds nothing.
@@ -329,7 +332,10 @@ def _holds_any(text: str, chars: str) -> bool:
     """Does ``text`` hold any of ``chars``?  One ``in`` per character: each is a C search (at once false
     for a character wider than any of the text's), several times faster than a regex character class,
     which tests every character of the text in turn."""
-    return any(char in text for char in chars)
+    for char in chars:  # a loop, not ``any`` over a generator: most texts hold none, and it is asked per story
+        if char in text:
+            return True
+    return False
 
 _NOUN_EVENT = {"dead": "killed", "wounded": "wounded", "injured": "wounded", "death": "killed",
                "fatality": "killed", "casualty": "casualties", "body": "killed"}
@@ -361,7 +367,7 @@ def _event_cue_starts(lowered: str) -> Sequence[int]:
 
 #: ``regex``'s ``\S+``, in ``re`` (a third of the cost to start a search): ``re`` also counts \x1c-\x1f as
 #: spaces and ``regex`` does not, so the class takes them back (a test compares the two at every space)
-_WORD_SPLIT = re.compile(r"[\S\x1c-\x1f]+")
+_WORD_SPLIT = rxcache.compile_re(r"[\S\x1c-\x1f]+")
 _CLAUSE_BREAK = rxcache.compile(r"[,;:]|\b(?:and|but|while|whereas)\b", regex.IGNORECASE)
 _INITIALS = rxcache.compile(r"(?:\p{L}\.)+")
 _WORD = rxcache.compile(r"\p{L}[\p{L}'’-]*")
@@ -907,7 +913,7 @@ _CORE_WORDS = sorted(
 )
 #: The prefilter, run over lower-cased text with the standard library's ``re`` (a trie of literals is
 #: several times faster there than ``regex`` with IGNORECASE).  Every quantity contains one of its hits.
-_CORE = re.compile(r"\b(?:" + _trie(_CORE_WORDS) + r"\b|\d[\d,.]*)|[$£€¥₹₽]\s?\d[\d,.]*")
+_CORE = rxcache.compile_re(r"\b(?:" + _trie(_CORE_WORDS) + r"\b|\d[\d,.]*)|[$£€¥₹₽]\s?\d[\d,.]*")
 #: First words of what may come before a core word within a quantity ("as many as", "between", "an unknown").
 _LEAD_WORDS = frozenset(
     {phrase.split()[0] for phrase in _BEFORE_KIND} | {"between", "from", "a", "an", "half", "tens", "hundreds",
@@ -950,7 +956,7 @@ _CORE_AUTOMATON = ahocorasick.Automaton()
 for _word in _CORE_WORDS:
     _CORE_AUTOMATON.add_word(_word, len(_word) - 1)
 _CORE_AUTOMATON.make_automaton()
-_DIGIT_RUN = re.compile(r"[\d$£€¥₹₽]+")
+_DIGIT_RUN = rxcache.compile_re(r"[\d$£€¥₹₽]+")
 #: An ASCII text as bytes for ``_ascii_digit_starts``: a digit to "d", anything else to a space
 _ASCII_RUN_TABLE = bytes(ord("d") if code in b"0123456789" else ord(" ") for code in range(256))
 #: characters of ASCII text searched per piece by ``_ascii_digit_starts`` (three copies of a piece are made)
@@ -1107,7 +1113,7 @@ def _may_open(lead: str, following: str, spaced: bool) -> bool:
 #: After a range's low end: a unit, then "and" or "to" (``SCAN``'s ``between`` branch)
 _RANGE_JOIN = rxcache.compile(rf"(?:\s*(?:{_RANGE_UNIT}))?\s+(?:and|to)\s", regex.IGNORECASE)
 #: ``_RANGE_JOIN`` for lower-cased ASCII text with no "$", in ``re`` (as ``_ASCII_BARE_NUMBER``)
-_ASCII_RANGE_JOIN = re.compile(rf"(?:{ASCII_SPACE}*(?:{_RANGE_UNIT}))?{ASCII_SPACE}+(?:and|to){ASCII_SPACE}")
+_ASCII_RANGE_JOIN = rxcache.compile_re(rf"(?:{ASCII_SPACE}*(?:{_RANGE_UNIT}))?{ASCII_SPACE}+(?:and|to){ASCII_SPACE}")
 _RANGE_LEADS = frozenset({"between", "from"})
 
 
@@ -1296,13 +1302,18 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
         return last_quantities
     lower = text.lower()
     lowered: str | None = lower
-    if len(lowered) != len(text) or _holds_any(text, _FOLD_TRAPS):
+    if len(lowered) != len(text) or not text.isascii() and _holds_any(text, _FOLD_TRAPS):  # the traps: not ASCII
         lowered = None
         exact = True  # the quick test for event words reads the lower-cased text
     cues: Sequence[int] = ()
     word_starts = None
     if not exact:  # then ``lowered`` is the lower-cased text
         word_starts, cues = _word_and_cue_starts(lower)
+        if not word_starts and _DIGIT_RUN.search(lower) is None:
+            # ``_CORE`` matches only at a core word, a digit or a currency sign (``_core_starts``): with none in
+            # the text there is no hit, and no quantity (a short story with no figure, a title, a caption)
+            _last = (document, text, exact, [])
+            return _last[3]
     candidates: list[_Candidate] = []
     for hit in _hits(text, lower, None if exact else cues, word_starts):
         if not exact and hit.lastgroup == "num" and hit.start("num") == hit.start():
@@ -1391,8 +1402,15 @@ class NumberMatcher(Matcher):
 class NumberGroup(MatcherGroup):
     """Every number rule reads the same cached scan of the document."""
 
+    def __init__(self, matchers: Sequence[Matcher]) -> None:
+        super().__init__(matchers)
+        #: whether a rule reports exact figures (then the scan keeps them all): known once, not per document
+        self.exact = any("exact" in m.classes for m in self.matchers)  # type: ignore[attr-defined]
+
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match]]:
-        quantities = scan(document, exact=any("exact" in m.classes for m in self.matchers))  # type: ignore[attr-defined]
+        quantities = scan(document, exact=self.exact)
+        if not quantities:
+            return
         for matcher in self.matchers:
             assert isinstance(matcher, NumberMatcher)
             for quantity in quantities:

@@ -200,10 +200,12 @@ class PatternGroup(MatcherGroup):
 
     def find(self, document, prior=()) -> Iterable[tuple[Matcher, Match | RuleTimeout]]:
         hits = self.index.hits(document) if self.index.keywords else None
+        if hits is not None and not hits and not self._unfiltered:
+            return  # ``_visited`` would give no rule: each is gated by prefilter words, and none is present
         use_starts = USE_LITERAL_STARTS and len(self.matchers) >= LITERAL_STARTS_MIN_RULES and self.starts.usable
         starts = self.starts.positions(document) if use_starts else None
-        #: (keyword, window kind) -> the windows holding it: rules share keywords ("said"), located once
-        located: dict[tuple[str, str], set[tuple[int, int]]] = {}
+        #: (keyword, window kind) -> the numbers of the spans holding it: rules share keywords ("said"), located once
+        located: dict[tuple[str, str], set[int]] = {}
         #: (prefilter words found, window kind) -> their merged windows: patterns mostly share the words found
         merged: dict[tuple[tuple[str, ...], str], list[tuple[int, int]]] = {}
         for matcher in self._visited(starts, hits):
@@ -280,29 +282,58 @@ def _keywords(words: Sequence[str], ignorecase: bool) -> tuple[str, ...]:
 
 
 def _windows(document, matcher: PatternMatcher, words: Sequence[str], hits: dict[str, list[int]],
-             located: dict[tuple[str, str], set[tuple[int, int]]] | None = None) -> list[tuple[int, int]]:
+             located: dict[tuple[str, str], set[int]] | None = None) -> list[tuple[int, int]]:
     """The sentences (or paragraphs) holding one of ``words``, merged, in order.
 
-    ``located`` caches, per document, the windows each keyword was found in, for the other rules.
+    ``located`` caches, per document, the numbers of the spans each keyword was found in, for the other rules.
+    Neighbours separated by whitespace only become one window: fewer regex calls, and a window larger than
+    needed finds what a full scan would find there.  The spans are read by number from their arrays
+    (``Spans``), with no tuple or set of tuples per span; a document that keeps its spans some other way takes
+    ``_windows_from_spans``, the same windows (a test compares the two).
     """
     keywords = [keyword for keyword in words if hits.get(keyword)]
     if not keywords or matcher.window == "document":
         return [(0, len(document.text))] if keywords else []
     kind = matcher.window
-    spans: set[tuple[int, int]] = set()
+    spans = document.sentences if kind == "sentence" else document.paragraphs
+    starts, ends = getattr(spans, "starts", None), getattr(spans, "ends", None)
+    if not starts or ends is None:
+        return _windows_from_spans(document, kind, keywords, hits)
+    numbers: set[int] = set()
     for keyword in keywords:
         key = (keyword, kind)
         found = located.get(key) if located is not None else None
         if found is None:
-            found = _containing(document, kind, hits[keyword])
+            found = {bisect_right(starts, offset) - 1 for offset in hits[keyword]}
             if located is not None:
                 located[key] = found
-        spans |= found
+        numbers = found if len(keywords) == 1 else numbers | found
+    text = document.text
+    windows: list[tuple[int, int]] = []
+    last = -1  # where the last window ends
+    for number in sorted(numbers):
+        if number < 0:
+            number = 0  # an offset before the first span belongs to the first (``sentence_at``)
+        start, end = starts[number], ends[number]
+        if windows and (start <= last or not text[last:start].strip()):
+            if end > last:
+                last = end
+            windows[-1] = (windows[-1][0], last)
+        else:
+            windows.append((start, end))
+            last = end
+    return windows
+
+
+def _windows_from_spans(document, kind: str, keywords: Sequence[str],
+                        hits: dict[str, list[int]]) -> list[tuple[int, int]]:
+    """``_windows`` from the spans as ``_containing`` gives them (``sentence_at``/``paragraph_at``), merged."""
+    spans: set[tuple[int, int]] = set()
+    for keyword in keywords:
+        spans |= _containing(document, kind, hits[keyword])
     windows: list[tuple[int, int]] = []
     text = document.text
     for start, end in sorted(spans):
-        # neighbours separated by whitespace only become one window: fewer regex calls, and a window
-        # larger than needed finds what a full scan would find there
         if windows and (start <= windows[-1][1] or not text[windows[-1][1] : start].strip()):
             windows[-1] = (windows[-1][0], max(windows[-1][1], end))
         else:

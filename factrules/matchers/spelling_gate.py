@@ -48,6 +48,8 @@ def _summary(lead: str, name: str) -> tuple[Pairs, Pairs]:
 def could_vary(text: str, lexicon: Lexicon) -> bool:
     """Could the spelling check find a name spelled two ways in ``text``?  False is a proof that it cannot."""
     summaries = list(starmap(_summary, distinct_names(text)))
+    if not any(map(any, summaries)):
+        return False  # no token to compare at all ("The", "BBC"): a title, a caption, a one-line brief
     keyed = set(chain.from_iterable(map(_FIRST, summaries)))
     if len(keyed) > len(set(map(_FIRST, keyed))):
         return True  # two spellings with one key
