@@ -14,8 +14,10 @@ the clauses and the capitalisation of names.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from factrules import rxcache
 
@@ -110,27 +112,54 @@ class Tokens:
     apostrophes).  Lists of strings from two C-level ``findall`` calls: no object per token, which was most of
     the cost of reading a clause.  ``offset`` is where the stretch begins, for ``span``."""
 
-    __slots__ = ("text", "low", "source", "offset", "end", "split", "pivot")
+    __slots__ = ("text", "low", "source", "offset", "end", "split", "pivot", "_rest")
 
-    def __init__(self, source: str, start: int, end: int, pivot: int | None = None) -> None:
+    def __init__(self, source: str, start: int, end: int, pivot: int | None = None, *, whole: bool = True) -> None:
         self.source = source
         self.offset = start
         self.end = end
         #: where the cue word starts: tokens are found on either side of it, so it is token ``self.pivot``
         self.split = start if pivot is None else pivot
         before = TOKEN.findall(source, start, self.split)
-        self.text: list[str] = before + TOKEN.findall(source, self.split, end)
-        self.low: list[str] = _folded_tokens(self.text, source, start, end, self.split - start)
         self.pivot = len(before)
+        #: where the tokens not read yet begin (``complete``), or -1 when all are read
+        self._rest = -1
+        if not whole:
+            cue = TOKEN.match(source, self.split, end)
+            if cue is not None and "Σ" not in source[start:end]:  # a capital sigma folds by its neighbours
+                self.text: list[str] = [*before, cue.group()]
+                self.low: list[str] = _folded_tokens(self.text, source, start, end, self.split - start)
+                self._rest = cue.end()
+                return
+        self.text = before + TOKEN.findall(source, self.split, end)
+        self.low = _folded_tokens(self.text, source, start, end, self.split - start)
+
+    def complete(self) -> None:
+        """Read the tokens after the cue's, for a tokens made with ``whole=False``: the lists grow in place to
+        what ``whole=True`` gives (findall goes on where its last match ended; with no capital sigma, folding
+        the tokens joined is folding each part joined)."""
+        if self._rest < 0:
+            return
+        rest = TOKEN.findall(self.source, self._rest, self.end)
+        self._rest = -1
+        if rest:
+            self.text.extend(rest)
+            self.low.extend(" ".join(rest).lower().replace("’", "'").split(" "))
 
     def __len__(self) -> int:
         return len(self.text)
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Character span of tokens ``first`` to ``last`` (inclusive): found again only for a reported clause."""
-        hits = [*TOKEN.finditer(self.source, self.offset, self.split),
-                *TOKEN.finditer(self.source, self.split, self.end)]
-        return hits[first].start(), hits[last].end()
+        return self._token(first).start(), self._token(last).end()
+
+    def _token(self, index: int) -> re.Match[str]:
+        """Token ``index`` found again, by a scan that stops at it (its side of the cue only)."""
+        if index < self.pivot:
+            found = TOKEN.finditer(self.source, self.offset, self.split)
+        else:
+            found, index = TOKEN.finditer(self.source, self.split, self.end), index - self.pivot
+        return next(islice(found, index, None))
 
 
 def _folded_tokens(tokens: list[str], source: str, start: int, end: int, cut: int) -> list[str]:
@@ -153,8 +182,10 @@ def _folded_tokens(tokens: list[str], source: str, start: int, end: int, cut: in
     return low
 
 
-def tokenize(text: str, start: int, end: int, pivot: int | None = None) -> Tokens:
-    return Tokens(text, start, end, pivot)
+def tokenize(text: str, start: int, end: int, pivot: int | None = None, *, whole: bool = True) -> Tokens:
+    """The tokens of ``text[start:end]``; ``whole=False``: only up to the one at ``pivot`` until ``complete``
+    (a clause whose subject stands before its verb never reads the rest)."""
+    return Tokens(text, start, end, pivot, whole=whole)
 
 
 def bare_word(word: str) -> str:
@@ -220,7 +251,7 @@ class Analyzer:
                 break
             if word in lex.boundaries or word in lex.verbs or word in lex.auxiliaries:
                 break
-            if any(char.isdigit() for char in word):
+            if not word.isalpha() and any(char.isdigit() for char in word):  # a letter is never a digit
                 break
             if index < end - 1 and word.endswith(("ing", "ed")) and text[index].islower() and word not in DETERMINERS:
                 break  # "letting people tell": a verb before the noun, not a modifier of it

@@ -275,3 +275,144 @@ def test_folded_tokens_are_those_of_the_folded_stretch(text: str) -> None:
         if len(expected) != len(tokens.text):
             expected = [t.lower().replace("’", "'") for t in tokens.text]
         assert tokens.low == expected
+
+
+@pytest.mark.parametrize(("words", "text"), [
+    (None, "Some analysts' notes, they said; xanalyst said sources_ and o'some analyst sources told officials"),
+    (None, "Officially, the official-sources said so; others'd say otherwise, most of the people said"),
+    (["workers", "co-workers", "analysts"], "His co-workers said, and workers said; analysts-workers co-workers"),
+])
+def test_trigger_places_from_the_cue_pass_answer_as_the_window_search(words: list[str] | None, text: str) -> None:
+    """``_Places.within`` (the trigger words found once, in the cue pass) gives what ``_WordPlaces.within`` (a
+    pass over the window) gives, for every window: boundaries before the window, a word cut by its end, and
+    words found out of order inside a hyphenated word."""
+    from factrules.matchers.attribution import _WordPlaces
+
+    if words is None:
+        found = matcher()
+    else:
+        found = AttributionMatcher({"id": "t", "kind": "attribution", "options": {"verbs": ["said"],
+                                                                                   "group_nouns": words}})
+    folded = text.lower()
+    _, _, places = found._scan(folded)
+    reference = _WordPlaces(found.triggers)
+    assert places  # the texts hold trigger words
+    for start in range(len(folded)):
+        for end in range(start, len(folded) + 1):
+            assert places.within(start, end) == reference.within(folded, start, end), (start, end)
+
+
+@pytest.mark.parametrize("text", [
+    "The mill will close, the company said. It said so again.",         # no trigger word, no template: returns early
+    "The mill will close, the company said. There are rumours it will.",  # a template with no trigger word
+    "The mill will close, the company said. Analysts said it would.",     # a trigger word
+])
+def test_a_draft_without_trigger_words_or_templates_gives_what_reading_every_clause_gives(text: str) -> None:
+    """The early return of ``find`` (no trigger word and no template anchor in the draft) agrees with the
+    sentence-by-sentence path that reads every clause (the one taken when folding changes the text's length)."""
+    from factrules.document import Document
+
+    fast = [(m.start, m.end, m.data) for m in matcher().find(Document(path="t", text=text, metadata={}))]
+    slow_document = Document(path="t", text=text, metadata={})
+    slow_document.__dict__["folded"] = None  # as for a draft holding "İ": every clause read, none skipped
+    slow = [(m.start, m.end, m.data) for m in matcher().find(slow_document)]
+    assert fast == slow
+
+
+@pytest.mark.parametrize("text", [
+    "There is growing speculation, it is widely reported, and I’m told research has shown that amid rumours "
+    "studies suggest so; it is understood.",
+    "Amid claims and amid reports there have been fears: it was alleged, it is rumoured, widely praised.",
+    "It is also now widely expected; there are some ſpeculation and concerns that studies show it.",
+    "It is reportedly so, and it was claimedly true; studies have shownly more, amid rumoursome talk.",
+])
+def test_templates_searched_by_their_anchors_find_what_all_templates_find(text: str) -> None:
+    """``_no_source_in`` (only the templates whose anchor stands in the window) finds in every window what
+    the full ``no_source`` pattern finds there, words cut by the window's end and non-ASCII windows included."""
+    found = matcher()
+    folded = text.lower().replace("’", "'")
+    starts, words, _ = found._scan(folded)
+    cues = list(zip(starts, words, strict=True))
+    assert found.no_source is not None and cues
+    narrowed = 0
+    for start in range(len(text)):
+        for end in range(start, len(text) + 1):
+            pattern = found._no_source_in(folded, start, end, cues)
+            expected = [hit.span() for hit in found.no_source.finditer(text, start, end)]
+            assert ([] if pattern is None else [hit.span() for hit in pattern.finditer(text, start, end)]) == \
+                expected, (start, end)
+            narrowed += pattern is not found.no_source
+    assert narrowed  # the narrowed patterns were used
+
+
+@pytest.mark.parametrize("pronouns", [False, True])
+def test_worth_reading_answers_as_the_window_search(pronouns: bool) -> None:
+    """``_worth`` (widest window first, trigger places from the cue pass) answers as searching the clause's own
+    window for trigger words (and pronouns, when one may refer back) does, for every cue of every sentence."""
+    from factrules.matchers.attribution import _WordPlaces
+
+    text = ("Shares fell, the company said. Some of the oil in storage, which the company said was sold, fell. "
+            "Officials from the ministry, speaking in the capital on a long, hot Tuesday afternoon, said so. "
+            "He said it would. Smith, a trader, said they expected more, and analysts told reporters as much.")
+    found = matcher()
+    folded = text.lower()
+    starts, words, places = found._scan(folded)
+    triggers, pronoun_words = _WordPlaces(found.triggers), _WordPlaces(found.pronoun_triggers)
+    from factrules.document import Document
+
+    document_spans = list(Document(path="t", text=text, metadata={}).sentences)
+    assert len(document_spans) == 5
+    checked = 0
+    for offset, word in zip(starts, words, strict=True):
+        span = next(s for s in document_spans if s[0] <= offset < s[1])
+        back = 80 if folded[max(span[0], offset - 3):offset].rstrip().endswith(",") else 40
+        window = (max(span[0], offset - back), min(span[1], offset + len(word) + 30))
+        expected = triggers.within(folded, *window) or pronouns and pronoun_words.within(folded, *window)
+        assert found._worth(folded, places, span, (offset, word), pronouns) == expected, (offset, word)
+        checked += expected
+    assert checked  # some clauses are worth reading
+
+
+def test_cues_are_grouped_by_sentence_in_order_found() -> None:
+    """``_cues`` hands each sentence its cues in the order found, sentences in order, also when the cues come
+    out of order (a longer word found after a shorter one inside it)."""
+    from array import array
+    from bisect import bisect_right
+
+    from factrules.document import Document
+
+    text = "Analysts said so. Traders said no. Dealers told us. Brokers said yes."
+    document = Document(path="t", text=text, metadata={})
+    sentences = list(document.sentences)
+    starts = array("q", [9, 27, 0, 44, 60, 18, 61])
+    words = ["said", "said", "analysts", "told", "said", "traders", "aid"]
+    number_of = [max(bisect_right([s for s, _ in sentences], at) - 1, 0) for at in starts]
+    expected = [(number, sentences[number], [(at, word) for at, word, n in zip(starts, words, number_of, strict=True)
+                                             if n == number])
+                for number in sorted(set(number_of))]
+    assert list(AttributionMatcher._cues(document, starts, words)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The U.S. envoy’s aides, who asked not to be named, said Brown's plan would FAIL, according to Reuters.",
+    "İzmir’s dealers SAID.The lira would fall, they said—again.",
+    "ΟΔΥΣΣΕΑΣ·Β and ΑΣ said so too, it was said by them.",
+    "Analysts said it — “plainly” — twice: co-said, rock&roll, 3.5 percent",
+])
+def test_tokens_read_to_the_cue_then_completed_are_the_whole_tokens(text: str) -> None:
+    """``tokenize(..., whole=False)`` holds the tokens up to the cue's, as the whole tokenising has them, and
+    ``complete`` makes them the whole tokens, for a cue at every word of the sentence."""
+    from factrules.attribution import TOKEN, tokenize
+
+    for pivot in [match.start() for match in regex.finditer(r"(?<!\w)\w", text)]:
+        whole = tokenize(text, 0, len(text), pivot)
+        partial = tokenize(text, 0, len(text), pivot, whole=False)
+        assert partial.pivot == whole.pivot
+        assert partial.text == whole.text[:len(partial.text)] and partial.low == whole.low[:len(partial.low)]
+        assert len(partial.text) == len(partial.low) >= min(len(whole.text), whole.pivot + 1)
+        partial.complete()
+        assert (partial.text, partial.low) == (whole.text, whole.low), pivot
+        found = [*TOKEN.finditer(text, 0, pivot), *TOKEN.finditer(text, pivot)]  # what span() used to read
+        for first in range(len(found)):
+            for last in range(first, len(found)):
+                assert partial.span(first, last) == (found[first].start(), found[last].end())

@@ -347,6 +347,44 @@ def test_candidate_reaching_back_over_several_words_is_found_whole() -> None:
     assert _run_start(low, low.index("last year"), 0) == low.index("mid-last")
 
 
+def _run_start_by_characters(low: str, at: int, floor: int) -> int:
+    """The definition of ``_run_start``: the run of candidate words read back a character at a time."""
+    from factrules.matchers.date import _CANDIDATE_WORDS
+
+    start = at
+    while start > floor:
+        cut = start
+        while cut > floor and (low[cut - 1].isspace() or low[cut - 1] == "-"):
+            cut -= 1
+        if cut == start or cut == floor:
+            return start if cut == start else floor
+        word_start = cut
+        while word_start > floor and low[word_start - 1].isalnum():
+            word_start -= 1
+        if word_start == floor:
+            return floor
+        word = low[word_start:cut]
+        if word not in _CANDIDATE_WORDS and not word.isdigit():
+            return start
+        start = word_start
+    return floor
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["last", "week", "some", "25", "twenty-five", "years", "ago", "in", "the", "past",
+                                 "army", "officials,", "(about", "mid-", "-", "\u00a0", "\n", "  ", "²", "x_y",
+                                 "about", "a", "few", "days", "é", "."]),
+                min_size=1, max_size=14),
+       st.lists(st.sampled_from([" ", "", "-", "  ", "\t"]), min_size=14, max_size=14))
+def test_run_start_reads_back_as_the_character_loop_did(words: list[str], joiners: list[str]) -> None:
+    """``_run_start`` (a word at a time, on the reversed stretch) gives what the character loop gives, at every
+    key offset and every floor before it."""
+    low = "".join(word + joiner for word, joiner in zip(words, joiners, strict=False))
+    for at in range(len(low) + 1):
+        for floor in range(at + 1):
+            assert _run_start(low, at, floor) == _run_start_by_characters(low, at, floor), (low, at, floor)
+
+
 def test_the_last_group_of_a_candidate_names_its_alternative() -> None:
     """``interpret`` reads which alternative matched from ``lastgroup``: it must be the one top-level group set."""
     alternatives = {"span", "ago", "bare_ago", "in", "vague", "day", "period", "season", "prevweek", "inthe",

@@ -26,14 +26,23 @@ def _attribution() -> AttributionMatcher:
 
 def test_attribution_without_a_cue_word_finds_no_clause_and_leaves_the_sentences_unsplit() -> None:
     document = Document(path="d", text="The bakery on the corner opened early. Its bread ran out by noon.\n")
-    assert list(_attribution()._cues(document)) == []
+    assert list(_attribution().find(document)) == []
     assert "sentences" not in document.__dict__
 
 
 def test_attribution_with_a_cue_word_still_reads_its_sentence() -> None:
     text = "The bakery opened early. Some neighbours said the bread ran out by noon.\n"
-    cues = list(_attribution()._cues(Document(path="d", text=text)))
+    document = Document(path="d", text=text)
+    assert document.folded is not None
+    starts, words, _ = _attribution()._scan(document.folded)
+    cues = list(_attribution()._cues(document, starts, words))
     assert [(number, words) for number, _, words in cues] == [(1, [(text.index("said"), "said")])]
+
+
+def test_attribution_without_a_trigger_word_or_template_returns_before_splitting_sentences() -> None:
+    document = Document(path="d", text="The bakery opened early, the owner said. Its bread ran out by noon.\n")
+    assert list(_attribution().find(document)) == []
+    assert "sentences" not in document.__dict__
 
 
 def test_a_long_run_without_a_cue_word_is_still_noted_as_cut() -> None:

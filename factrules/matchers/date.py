@@ -208,29 +208,40 @@ _CANDIDATE_WORDS = frozenset(
 )
 
 
+#: Going back through a reversed stretch: the separators (spaces, hyphens) before a word, then the word.
+_BACK_STEP = rxcache.compile_re(r"[\s-]*([^\W_]*)")
+#: A word and the hyphens and letters joined to it (``[^\W_]`` is ``str.isalnum``).
+_WORD_REST = rxcache.compile_re(r"(?:[^\W_]|-)*")
+
+
 def _run_start(low: str, at: int, floor: int) -> int:
     """The start of the run of candidate words that ends at the key at ``at`` (no further back than ``floor``).
 
     Inside a candidate, words are whole words of ``_CANDIDATE_WORDS`` or digits, split only by spaces or
     hyphens; so a candidate that reaches the key cannot start before the nearest word or separator that is
     not one of those, and the regex need not be tried at any word before it.
+
+    The run is read a word at a time, one C-level match of ``_BACK_STEP`` on the reversed stretch per word
+    (separators and word together), not a character at a time (``tests/test_dates.py`` keeps that loop and
+    holds this one to it).
     """
-    start = at
-    while start > floor:
-        cut = start
-        while cut > floor and (low[cut - 1].isspace() or low[cut - 1] == "-"):
-            cut -= 1
-        if cut == start or cut == floor:
-            return start if cut == start else floor
-        word_start = cut
-        while word_start > floor and low[word_start - 1].isalnum():
-            word_start -= 1
-        if word_start == floor:
+    back = low[floor:at][::-1]  # offset ``i`` in ``back`` is ``at - i`` in ``low``
+    size = len(back)
+    position = 0
+    while position < size:
+        step = _BACK_STEP.match(back, position)
+        cut = step.start(1)
+        if cut == position:
+            return at - position  # no separator before this word: the run starts at it
+        if cut == size:
             return floor
-        word = low[word_start:cut]
+        end = step.end()
+        if end == size:
+            return floor
+        word = low[at - end:at - cut]
         if word not in _CANDIDATE_WORDS and not word.isdigit():
-            return start
-        start = word_start
+            return at - position
+        position = end
     return floor
 
 
@@ -247,9 +258,7 @@ def candidates(low: str) -> Iterator[re.Match[str]]:
     for at in _key_hits(low):
         if at < done:
             continue
-        stop = min(length, at + _LOOKAHEAD)
-        while stop < length and (low[stop].isalnum() or low[stop] == "-"):
-            stop += 1  # never cut a word: "last week|end" must not match "last week"
+        stop = _WORD_REST.match(low, min(length, at + _LOOKAHEAD)).end()  # "last week|end" is not "last week"
         skip_to = 0
         floor = max(done, at - _LOOKBACK)
         for word in _WORD_START.finditer(low, _run_start(low, at, floor), stop):
@@ -361,6 +370,13 @@ class Resolution:
     vague: bool = False
     tense: str | None = None
     approximate: bool = False
+
+
+@lru_cache(maxsize=64)
+def _unresolved(family: str, vague: bool = False, tense: str | None = None) -> Resolution:
+    """A resolution without an interval: one shared object per family, vagueness and tense (it is frozen), not
+    a new dataclass per candidate (most candidates, when the article's date is not known)."""
+    return Resolution(family, vague=vague, tense=tense)
 
 
 class DateMatcher(Matcher):
@@ -520,13 +536,13 @@ def interpret(hit: re.Match[str], document: Any, day: dt.date | None, *,
         if phrase == "overnight" and not _OVERNIGHT_ADVERB.match(text, end):
             return None  # "an overnight curfew", "overnight stays": an adjective, not a time
         if day is None:
-            return Resolution("relative-day")
+            return _unresolved("relative-day")
         if phrase == "overnight":  # the night before the article: from the day before to its date
             return Resolution("relative-day", day - dt.timedelta(days=1), day)
         if phrase.startswith("the day"):
             offset = cal.parsed_offset(phrase)
             if offset is None:
-                return Resolution("relative-day")
+                return _unresolved("relative-day")
             target = day + dt.timedelta(days=offset[0])
         elif phrase.startswith(("yesterday", "last night")):
             target = day - dt.timedelta(days=1)
@@ -538,12 +554,12 @@ def interpret(hit: re.Match[str], document: Any, day: dt.date | None, *,
     if kind == "weekend":
         tense = tense_at(text, sentence, start, end)
         if day is None:
-            return Resolution("relative-period", tense=tense)
+            return _unresolved("relative-period", False, tense)
         first, last = cal.weekend(day, tense)
         return Resolution("relative-period", first, last, tense=tense)
     if kind == "inthe":
         if day is None:
-            return Resolution("relative-period")
+            return _unresolved("relative-period")
         unit = groups["inthe_unit"].lower()
         interval = cal.narrow(cal.period(day, "this", unit), unit, groups["inthe_mod"].lower(), day)
         return Resolution("relative-period", *interval)
@@ -551,15 +567,15 @@ def interpret(hit: re.Match[str], document: Any, day: dt.date | None, *,
         word = groups["vague"]
         if word == "soon" and (_SOON_BEFORE.search(before) or _SOON_AFTER.match(text, end)):
             return None  # "as soon as", "soon after the vote": relative to another event, not to the day of writing
-        return Resolution("vague", vague=True)
+        return _unresolved("vague", True)
     if kind == "season":
         return _season(hit, text, sentence, day)
     if kind == "prevweek":
         if day is None:
-            return Resolution("relative-period")
+            return _unresolved("relative-period")
         return Resolution("relative-period", *cal.period(day, "last", "week"), approximate=True)
     if kind == "bare_ago":
-        return Resolution("vague", vague=True)
+        return _unresolved("vague", True)
     if kind == "ago":
         return _offset(groups["ago_num"], groups["ago_unit"], groups["ago_dir"], groups["ago_approx"], day)
     if kind == "in":
@@ -601,7 +617,7 @@ def _season(hit: re.Match[str], text: str, sentence: tuple[int, int], day: dt.da
     start, end = hit.span()
     tense = _event_tense(text, sentence, start, end)
     if day is None:
-        return Resolution("relative-period", tense=tense)
+        return _unresolved("relative-period", False, tense)
     name = hit.group("season_name")
     interval = cal.season_near(day, name, tense)
     if hit.group("season_mod"):
@@ -658,7 +674,7 @@ def _weekday(hit: re.Match[str], text: str, sentence: tuple[int, int], day: dt.d
     if week:
         tense = "past" if week.lower() == "last" else "future" if week.lower() == "next" else None
         if day is None:
-            return Resolution("weekday", tense=tense)
+            return _unresolved("weekday", False, tense)
         target = cal.weekday_in_week(day, weekday, week.lower())
         return Resolution("weekday", target, target, tense=tense)
     if prep in ("last", "this past"):
@@ -668,7 +684,7 @@ def _weekday(hit: re.Match[str], text: str, sentence: tuple[int, int], day: dt.d
     else:
         tense = tense_at(text, sentence, start, end, default="future" if prep == "this" else "past")
     if day is None:
-        return Resolution("weekday", tense=tense)
+        return _unresolved("weekday", False, tense)
     if tense == "future":
         target = cal.weekday_after(day, weekday, include_today=same_weekday_today and prep not in ("next",))
     else:
@@ -701,13 +717,13 @@ def _period(hit: re.Match[str], text: str, sentence: tuple[int, int], before: st
         tense = "past" if which == "last" else "future" if which == "next" else tense_at(
             text, sentence, start, end, default="future")
         if day is None:
-            return Resolution("relative-period", tense=tense)
+            return _unresolved("relative-period", False, tense)
         return Resolution("relative-period", *cal.weekend(day, tense, which), tense=tense)
     unit = " ".join(unit.split())
     if unit in _UNCALENDARED:
-        return Resolution("relative-period", vague=True)
+        return _unresolved("relative-period", True)
     if day is None:
-        return Resolution("relative-period")
+        return _unresolved("relative-period")
     if unit in cal.MONTHS:
         interval = cal.named_month(day, which, cal.MONTHS.index(unit) + 1)
     elif unit in cal.SEASONS:
@@ -733,15 +749,15 @@ def _offset(number: str, unit_text: str, direction: str, approx: str | None, day
     count = _NUMBER_FOR_DATEPARSER.get(count, count)
     unit = _singular(unit_text)
     if _VAGUE_COUNT_WORDS.fullmatch(count):
-        return Resolution("vague", vague=True)
+        return _unresolved("vague", True)
     if day is None:
-        return Resolution("offset")
+        return _unresolved("offset")
     unit_word = "fortnight" if unit == "fortnight" else unit_text.lower()
     direction = " ".join(direction.lower().split())
     phrase = f"in {count} {unit_word}" if direction == "in" else f"{count} {unit_word} {direction}"
     offset = cal.parsed_offset(phrase)
     if offset is None:
-        return Resolution("vague", vague=True)
+        return _unresolved("vague", True)
     interval = cal.apply_offset(day, offset, unit)
     return Resolution("offset", *interval, approximate=bool(approx))
 
@@ -752,19 +768,19 @@ def _span(groups: re.Match[str], day: dt.date | None) -> Resolution:
     number = " ".join((groups["span_num2"] or groups["span_num"] or "").lower().split())
     number = _NUMBER_FOR_DATEPARSER.get(number, number)
     if (not number and groups["span_unit"].lower().endswith("s")) or _VAGUE_COUNT_WORDS.fullmatch(number):
-        return Resolution("vague", vague=True)  # "in the coming weeks", "over the past few days"
+        return _unresolved("vague", True)  # "in the coming weeks", "over the past few days"
     if day is None:
-        return Resolution("offset")
+        return _unresolved("offset")
     approximate = bool(groups["span_num2"])
     span_unit = groups["span_unit"].lower() if number else unit
     if unit == "quarter":  # dateparser has no quarters: three months each
         count = parse_number(number or "one")
         if count is None:
-            return Resolution("vague", vague=True)
+            return _unresolved("vague", True)
         number, span_unit, unit = str(int(count * 3)), "months", "month"
     offset = _span_offset(number or "1", span_unit)
     if offset is None:
-        return Resolution("vague", vague=True)
+        return _unresolved("vague", True)
     if groups["span_dir"].lower() in ("next", "coming"):
         return Resolution("offset", day, cal.shift_back(day, (-offset[0], -offset[1]), unit), approximate=approximate)
     return Resolution("offset", cal.shift_back(day, offset, unit), day, approximate=approximate)
