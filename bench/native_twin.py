@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import subprocess
 import sys
 import sysconfig
@@ -31,11 +30,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from factrules import segment
-
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+from throughput import DEFAULT_CORPUS  # noqa: E402
+
+from factrules import segment  # noqa: E402
+
 SOURCE = HERE / "native_twin" / "segment_typed.pyx"
-DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus"
 
 
 def build(scratch: Path):
@@ -49,20 +52,6 @@ def build(scratch: Path):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def load(paths: list[Path], first: int) -> list[str]:
-    texts: list[str] = []
-    for path in paths:
-        files = sorted(path.rglob("*.jsonl")) if path.is_dir() else [path]
-        for file in files:
-            with file.open(encoding="utf-8") as handle:
-                for line in handle:
-                    if len(texts) >= first:
-                        return texts
-                    record = json.loads(line)
-                    texts.append(record.get("text") or record.get("body") or "")
-    return texts
 
 
 def best(repeat: int, run: Callable[[], object]) -> float:
@@ -80,8 +69,8 @@ def main() -> int:
     parser.add_argument("--first", type=int, default=1200)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    paths = args.paths or [DEFAULT_CORPUS]
-    texts = load(paths, args.first)
+    paths = [str(path) for path in args.paths or [DEFAULT_CORPUS]]
+    texts = corpus.read(paths)[: args.first]
     if not texts:
         print(f"no documents in {', '.join(map(str, paths))}", file=sys.stderr)
         return 1

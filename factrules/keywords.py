@@ -172,7 +172,7 @@ class PhraseIndex:
         if self.required is None or not self.usable:
             return False
         folded = document.folded
-        return folded is not None and not _holds_any(folded, self.required)
+        return folded is not None and not holds_any(folded, self.required)
 
     def matches(self, document: Document) -> Iterator[tuple[int, int, str]] | None:
         """``(start, end, phrase)`` per place a phrase matches, ascending; ``None`` when the text cannot be folded."""
@@ -181,10 +181,10 @@ class PhraseIndex:
         folded = document.folded
         if folded is None:
             return None
-        if self.required is not None and not _holds_any(folded, self.required):
+        if self.required is not None and not holds_any(folded, self.required):
             # no phrase can be in the text: a few substring tests in C instead of the pass (and the spaced copy)
             return iter(())
-        if self.spaced_required is not None and not _holds_any(folded, self.spaced_required):
+        if self.spaced_required is not None and not holds_any(folded, self.spaced_required):
             if len(folded) <= CHUNK and next(self._automaton.iter(folded), None) is None:
                 # no phrase anywhere (most short copy): the automaton's first step says so, without the setup
                 # of a pass; only for a text of one piece, which the automaton's own copy of it keeps small
@@ -220,8 +220,10 @@ class PhraseIndex:
                     break
 
 
-def _holds_any(text: str, words: Iterable[str]) -> bool:
-    """Does ``text`` hold one of ``words``?  A loop, not ``any`` over a generator: asked of every story."""
+def holds_any(text: str, words: Iterable[str]) -> bool:
+    """Does ``text`` hold one of ``words`` (or of the characters of a string)?  One ``in`` each, a C search
+    (at once false for a character wider than any of the text's), several times faster than a regex class or
+    alternation; a loop, not ``any`` over a generator, since it is asked of every story."""
     for word in words:
         if word in text:
             return True

@@ -256,12 +256,8 @@ class AttributionMatcher(Matcher):
         self._pronoun = _WordPlaces(self.pronoun_triggers)
         self.clause_words = frozenset({*self.lexicon.verbs, *self.lexicon.passive_verbs, "according"})
         self.keywords = {*self.clause_words, *anchors}
-        self._automaton = ahocorasick.Automaton()
-        for word in self.keywords:
-            self._automaton.add_word(word, word)
-        self._automaton.make_automaton()
-        #: the document's one pass: the cue words and the trigger words, each as (word, its length - 1, is a cue,
-        #: is a trigger)
+        #: the document's one pass (and a sentence's, ``sources_in``): the cue words and the trigger words, each as
+        #: (word, its length - 1, is a cue, is a trigger)
         self._scanner = ahocorasick.Automaton()
         for word in self.keywords | self.triggers:
             self._scanner.add_word(word, (word, len(word) - 1, word in self.keywords, word in self.triggers))
@@ -451,8 +447,8 @@ class AttributionMatcher(Matcher):
         only by the anchors in each window: ``_no_source_in``)."""
         if cues is None:
             folded = text[span[0]:span[1]].lower().replace("’", "'")
-            cues = [(span[0] + end - len(word) + 1, word) for end, word in self._automaton.iter(folded)
-                    if (end + 1 == len(folded) or not folded[end + 1].isalnum())
+            cues = [(span[0] + end - back, word) for end, (word, back, cue, _) in self._scanner.iter(folded)
+                    if cue and (end + 1 == len(folded) or not folded[end + 1].isalnum())
                     and (end < len(word) or not folded[end - len(word)].isalnum())]
         out: list[Source] = []
         taken: list[tuple[int, int]] = []

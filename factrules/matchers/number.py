@@ -33,6 +33,7 @@ import regex
 
 from factrules import rxcache
 from factrules.acscan import iter_text
+from factrules.keywords import holds_any
 from factrules.matchers.base import Match, Matcher, MatcherGroup, RuleError
 from factrules.numbers_text import (
     ASCII_LETTER,
@@ -326,16 +327,6 @@ _EVENT_STEMS = _event_stems()
 _EVENT_REACH = 24 + 90 + 110
 #: Characters that IGNORECASE matches to an ASCII letter but ``str.lower`` does not turn into it.
 _FOLD_TRAPS = "\u0130\u017f\u212a"
-
-
-def _holds_any(text: str, chars: str) -> bool:
-    """Does ``text`` hold any of ``chars``?  One ``in`` per character: each is a C search (at once false
-    for a character wider than any of the text's), several times faster than a regex character class,
-    which tests every character of the text in turn."""
-    for char in chars:  # a loop, not ``any`` over a generator: most texts hold none, and it is asked per story
-        if char in text:
-            return True
-    return False
 
 _NOUN_EVENT = {"dead": "killed", "wounded": "wounded", "injured": "wounded", "death": "killed",
                "fatality": "killed", "casualty": "casualties", "body": "killed"}
@@ -1235,7 +1226,7 @@ def _hits(text: str, lowered: str | None = None, cues: Sequence[int] | None = No
         return
     # ``str.split`` finds the same words as ``\S+`` unless the text holds one of the four characters
     # that only Python counts as whitespace
-    split_ok = not _holds_any(text, _SPLIT_DIFFERS)
+    split_ok = not holds_any(text, _SPLIT_DIFFERS)
     # ``_BARE_NUMBER``, or its ``re`` twin over the lower-cased text where that is ASCII with no "$"
     ascii_lowered = lowered.isascii() and "$" not in lowered
     bare_number, bare_text = (_ASCII_BARE_NUMBER, lowered) if ascii_lowered else (_BARE_NUMBER, text)
@@ -1302,7 +1293,7 @@ def scan(document: Any, exact: bool = True) -> list[Quantity]:
         return last_quantities
     lower = text.lower()
     lowered: str | None = lower
-    if len(lowered) != len(text) or not text.isascii() and _holds_any(text, _FOLD_TRAPS):  # the traps: not ASCII
+    if len(lowered) != len(text) or not text.isascii() and holds_any(text, _FOLD_TRAPS):  # the traps: not ASCII
         lowered = None
         exact = True  # the quick test for event words reads the lower-cased text
     cues: Sequence[int] = ()

@@ -288,7 +288,7 @@ def _windows(document, matcher: PatternMatcher, words: Sequence[str], hits: dict
     ``located`` caches, per document, the numbers of the spans each keyword was found in, for the other rules.
     Neighbours separated by whitespace only become one window: fewer regex calls, and a window larger than
     needed finds what a full scan would find there.  The spans are read by number from their arrays
-    (``Spans``), with no tuple or set of tuples per span; a document that keeps its spans some other way takes
+    (``Spans``), with no set of span tuples to build and sort; a document that keeps its spans some other way takes
     ``_windows_from_spans``, the same windows (a test compares the two).
     """
     keywords = [keyword for keyword in words if hits.get(keyword)]
@@ -308,21 +308,8 @@ def _windows(document, matcher: PatternMatcher, words: Sequence[str], hits: dict
             if located is not None:
                 located[key] = found
         numbers = found if len(keywords) == 1 else numbers | found
-    text = document.text
-    windows: list[tuple[int, int]] = []
-    last = -1  # where the last window ends
-    for number in sorted(numbers):
-        if number < 0:
-            number = 0  # an offset before the first span belongs to the first (``sentence_at``)
-        start, end = starts[number], ends[number]
-        if windows and (start <= last or not text[last:start].strip()):
-            if end > last:
-                last = end
-            windows[-1] = (windows[-1][0], last)
-        else:
-            windows.append((start, end))
-            last = end
-    return windows
+    # an offset before the first span belongs to the first (``sentence_at``): number -1 reads as 0
+    return _merged(document.text, ((starts[max(n, 0)], ends[max(n, 0)]) for n in sorted(numbers)))
 
 
 def _windows_from_spans(document, kind: str, keywords: Sequence[str],
@@ -331,9 +318,13 @@ def _windows_from_spans(document, kind: str, keywords: Sequence[str],
     spans: set[tuple[int, int]] = set()
     for keyword in keywords:
         spans |= _containing(document, kind, hits[keyword])
+    return _merged(document.text, sorted(spans))
+
+
+def _merged(text: str, bounds: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans as windows: overlapping ones, and neighbours separated by whitespace only, become one."""
     windows: list[tuple[int, int]] = []
-    text = document.text
-    for start, end in sorted(spans):
+    for start, end in bounds:
         if windows and (start <= windows[-1][1] or not text[windows[-1][1] : start].strip()):
             windows[-1] = (windows[-1][0], max(windows[-1][1], end))
         else:
